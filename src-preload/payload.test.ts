@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { decodeFrame, decodeResult, encodeFrame, encodeResult, quantise, dequantise } from './payload';
+
+describe('payload', () => {
+  it('round-trips a frame', () => {
+    const rgba = new Uint8Array(3 * 2 * 4).map((_, i) => i * 7);
+    const f = decodeFrame(encodeFrame({ id: 42, t: 1234.5, width: 3, height: 2, rgba }));
+    expect(f).toMatchObject({ id: 42, t: 1234.5, width: 3, height: 2 });
+    expect([...f.rgba]).toEqual([...rgba]);
+  });
+
+  it('rejects a frame whose byte count does not match its size', () => {
+    expect(() => encodeFrame({ id: 1, t: 0, width: 2, height: 2, rgba: new Uint8Array(15) })).toThrow(/expected 16/);
+  });
+
+  it('round-trips a result with odd-sized layers', () => {
+    const r = {
+      id: 7,
+      t: 99.25,
+      probs: new Float32Array([0.1, 0.7, 0.2]),
+      input: { c: 1, h: 3, w: 3, data: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), min: -1, max: 2 },
+      layers: [
+        { layer: 'conv1', shape: [2, 3, 1], channels: [0, 1], mapH: 3, mapW: 1, data: new Uint8Array([9, 8, 7, 6, 5, 4]), min: new Float32Array([-1, 0]), max: new Float32Array([1, 3]) },
+        { layer: 'ip1', shape: [5], channels: [0], mapH: 1, mapW: 5, data: new Uint8Array([0, 64, 128, 192, 255]), min: new Float32Array([0]), max: new Float32Array([4.5]) },
+      ],
+      timing: { preprocessMs: 0.5, inferenceMs: 1.5, encodeMs: 0.25 },
+      dropped: 3,
+      processed: 10,
+    };
+    const d = decodeResult(encodeResult(r));
+    expect(d.id).toBe(7);
+    expect(d.t).toBe(99.25);
+    expect([...d.probs]).toEqual([...r.probs]);
+    expect([...d.input.data]).toEqual([...r.input.data]);
+    expect(d.input).toMatchObject({ c: 1, h: 3, w: 3, min: -1, max: 2 });
+    expect(d.layers.map((l) => l.layer)).toEqual(['conv1', 'ip1']);
+    expect([...d.layers[0].data]).toEqual([9, 8, 7, 6, 5, 4]);
+    expect([...d.layers[0].max]).toEqual([1, 3]);
+    expect([...d.layers[1].data]).toEqual([0, 64, 128, 192, 255]);
+    expect(d.layers[1].max[0]).toBeCloseTo(4.5);
+    expect(d).toMatchObject({ dropped: 3, processed: 10, timing: r.timing });
+  });
+
+  it('decodes from an unaligned view', () => {
+    const enc = new Uint8Array(encodeResult({
+      id: 1, t: 0, probs: new Float32Array([1]), input: { c: 1, h: 1, w: 1, data: new Uint8Array([5]), min: 0, max: 1 },
+      layers: [], timing: { preprocessMs: 0, inferenceMs: 0, encodeMs: 0 }, dropped: 0, processed: 1,
+    }));
+    const shifted = new Uint8Array(enc.byteLength + 1);
+    shifted.set(enc, 1);
+    expect(decodeResult(shifted.subarray(1)).probs[0]).toBe(1);
+  });
+
+  it('quantises to the full byte range and back within half a step', () => {
+    const src = [-2, -1, 0, 1, 2];
+    const out = new Uint8Array(5);
+    const { min, max } = quantise(src, 0, 5, out, 0);
+    expect([min, max]).toEqual([-2, 2]);
+    expect(out[0]).toBe(0);
+    expect(out[4]).toBe(255);
+    for (let i = 0; i < 5; i++) expect(Math.abs(dequantise(out[i], min, max) - src[i])).toBeLessThanOrEqual(4 / 255 / 2 + 1e-9);
+  });
+
+  it('quantises a constant map to zeros without dividing by zero', () => {
+    const out = new Uint8Array(3).fill(9);
+    expect(quantise([5, 5, 5], 0, 3, out, 0)).toEqual({ min: 5, max: 5 });
+    expect([...out]).toEqual([0, 0, 0]);
+  });
+});

@@ -1,0 +1,194 @@
+// Binary encoding of frames (renderer → engine) and results (engine → renderer).
+// Tensor data travels as raw bytes; only the small per-message header is JSON.
+import type { FrameMessage, FrameResult, LayerPayload } from './contract';
+
+const FRAME_MAGIC = 0x31465343; // 'CSF1' little-endian
+const RESULT_MAGIC = 0x31525343; // 'CSR1'
+const FRAME_HEADER = 24;
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export function encodeFrame(f: FrameMessage): ArrayBuffer {
+  const expected = f.width * f.height * 4;
+  if (f.rgba.byteLength !== expected) {
+    throw new Error(`frame ${f.id}: ${f.rgba.byteLength} bytes of RGBA for ${f.width}×${f.height} (expected ${expected})`);
+  }
+  const buf = new ArrayBuffer(FRAME_HEADER + expected);
+  const v = new DataView(buf);
+  v.setUint32(0, FRAME_MAGIC, true);
+  v.setUint32(4, f.id >>> 0, true);
+  v.setFloat64(8, f.t, true);
+  v.setUint32(16, f.width, true);
+  v.setUint32(20, f.height, true);
+  new Uint8Array(buf, FRAME_HEADER).set(f.rgba);
+  return buf;
+}
+
+export function isFrame(buf: ArrayBuffer | ArrayBufferView): boolean {
+  const b = toBytes(buf);
+  return b.byteLength >= 4 && new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true) === FRAME_MAGIC;
+}
+
+export function decodeFrame(input: ArrayBuffer | ArrayBufferView): FrameMessage {
+  const b = toBytes(input);
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (b.byteLength < FRAME_HEADER || v.getUint32(0, true) !== FRAME_MAGIC) throw new Error('not a frame message');
+  const width = v.getUint32(16, true);
+  const height = v.getUint32(20, true);
+  const n = width * height * 4;
+  if (b.byteLength !== FRAME_HEADER + n) throw new Error(`frame message: ${b.byteLength - FRAME_HEADER} bytes for ${width}×${height}`);
+  return {
+    id: v.getUint32(4, true),
+    t: v.getFloat64(8, true),
+    width,
+    height,
+    rgba: b.subarray(FRAME_HEADER, FRAME_HEADER + n),
+  };
+}
+
+interface ResultHeader {
+  id: number;
+  t: number;
+  timing: FrameResult['timing'];
+  dropped: number;
+  processed: number;
+  nProbs: number;
+  input: { c: number; h: number; w: number; min: number; max: number };
+  layers: { layer: string; shape: number[]; channels: number[]; mapH: number; mapW: number }[];
+}
+
+const align4 = (n: number) => (n + 3) & ~3;
+
+/**
+ * Layout: magic u32 | header length u32 | header JSON (padded to 4) | probs f32[] |
+ * input bytes (padded) | per layer: min f32[k], max f32[k], data u8[k·h·w] (padded).
+ */
+export function encodeResult(r: FrameResult): ArrayBuffer {
+  const header: ResultHeader = {
+    id: r.id,
+    t: r.t,
+    timing: r.timing,
+    dropped: r.dropped,
+    processed: r.processed,
+    nProbs: r.probs.length,
+    input: { c: r.input.c, h: r.input.h, w: r.input.w, min: r.input.min, max: r.input.max },
+    layers: r.layers.map((l) => ({ layer: l.layer, shape: l.shape, channels: l.channels, mapH: l.mapH, mapW: l.mapW })),
+  };
+  const hb = enc.encode(JSON.stringify(header));
+  let size = 8 + align4(hb.byteLength) + r.probs.length * 4 + align4(r.input.data.byteLength);
+  for (const l of r.layers) size += l.channels.length * 8 + align4(l.data.byteLength);
+  const buf = new ArrayBuffer(size);
+  const v = new DataView(buf);
+  const u8 = new Uint8Array(buf);
+  v.setUint32(0, RESULT_MAGIC, true);
+  v.setUint32(4, hb.byteLength, true);
+  u8.set(hb, 8);
+  let o = 8 + align4(hb.byteLength);
+  new Float32Array(buf, o, r.probs.length).set(r.probs);
+  o += r.probs.length * 4;
+  u8.set(r.input.data, o);
+  o += align4(r.input.data.byteLength);
+  for (const l of r.layers) {
+    const k = l.channels.length;
+    if (l.data.byteLength !== k * l.mapH * l.mapW) {
+      throw new Error(`layer ${l.layer}: ${l.data.byteLength} bytes for ${k} maps of ${l.mapH}×${l.mapW}`);
+    }
+    new Float32Array(buf, o, k).set(l.min);
+    o += k * 4;
+    new Float32Array(buf, o, k).set(l.max);
+    o += k * 4;
+    u8.set(l.data, o);
+    o += align4(l.data.byteLength);
+  }
+  return buf;
+}
+
+export function isResult(buf: ArrayBuffer | ArrayBufferView): boolean {
+  const b = toBytes(buf);
+  return b.byteLength >= 4 && new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true) === RESULT_MAGIC;
+}
+
+/** Decodes without copying tensor bytes (views into `input`, which must stay alive). */
+export function decodeResult(input: ArrayBuffer | ArrayBufferView): FrameResult {
+  let b = toBytes(input);
+  // Float32Array views need 4-byte alignment; copy once if the transport handed us an odd offset.
+  if (b.byteOffset % 4 !== 0) b = b.slice();
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (b.byteLength < 8 || v.getUint32(0, true) !== RESULT_MAGIC) throw new Error('not a result message');
+  const hl = v.getUint32(4, true);
+  const h = JSON.parse(dec.decode(b.subarray(8, 8 + hl))) as ResultHeader;
+  let o = b.byteOffset + 8 + align4(hl);
+  const probs = new Float32Array(b.buffer, o, h.nProbs);
+  o += h.nProbs * 4;
+  const inBytes = h.input.c * h.input.h * h.input.w;
+  const inputData = new Uint8Array(b.buffer, o, inBytes);
+  o += align4(inBytes);
+  const layers: LayerPayload[] = h.layers.map((l) => {
+    const k = l.channels.length;
+    const min = new Float32Array(b.buffer, o, k);
+    o += k * 4;
+    const max = new Float32Array(b.buffer, o, k);
+    o += k * 4;
+    const n = k * l.mapH * l.mapW;
+    const data = new Uint8Array(b.buffer, o, n);
+    o += align4(n);
+    return { ...l, min, max, data };
+  });
+  if (o > b.byteOffset + b.byteLength) throw new Error('result message truncated');
+  return {
+    id: h.id,
+    t: h.t,
+    timing: h.timing,
+    dropped: h.dropped,
+    processed: h.processed,
+    probs,
+    input: { ...h.input, data: inputData },
+    layers,
+  };
+}
+
+/** Quantise `n` values starting at `offset` into bytes, returning the real min and max used. */
+export function quantise(
+  src: ArrayLike<number>,
+  offset: number,
+  n: number,
+  out: Uint8Array,
+  outOffset: number,
+  range?: { min: number; max: number },
+): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  if (range) {
+    min = range.min;
+    max = range.max;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const x = src[offset + i];
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+  }
+  if (!Number.isFinite(min) || !Number.isFinite(max)) {
+    min = 0;
+    max = 0;
+  }
+  const span = max - min;
+  const k = span > 0 ? 255 / span : 0;
+  for (let i = 0; i < n; i++) {
+    const q = Math.round((src[offset + i] - min) * k);
+    out[outOffset + i] = q < 0 ? 0 : q > 255 ? 255 : q;
+  }
+  return { min, max };
+}
+
+/** The real value a quantised byte stands for. */
+export function dequantise(byte: number, min: number, max: number): number {
+  return min + (byte / 255) * (max - min);
+}
+
+function toBytes(x: ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (x instanceof Uint8Array) return x;
+  if (ArrayBuffer.isView(x)) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  return new Uint8Array(x);
+}
