@@ -1,0 +1,204 @@
+// The MNIST digit pipeline: dark ink on paper under uneven light → a white-on-black digit whose
+// bounding box fits 20×20 and whose centre of mass sits at the centre of a 28×28 field, the way
+// LeCun, Cortes and Burges normalised the MNIST digits.
+import { resizePlane } from './resize';
+
+/** Work on at most this many pixels along the longer side: enough for pen strokes, cheap on CPU. */
+const WORK_SIZE = 128;
+
+/** Separable running maximum with a window of 2r+1 (clamped at the borders). */
+function maxFilter(src: Float32Array, w: number, h: number, r: number): Float32Array {
+  const tmp = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      let m = -Infinity;
+      const a = Math.max(0, x - r);
+      const b = Math.min(w - 1, x + r);
+      for (let k = a; k <= b; k++) if (src[row + k] > m) m = src[row + k];
+      tmp[row + x] = m;
+    }
+  }
+  const out = new Float32Array(w * h);
+  for (let x = 0; x < w; x++) {
+    for (let y = 0; y < h; y++) {
+      let m = -Infinity;
+      const a = Math.max(0, y - r);
+      const b = Math.min(h - 1, y + r);
+      for (let k = a; k <= b; k++) if (tmp[k * w + x] > m) m = tmp[k * w + x];
+      out[y * w + x] = m;
+    }
+  }
+  return out;
+}
+
+/** Separable box blur with a window of 2r+1 (mean over the part inside the image). */
+export function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Array {
+  const tmp = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      const a = Math.max(0, x - r);
+      const b = Math.min(w - 1, x + r);
+      let s = 0;
+      for (let k = a; k <= b; k++) s += src[row + k];
+      tmp[row + x] = s / (b - a + 1);
+    }
+  }
+  const out = new Float32Array(w * h);
+  for (let x = 0; x < w; x++) {
+    for (let y = 0; y < h; y++) {
+      const a = Math.max(0, y - r);
+      const b = Math.min(h - 1, y + r);
+      let s = 0;
+      for (let k = a; k <= b; k++) s += tmp[k * w + x];
+      out[y * w + x] = s / (b - a + 1);
+    }
+  }
+  return out;
+}
+
+function quantile(values: Float32Array, q: number): number {
+  const s = Float32Array.from(values).sort();
+  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
+}
+
+/** Keeps 8-connected components whose ink mass is at least `frac` of the largest one (drops specks). */
+function keepMainComponents(ink: Float32Array, w: number, h: number, frac: number): void {
+  const label = new Int32Array(w * h).fill(-1);
+  const masses: number[] = [];
+  const stack: number[] = [];
+  for (let i = 0; i < w * h; i++) {
+    if (ink[i] <= 0 || label[i] >= 0) continue;
+    const id = masses.length;
+    let mass = 0;
+    label[i] = id;
+    stack.push(i);
+    while (stack.length) {
+      const p = stack.pop()!;
+      mass += ink[p];
+      const px = p % w;
+      const py = (p - px) / w;
+      for (let dy = -1; dy <= 1; dy++) {
+        const y = py + dy;
+        if (y < 0 || y >= h) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const x = px + dx;
+          if (x < 0 || x >= w) continue;
+          const q = y * w + x;
+          if (ink[q] > 0 && label[q] < 0) {
+            label[q] = id;
+            stack.push(q);
+          }
+        }
+      }
+    }
+    masses.push(mass);
+  }
+  const biggest = Math.max(0, ...masses);
+  for (let i = 0; i < w * h; i++) if (label[i] >= 0 && masses[label[i]] < frac * biggest) ink[i] = 0;
+}
+
+export interface DigitOptions {
+  /** Output field size (28 for MNIST). */
+  outW: number;
+  outH: number;
+}
+
+/**
+ * Turns a grayscale crop (0–255, row-major w×h, dark ink on light paper) into an MNIST-style field of
+ * outW×outH values in 0–255 (white ink on black). Returns null when the crop holds no ink, so a blank
+ * page never becomes an amplified noise "digit".
+ */
+export function paperDigitToMnist(gray: Float32Array, w: number, h: number, opt: DigitOptions = { outW: 28, outH: 28 }): Float32Array | null {
+  // 1. Work at a bounded resolution.
+  const k = Math.min(1, WORK_SIZE / Math.max(w, h));
+  const ww = Math.max(1, Math.round(w * k));
+  const wh = Math.max(1, Math.round(h * k));
+  const img = resizePlane(gray, w, h, ww, wh);
+
+  // 2. Paper brightness: a light blur tames sensor noise, a max filter wider than any pen stroke
+  //    erases the ink, a box blur smooths the estimate. Dividing by it flattens uneven light.
+  const size = Math.min(ww, wh);
+  const r = Math.max(2, Math.round(size * 0.08));
+  const bg = boxBlur(maxFilter(boxBlur(img, ww, wh, 1), ww, wh, r), ww, wh, r);
+  const ink = new Float32Array(ww * wh);
+  for (let i = 0; i < ink.length; i++) ink[i] = Math.max(0, 1 - img[i] / Math.max(bg[i], 1));
+
+  // 3. Robust statistics: paper level (median) and its noise (MAD); ink peak from a lightly blurred
+  //    map so a single hot pixel can't pose as ink.
+  const med = quantile(ink, 0.5);
+  const absDev = new Float32Array(ink.length);
+  for (let i = 0; i < ink.length; i++) absDev[i] = Math.abs(ink[i] - med);
+  const sigma = Math.max(0.004, 1.4826 * quantile(absDev, 0.5));
+  const smooth = boxBlur(ink, ww, wh, 1);
+  let peak = 0;
+  for (let i = 0; i < smooth.length; i++) if (smooth[i] > peak) peak = smooth[i];
+  const contrast = peak - med;
+  if (contrast < Math.max(0.12, 8 * sigma)) return null;
+
+  // 4. Soft threshold: below `lo` is paper (noise, shading), above `hi` is solid ink, the ramp keeps
+  //    the anti-aliased stroke edges MNIST digits have.
+  const lo = med + Math.max(4 * sigma, 0.25 * contrast);
+  const hi = med + 0.65 * contrast;
+  for (let i = 0; i < ink.length; i++) {
+    const v = (ink[i] - lo) / (hi - lo);
+    ink[i] = v <= 0 ? 0 : v >= 1 ? 1 : v;
+  }
+  keepMainComponents(ink, ww, wh, 0.08);
+
+  // 5. Bounding box of the ink.
+  let x0 = ww, y0 = wh, x1 = -1, y1 = -1;
+  for (let y = 0; y < wh; y++) {
+    for (let x = 0; x < ww; x++) {
+      if (ink[y * ww + x] > 0) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+    }
+  }
+  if (x1 < 0) return null;
+  const bw = x1 - x0 + 1;
+  const bh = y1 - y0 + 1;
+  const crop = new Float32Array(bw * bh);
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) crop[y * bw + x] = ink[(y + y0) * ww + x + x0];
+
+  // 6. Fit the box into 20×20 (for a 28×28 field), keeping the aspect ratio.
+  const box = Math.max(1, Math.round((Math.min(opt.outW, opt.outH) * 20) / 28));
+  const s = box / Math.max(bw, bh);
+  const sw = Math.max(1, Math.round(bw * s));
+  const sh = Math.max(1, Math.round(bh * s));
+  const digit = resizePlane(crop, bw, bh, sw, sh);
+
+  // 7. Centre of mass → centre of the field (sub-pixel shift, bilinear).
+  let m = 0, mx = 0, my = 0;
+  for (let y = 0; y < sh; y++) {
+    for (let x = 0; x < sw; x++) {
+      const v = digit[y * sw + x];
+      m += v;
+      mx += v * x;
+      my += v * y;
+    }
+  }
+  if (m <= 0) return null;
+  const ox = opt.outW / 2 - mx / m;
+  const oy = opt.outH / 2 - my / m;
+  const out = new Float32Array(opt.outW * opt.outH);
+  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= sw || y >= sh ? 0 : digit[y * sw + x]);
+  for (let Y = 0; Y < opt.outH; Y++) {
+    const sy = Y - oy;
+    const iy = Math.floor(sy);
+    const fy = sy - iy;
+    for (let X = 0; X < opt.outW; X++) {
+      const sx = X - ox;
+      const ix = Math.floor(sx);
+      const fx = sx - ix;
+      const v =
+        (at(ix, iy) * (1 - fx) + at(ix + 1, iy) * fx) * (1 - fy) + (at(ix, iy + 1) * (1 - fx) + at(ix + 1, iy + 1) * fx) * fy;
+      out[Y * opt.outW + X] = Math.min(255, v * 255);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+import { resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { halfToFloat } from '../onnx/proto';
+import { fitMeanImage, preprocess, type InputSpec } from './preprocess';
+import { resizePlane } from './resize';
+import { assetsDir, blankPaper, loadMnistTest, mnistDigit, paperDigit, pearson } from './testing/data';
+
+const rgbaOf = (w: number, h: number, f: (x: number, y: number) => [number, number, number]) => {
+  const rgba = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgba.set([...f(x, y), 255], (y * w + x) * 4);
+  return { width: w, height: h, rgba };
+};
+
+const spec = (over: Partial<InputSpec> & Pick<InputSpec, 'preprocess'>): InputSpec => ({
+  c: 3, h: 2, w: 2, layout: 'NCHW', dtype: 'float32', ...over,
+});
+
+describe('resize', () => {
+  it('averages areas when shrinking and interpolates when enlarging', () => {
+    const src = Float32Array.from([0, 4, 8, 12, 1, 5, 9, 13]); // 4×2
+    expect(Array.from(resizePlane(src, 4, 2, 2, 1))).toEqual([2.5, 10.5]);
+    // 3 → 2 columns: output 0 covers pixels 0 and half of 1.
+    expect(Array.from(resizePlane(Float32Array.from([0, 3, 6]), 3, 1, 2, 1))).toEqual([1, 5]);
+    const up = resizePlane(Float32Array.from([0, 10]), 2, 1, 4, 1);
+    expect(Array.from(up)).toEqual([0, 2.5, 7.5, 10]);
+  });
+});
+
+describe('preprocess', () => {
+  const img = rgbaOf(4, 4, (x, y) => [x < 2 ? 200 : 100, y < 2 ? 50 : 150, 10]);
+
+  it('orders channels, subtracts mean, divides std and scales', () => {
+    const bgr = preprocess(img, spec({ preprocess: { colour: 'bgr', mean: [10, 100, 150], std: [1, 2, 5], scale: 0.5 } }));
+    expect(bgr.dims).toEqual([1, 3, 2, 2]);
+    // Channel 0 = B (10 − 10) → 0; channel 1 = G: ((50|150) − 100)/2·0.5; channel 2 = R: ((200|100) − 150)/5·0.5.
+    expect(Array.from(bgr.data)).toEqual([0, 0, 0, 0, -12.5, -12.5, 12.5, 12.5, 5, -5, 5, -5]);
+    expect(bgr.display.min).toBe(-12.5);
+    expect(bgr.display.max).toBe(12.5);
+    expect(Array.from(bgr.display.data.subarray(4, 8))).toEqual([0, 0, 255, 255]);
+    const rgb = preprocess(img, spec({ preprocess: { colour: 'rgb' } }));
+    expect(Array.from(rgb.data.subarray(0, 4))).toEqual([200, 100, 200, 100]);
+  });
+
+  it('writes NHWC, transposes H/W and converts to float16', () => {
+    const nhwc = preprocess(img, spec({ layout: 'NHWC', preprocess: { colour: 'rgb' } }));
+    expect(nhwc.dims).toEqual([1, 2, 2, 3]);
+    expect(Array.from(nhwc.data.subarray(0, 6))).toEqual([200, 50, 10, 100, 50, 10]);
+    const t = preprocess(img, spec({ preprocess: { colour: 'rgb', transposeHW: true } }));
+    // R varies along x in the image, so along y in the transposed tensor.
+    expect(Array.from(t.data.subarray(0, 4))).toEqual([200, 200, 100, 100]);
+    const half = preprocess(img, spec({ dtype: 'float16', preprocess: { colour: 'gray', scale: 1 / 255 }, c: 1 }));
+    expect(half.data).toBeInstanceOf(Uint16Array);
+    const g = (0.299 * 200 + 0.587 * 50 + 0.114 * 10) / 255;
+    expect(halfToFloat(half.data[0])).toBeCloseTo(g, 3);
+    const inv = preprocess(img, spec({ c: 1, preprocess: { colour: 'gray', invert: true } }));
+    expect(inv.data[0]).toBeCloseTo(255 - g * 255, 3);
+  });
+
+  it('centre-crops a larger mean image', () => {
+    const data = new Float32Array(3 * 4 * 4);
+    for (let c = 0; c < 3; c++) for (let i = 0; i < 16; i++) data[c * 16 + i] = c * 100 + i;
+    const m = fitMeanImage({ c: 3, h: 4, w: 4, data }, 2, 2);
+    expect(Array.from(m.data.subarray(0, 4))).toEqual([5, 6, 9, 10]);
+    expect(Array.from(m.data.subarray(8, 12))).toEqual([205, 206, 209, 210]);
+    const r = preprocess(img, spec({ meanImage: m, preprocess: { colour: 'rgb' } }));
+    expect(r.data[0]).toBe(200 - 5);
+  });
+});
+
+describe('digit pipeline', () => {
+  const mnist = loadMnistTest(20);
+  const digitSpec: InputSpec = { c: 1, h: 28, w: 28, layout: 'NCHW', dtype: 'float32', preprocess: { colour: 'gray', digit: true, scale: 1 } };
+
+  it('turns a blank page into an empty tensor, not amplified noise', () => {
+    const r = preprocess(blankPaper(), digitSpec);
+    expect(r.noInk).toBe(true);
+    expect(Math.max(...r.data)).toBe(0);
+  });
+
+  it('turns ink on unevenly lit, noisy paper into the MNIST digit, and the MNIST model reads it', async () => {
+    const session = await ort.InferenceSession.create(resolve(assetsDir, 'mnist/mnist.onnx'));
+    try {
+      const cases = [0, 1, 2, 3, 4, 7, 8, 11, 18, 19]; // digits 7 2 1 0 4 9 5 6 3 4
+      for (const [k, i] of cases.entries()) {
+        const paper = paperDigit(mnistDigit(mnist, i), { seed: i + 1, dx: k % 2 ? 14 : -10, dy: k % 3 ? -8 : 11, digitSize: 60 + (k % 4) * 8 });
+        const r = preprocess(paper, digitSpec);
+        expect(r.noInk).toBe(false);
+        const corr = pearson(r.data, mnistDigit(mnist, i));
+        expect(corr, `digit #${i} (label ${mnist.labels[i]}): r=${corr.toFixed(3)}`).toBeGreaterThan(0.8);
+        const out = await session.run({ Input3: new ort.Tensor('float32', r.data as Float32Array, [1, 1, 28, 28]) });
+        const logits = out[session.outputNames[0]].data as Float32Array;
+        const top = logits.indexOf(Math.max(...logits));
+        expect(top, `digit #${i}`).toBe(mnist.labels[i]);
+      }
+    } finally {
+      await session.release();
+    }
+  });
+});

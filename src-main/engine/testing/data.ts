@@ -1,0 +1,212 @@
+// Test data helpers: the shared MNIST files and a small PNG decoder (zlib only), so tests feed the
+// engine real images without extra dependencies.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gunzipSync, inflateSync } from 'node:zlib';
+
+export const repoRoot = resolve(__dirname, '../../..');
+export const sharedData = resolve(repoRoot, '../shared/data');
+export const assetsDir = resolve(repoRoot, 'assets/models');
+
+export interface MnistSet {
+  count: number;
+  images: Uint8Array; // count × 28 × 28, white digit on black
+  labels: Uint8Array;
+}
+
+export function loadMnistTest(limit = 10000): MnistSet {
+  const img = gunzipSync(readFileSync(resolve(sharedData, 'mnist/t10k-images-idx3-ubyte.gz')));
+  const lab = gunzipSync(readFileSync(resolve(sharedData, 'mnist/t10k-labels-idx1-ubyte.gz')));
+  const iv = new DataView(img.buffer, img.byteOffset, img.byteLength);
+  const lv = new DataView(lab.buffer, lab.byteOffset, lab.byteLength);
+  if (iv.getUint32(0) !== 2051 || lv.getUint32(0) !== 2049) throw new Error('MNIST files: bad magic');
+  const count = Math.min(limit, iv.getUint32(4));
+  return {
+    count,
+    images: new Uint8Array(img.buffer, img.byteOffset + 16, count * 784),
+    labels: new Uint8Array(lab.buffer, lab.byteOffset + 8, count),
+  };
+}
+
+export const mnistDigit = (set: MnistSet, i: number): Uint8Array => set.images.subarray(i * 784, (i + 1) * 784);
+
+/** Gray 0–255 values → RGBA with R=G=B. */
+export function grayToRgba(gray: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(gray.length * 4);
+  for (let i = 0; i < gray.length; i++) {
+    const v = Math.max(0, Math.min(255, Math.round(gray[i])));
+    out[i * 4] = out[i * 4 + 1] = out[i * 4 + 2] = v;
+    out[i * 4 + 3] = 255;
+  }
+  return out;
+}
+
+/** Small deterministic PRNG (mulberry32) and a normal deviate from it. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+export function gaussian(rand: () => number): number {
+  const u = Math.max(rand(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}
+
+/**
+ * A digit written on paper as a camera would see it: the MNIST digit as dark ink (enlarged), on
+ * off-white paper with a lighting gradient, Gaussian noise and a slight blur, placed off-centre.
+ */
+export function paperDigit(digit: Uint8Array, opts: { size?: number; digitSize?: number; dx?: number; dy?: number; seed?: number } = {}): {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+} {
+  const size = opts.size ?? 112;
+  const ds = opts.digitSize ?? 70;
+  const rand = rng(opts.seed ?? 1);
+  const cx = size / 2 + (opts.dx ?? 12);
+  const cy = size / 2 + (opts.dy ?? -9);
+  const gray = new Float32Array(size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      // Digit sample (bilinear) at this paper position.
+      const u = ((x - cx) / ds) * 28 + 14 - 0.5;
+      const v = ((y - cy) / ds) * 28 + 14 - 0.5;
+      const iu = Math.floor(u);
+      const iv = Math.floor(v);
+      const fu = u - iu;
+      const fv = v - iv;
+      const at = (a: number, b: number) => (a < 0 || b < 0 || a > 27 || b > 27 ? 0 : digit[b * 28 + a] / 255);
+      const ink = (at(iu, iv) * (1 - fu) + at(iu + 1, iv) * fu) * (1 - fv) + (at(iu, iv + 1) * (1 - fu) + at(iu + 1, iv + 1) * fu) * fv;
+      // Light falls off from the top-left corner: paper 245 → ~150.
+      const light = 245 - 95 * ((x + y) / (2 * size));
+      gray[y * size + x] = light * (1 - 0.78 * ink);
+    }
+  }
+  // Slight blur (3×3 box) then sensor noise.
+  const blurred = new Float32Array(size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      let s = 0;
+      let n = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const yy = y + dy;
+        const xx = x + dx;
+        if (yy >= 0 && xx >= 0 && yy < size && xx < size) {
+          s += gray[yy * size + xx];
+          n++;
+        }
+      }
+      blurred[y * size + x] = s / n + 6 * gaussian(rand);
+    }
+  }
+  return { width: size, height: size, rgba: grayToRgba(blurred) };
+}
+
+/** Plain paper with the same light gradient and noise, no ink. */
+export function blankPaper(size = 112, seed = 7): { width: number; height: number; rgba: Uint8Array } {
+  const rand = rng(seed);
+  const gray = new Float32Array(size * size);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) gray[y * size + x] = 245 - 95 * ((x + y) / (2 * size)) + 6 * gaussian(rand);
+  return { width: size, height: size, rgba: grayToRgba(gray) };
+}
+
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0, mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0, saa = 0, sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+
+/** Decodes 8-bit non-interlaced PNGs (gray, gray+alpha, RGB, RGBA, palette) to RGBA. */
+export function decodePng(bytes: Uint8Array): { width: number; height: number; rgba: Uint8Array } {
+  const sig = [137, 80, 78, 71, 13, 10, 26, 10];
+  if (!sig.every((b, i) => bytes[i] === b)) throw new Error('not a PNG file');
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let o = 8;
+  let width = 0, height = 0, depth = 0, type = 0, interlace = 0;
+  let palette: Uint8Array | undefined;
+  let trns: Uint8Array | undefined;
+  const idat: Uint8Array[] = [];
+  while (o < bytes.length) {
+    const len = v.getUint32(o);
+    const kind = String.fromCharCode(...bytes.subarray(o + 4, o + 8));
+    const body = bytes.subarray(o + 8, o + 8 + len);
+    if (kind === 'IHDR') {
+      width = v.getUint32(o + 8);
+      height = v.getUint32(o + 12);
+      depth = body[8];
+      type = body[9];
+      interlace = body[12];
+    } else if (kind === 'PLTE') palette = body;
+    else if (kind === 'tRNS') trns = body;
+    else if (kind === 'IDAT') idat.push(body);
+    else if (kind === 'IEND') break;
+    o += 12 + len;
+  }
+  if (depth !== 8 || interlace !== 0) throw new Error(`PNG: only 8-bit non-interlaced images are supported (depth ${depth}, interlace ${interlace})`);
+  const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[type];
+  if (!channels) throw new Error(`PNG: colour type ${type} not supported`);
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const px = new Uint8Array(height * stride);
+  let prev = new Uint8Array(stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    const cur = px.subarray(y * stride, (y + 1) * stride);
+    for (let x = 0; x < stride; x++) {
+      const a = x >= channels ? cur[x - channels] : 0;
+      const b = prev[x];
+      const c = x >= channels ? prev[x - channels] : 0;
+      let pred = 0;
+      if (f === 1) pred = a;
+      else if (f === 2) pred = b;
+      else if (f === 3) pred = (a + b) >> 1;
+      else if (f === 4) {
+        const p = a + b - c;
+        const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      cur[x] = (line[x] + pred) & 255;
+    }
+    prev = cur;
+  }
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    const s = px.subarray(i * channels, (i + 1) * channels);
+    let r: number, g: number, b: number, a = 255;
+    if (type === 3) {
+      r = palette![s[0] * 3];
+      g = palette![s[0] * 3 + 1];
+      b = palette![s[0] * 3 + 2];
+      if (trns && s[0] < trns.length) a = trns[s[0]];
+    } else if (channels <= 2) {
+      r = g = b = s[0];
+      if (channels === 2) a = s[1];
+    } else {
+      r = s[0];
+      g = s[1];
+      b = s[2];
+      if (channels === 4) a = s[3];
+    }
+    rgba.set([r, g, b, a], i * 4);
+  }
+  return { width, height, rgba };
+}
