@@ -1,0 +1,71 @@
+// User settings as one JSON file (Electron: the app's userData folder; browser mode: a per-user
+// config folder). Writes go to a temporary file first and are renamed into place, so a crash
+// while saving never leaves half a file behind.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DEFAULT_SETTINGS, type UserSettings } from '../../src-preload/contract';
+
+/** Browser mode's settings folder: $CONVSCOPE_CONFIG_DIR, else the platform's per-user config folder. */
+export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CONVSCOPE_CONFIG_DIR) return env.CONVSCOPE_CONFIG_DIR;
+  if (process.platform === 'win32' && env.APPDATA) return join(env.APPDATA, 'ConvScope');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'ConvScope');
+  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'convscope');
+}
+
+/** Checks the shape of settings coming from a file or a client; throws a message naming the field. */
+export function validateSettings(x: unknown): UserSettings {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new Error('settings must be a JSON object');
+  const s = x as Record<string, unknown>;
+  const engine = s.engine ?? DEFAULT_SETTINGS.engine;
+  if (typeof engine !== 'object' || engine === null || typeof (engine as { forceCpu?: unknown }).forceCpu !== 'boolean') {
+    throw new Error('settings.engine.forceCpu must be true or false');
+  }
+  const layouts = s.layouts ?? {};
+  if (typeof layouts !== 'object' || layouts === null || Array.isArray(layouts)) {
+    throw new Error('settings.layouts must be an object keyed by model id');
+  }
+  if (s.lastModel !== undefined) {
+    const m = s.lastModel as Record<string, unknown> | null;
+    const ok =
+      typeof m === 'object' &&
+      m !== null &&
+      (typeof m.bundled === 'string' || (Array.isArray(m.paths) && m.paths.every((p) => typeof p === 'string')));
+    if (!ok) throw new Error('settings.lastModel must be { "bundled": id } or { "paths": [file, …] }');
+  }
+  if (s.camera !== undefined && (typeof s.camera !== 'object' || s.camera === null || Array.isArray(s.camera))) {
+    throw new Error('settings.camera must be an object');
+  }
+  return { ...s, engine: engine as UserSettings['engine'], layouts: layouts as UserSettings['layouts'] } as UserSettings;
+}
+
+export class SettingsStore {
+  constructor(readonly file: string) {}
+
+  /** The saved settings, or the defaults when there are none yet. A damaged file is reported, not fatal. */
+  async load(onProblem?: (message: string) => void): Promise<UserSettings> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') onProblem?.(`${this.file}: ${(e as Error).message}`);
+      return structuredClone(DEFAULT_SETTINGS);
+    }
+    try {
+      return validateSettings(JSON.parse(text));
+    } catch (e) {
+      onProblem?.(`${this.file}: ${(e as Error).message}; using default settings`);
+      return structuredClone(DEFAULT_SETTINGS);
+    }
+  }
+
+  async save(settings: unknown): Promise<UserSettings> {
+    const valid = validateSettings(settings);
+    await mkdir(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(valid, null, 2) + '\n', 'utf8');
+    await rename(tmp, this.file);
+    return valid;
+  }
+}
