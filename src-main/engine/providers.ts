@@ -1,0 +1,73 @@
+// Execution provider choice: the fastest one this machine can actually run, in the order
+// CUDA / TensorRT (Linux, only when the opt-in CUDA provider libraries are installed), DirectML
+// (Windows), CoreML (macOS), then CPU. Each candidate is tried; a failure falls through to the next.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import type * as Ort from 'onnxruntime-node';
+
+/** Folder holding onnxruntime-node's native libraries for this platform. */
+function ortBinDir(): string | null {
+  try {
+    const req = createRequire(import.meta.url);
+    const main = req.resolve('onnxruntime-node');
+    return join(dirname(main), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  } catch {
+    return null;
+  }
+}
+
+/** Providers worth trying here, best first; always ends with 'cpu'. */
+export function candidateProviders(forceCpu: boolean): string[] {
+  if (forceCpu) return ['cpu'];
+  const out: string[] = [];
+  if (process.platform === 'linux') {
+    const bin = ortBinDir();
+    if (bin && existsSync(join(bin, 'libonnxruntime_providers_cuda.so'))) out.push('cuda');
+    if (bin && existsSync(join(bin, 'libonnxruntime_providers_tensorrt.so'))) out.push('tensorrt');
+  } else if (process.platform === 'win32') out.push('dml');
+  else if (process.platform === 'darwin') out.push('coreml');
+  out.push('cpu');
+  return out;
+}
+
+export interface ProviderSession {
+  session: Ort.InferenceSession;
+  provider: string;
+  /** Why better providers were passed over (for the log / status). */
+  skipped: string[];
+}
+
+/** Creates a session on the first provider that works. */
+export async function createSession(
+  ort: typeof Ort,
+  model: Uint8Array,
+  forceCpu: boolean,
+  onlyProvider?: string,
+): Promise<ProviderSession> {
+  const skipped: string[] = [];
+  const order = onlyProvider ? [onlyProvider] : candidateProviders(forceCpu);
+  let lastError: unknown;
+  for (const provider of order) {
+    try {
+      const session = await ort.InferenceSession.create(model, {
+        executionProviders: [provider],
+        graphOptimizationLevel: 'all',
+        // Two cores are common on the machines this runs on; leave one for the UI and camera.
+        intraOpNumThreads: provider === 'cpu' ? Math.max(1, Math.min(4, availableParallelism() - 1)) : undefined,
+        interOpNumThreads: 1,
+      });
+      return { session, provider, skipped };
+    } catch (e) {
+      lastError = e;
+      skipped.push(`${provider}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw lastError instanceof Error ? lastError : new Error(String(lastError));
+}
+
+/** Providers this onnxruntime build could use on this machine (for the settings screen). */
+export function availableProviders(): string[] {
+  return candidateProviders(false);
+}
