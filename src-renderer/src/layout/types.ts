@@ -1,4 +1,6 @@
 // What the user's layout is made of. Layouts are plain data: saved per model, exported as JSON.
+// NOTE for SCENE (from APP SHELL): additive change only — Layout gained `sortedPanels` (the sorted
+// view's own panels) and GRID constants; PanelSpec is unchanged.
 import type { LayerSubscription } from '../../../src-preload/contract';
 
 export const COLOUR_MAPS = ['gray', 'viridis', 'magma', 'inferno', 'plasma', 'cividis', 'turbo', 'jet', 'diverging'] as const;
@@ -47,5 +49,11 @@ export interface Layout {
   modelId: string;
   /** Which view is showing. */
   view: 'generic' | 'sorted';
+  /** Panels of the generic view. */
   panels: PanelSpec[];
+  /** Panels of the sorted-neurons view (its own layout); generated from the model when absent. */
+  sortedPanels?: PanelSpec[];
 }
+
+/** The layout grid: 12 columns of equal width, rows of a fixed height (CSS pixels). */
+export const GRID = { columns: 12, rowHeight: 44, gap: 8 } as const;

@@ -1,0 +1,82 @@
+// Which layers of a graph a person most likely wants to see. Works on ModelInfo alone (names, ops,
+// shapes in graph order), so it serves ONNX, Caffe and Keras models alike.
+import type { LayerInfo, ModelInfo } from '../../../src-preload/contract';
+
+const CONV_OPS = /^(conv|convolution|convtranspose|deconvolution|conv2d|separableconv2d|depthwiseconv2d)$/i;
+const FC_OPS = /^(gemm|matmul|innerproduct|fullyconnected|dense)$/i;
+const ACTIVATION_OPS = /^(relu|prelu|leakyrelu|elu|selu|sigmoid|tanh|clip|hardsigmoid|hardswish|softplus|relu6)$/i;
+
+const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** The activation directly after `layer` (same shape, next in graph order), else the layer itself. */
+function afterActivation(layers: readonly LayerInfo[], layer: LayerInfo): LayerInfo {
+  const pos = layers.indexOf(layer);
+  const next = layers[pos + 1];
+  return next && ACTIVATION_OPS.test(next.op) && sameShape(next.shape, layer.shape) ? next : layer;
+}
+
+export function byGraphOrder(model: ModelInfo): LayerInfo[] {
+  return [...model.layers].sort((a, b) => a.index - b.index);
+}
+
+export function mapLayers(model: ModelInfo): LayerInfo[] {
+  return byGraphOrder(model).filter((l) => l.kind === 'maps');
+}
+
+export function vectorLayers(model: ModelInfo): LayerInfo[] {
+  return byGraphOrder(model).filter((l) => l.kind === 'vector');
+}
+
+/** Convolution outputs (after their activation where one follows), in graph order. */
+export function convLayers(model: ModelInfo): LayerInfo[] {
+  const layers = byGraphOrder(model);
+  const out: LayerInfo[] = [];
+  for (const l of layers) {
+    if (l.kind !== 'maps' || !CONV_OPS.test(l.op)) continue;
+    const shown = afterActivation(layers, l);
+    if (!out.includes(shown)) out.push(shown);
+  }
+  return out;
+}
+
+/** First, middle and last convolution (fewer when the model has fewer). */
+export function defaultConvLayers(model: ModelInfo): string[] {
+  const convs = convLayers(model);
+  if (convs.length <= 3) return convs.map((l) => l.name);
+  const picks = [convs[0], convs[Math.floor((convs.length - 1) / 2)], convs[convs.length - 1]];
+  return [...new Set(picks.map((l) => l.name))];
+}
+
+/**
+ * The last hidden fully connected layer: the vector feeding the final (class-producing) FC op,
+ * shown after its activation. Null when the model has no hidden FC layer (e.g. SqueezeNet).
+ */
+export function hiddenFcLayer(model: ModelInfo): string | null {
+  const layers = byGraphOrder(model);
+  const fcs = layers.filter((l) => l.kind === 'vector' && FC_OPS.test(l.op));
+  if (fcs.length < 2) return null;
+  // The last FC produces the class scores; the one before it is the last hidden layer.
+  return afterActivation(layers, fcs[fcs.length - 2]).name;
+}
+
+/** Layers that can be shown in a panel of the given kind. */
+export function layersForKind(model: ModelInfo, kind: 'conv' | 'fc' | 'sorted'): LayerInfo[] {
+  return kind === 'conv' ? mapLayers(model) : vectorLayers(model);
+}
+
+/** The FC layer for the sorted-neurons view: the manifest's last FC panel, else the hidden FC layer. */
+export function sortedLayer(model: ModelInfo): string | null {
+  const names = new Set(model.layers.map((l) => l.name));
+  const fromManifest = (model.manifest.panels?.fc ?? []).filter((n) => names.has(n));
+  if (fromManifest.length > 0) return fromManifest[fromManifest.length - 1];
+  return hiddenFcLayer(model);
+}
+
+/** Rows for an FC grid: cells about five times wider a row than tall a column (500 → 10 rows). */
+export function defaultFcRows(neurons: number): number {
+  return Math.max(1, Math.min(neurons, Math.round(Math.sqrt(neurons / 5))));
+}
+
+export function findLayer(model: ModelInfo, name: string): LayerInfo | undefined {
+  return model.layers.find((l) => l.name === name);
+}
