@@ -23,9 +23,10 @@ export interface SupervisorOptions {
   onMessage(msg: unknown): void;
   /**
    * Called whenever a host is up and ready, before the replay. Electron hands the renderer a new
-   * MessagePort here; `restarted` is false for the first start.
+   * MessagePort here; `restarted` is false for the first start, `crashReason` says why the
+   * previous host died (null for the first start and for deliberate restarts).
    */
-  onStarted?(proc: EngineProcess, restarted: boolean): void;
+  onStarted?(proc: EngineProcess, restarted: boolean, crashReason: string | null): void;
   /** The host died unexpectedly; clients' requests in flight will never be answered. */
   onExit?(reason: string): void;
   /** How long a new host may take to say 'ready'. */
@@ -198,7 +199,7 @@ export class Supervisor {
       if (isReadyEvent(msg) && !this.ready) {
         clearTimeout(readyTimer);
         this.ready = true;
-        this.opts.onStarted?.(proc, restarted);
+        this.opts.onStarted?.(proc, restarted, reason);
         void this.afterReady(gen, restarted, reason);
         return;
       }
