@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadLabels, ManifestError, readManifest, validateManifest } from './manifest';
 
@@ -83,7 +84,7 @@ describe('manifest validation', () => {
   });
 
   it('validates the bundled manifests', () => {
-    const root = resolve(__dirname, '../../assets/models');
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../assets/models');
     const mnist = readManifest(join(root, 'mnist/manifest.json'));
     expect(mnist.input.shape).toEqual([1, 1, 28, 28]);
     expect(loadLabels(mnist, join(root, 'mnist'), 'mnist')).toHaveLength(10);

@@ -1,10 +1,11 @@
 // Test data helpers: the shared MNIST files and a small PNG decoder (zlib only), so tests feed the
 // engine real images without extra dependencies.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync, inflateSync } from 'node:zlib';
 
-export const repoRoot = resolve(__dirname, '../../..');
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const sharedData = resolve(repoRoot, '../shared/data');
 export const assetsDir = resolve(repoRoot, 'assets/models');
 

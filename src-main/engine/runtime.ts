@@ -1,0 +1,293 @@
+// One loaded model, ready to run frames: two ONNX Runtime sessions (the original graph as the fast
+// path when nothing is subscribed, and the instrumented graph that also returns every layer), the
+// preprocessing spec, the layer list and the current subscription. Runs wherever it is created: in
+// the engine's worker thread, or in-process for tests and the command line.
+import { resolve } from 'node:path';
+import type * as Ort from 'onnxruntime-node';
+import type {
+  ClassWeights, FrameResult, LayerInfo, LayerPayload, LayerSubscription, ModelInfo, ModelSource, Subscription,
+} from '../../src-preload/contract';
+import type { ProgressFn } from '../importers/types';
+import { inputCHW, loadLabels, ManifestError } from '../models/manifest';
+import { readMeanImage } from '../models/mean';
+import { findClassWeights } from '../onnx/class-weights';
+import { addOutputs, buildLayerInfos, findActivations, type ActivationTensor } from '../onnx/instrument';
+import { encodeModel, floatToHalf as floatToHalfBits, halfToFloat } from '../onnx/proto';
+import { encodeLayer } from './encode';
+import { dataInputs, resolveModel, type ResolvedModel } from './model-source';
+import { fitMeanImage, preprocess, type InputSpec, type RgbaImage } from './preprocess';
+import { createSession } from './providers';
+
+let ortModule: typeof Ort | undefined;
+/** onnxruntime-node is loaded on first use so merely importing the engine stays cheap. */
+export async function loadOrt(): Promise<typeof Ort> {
+  ortModule ??= (await import('onnxruntime-node')) as typeof Ort;
+  return ortModule;
+}
+
+let halfTable: Float32Array | undefined;
+/** All 65536 float16 values as float32: a table lookup is far cheaper than decoding bits per value. */
+function halfLut(): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);
+  }
+  return halfTable;
+}
+
+/** float32 view of any float tensor ORT returns (float16 arrives as raw Uint16 bits). */
+export function tensorFloats(t: Ort.Tensor): Float32Array {
+  if (t.type === 'float32') return t.data as Float32Array;
+  if (t.type === 'float16') {
+    const src = t.data as Uint16Array;
+    const lut = halfLut();
+    const out = new Float32Array(src.length);
+    for (let i = 0; i < src.length; i++) out[i] = lut[src[i]];
+    return out;
+  }
+  if (t.type === 'float64') return Float32Array.from(t.data as Float64Array);
+  throw new Error(`tensor of type ${t.type} is not floating point`);
+}
+
+export function softmax(x: Float32Array): Float32Array {
+  let m = -Infinity;
+  for (const v of x) if (v > m) m = v;
+  const out = new Float32Array(x.length);
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += out[i] = Math.exp(x[i] - m);
+  for (let i = 0; i < x.length; i++) out[i] /= s;
+  return out;
+}
+
+interface Layer {
+  info: LayerInfo;
+  tensor: string;
+}
+
+export interface RunCounters {
+  dropped: number;
+}
+
+export class ModelRuntime {
+  readonly info: ModelInfo;
+  private subscription: { sub: LayerSubscription; layer: Layer }[] = [];
+  private processed = 0;
+
+  private constructor(
+    private readonly ort: typeof Ort,
+    private readonly resolved: ResolvedModel,
+    private fast: Ort.InferenceSession,
+    private instrumented: Ort.InferenceSession,
+    private readonly instrumentedBytes: Uint8Array,
+    private readonly originalBytes: Uint8Array,
+    private readonly inputName: string,
+    private readonly outputName: string,
+    private readonly spec: InputSpec,
+    private readonly layers: Map<string, Layer>,
+    info: ModelInfo,
+  ) {
+    this.info = info;
+  }
+
+  /** Loads, validates and instruments a model; the error names the file and the cause. */
+  static async load(source: ModelSource, assetsDir: string, opts: { forceCpu: boolean; onProgress?: ProgressFn }): Promise<ModelRuntime> {
+    const ort = await loadOrt();
+    const progress = opts.onProgress ?? (() => {});
+    const r = await resolveModel(source, assetsDir, (f, d) => progress(f < 0 ? -1 : f * 0.6, d));
+    const m = r.manifest;
+    const where = r.manifestFile;
+
+    const inputs = dataInputs(r.proto).map((i) => i.name);
+    const inputName = m.input.name ?? inputs[0];
+    if (!inputName || !inputs.includes(inputName)) {
+      throw new ManifestError(`${where}: input.name '${m.input.name}' is not an input of the model (inputs: ${inputs.join(', ') || 'none'})`);
+    }
+    const outputs = r.proto.graph.output.map((o) => o.name);
+    const outputName = m.output?.name ?? outputs[0];
+    if (!outputName || !outputs.includes(outputName)) {
+      throw new ManifestError(`${where}: output.name '${m.output?.name}' is not an output of the model (outputs: ${outputs.join(', ')})`);
+    }
+
+    // Activations to expose: exactly the importer's layers, else every float tensor downstream of the input.
+    let acts: ActivationTensor[];
+    if (r.layers) {
+      acts = r.layers.map((l) => ({ tensor: l.tensor, name: l.name, op: l.op }));
+    } else {
+      acts = findActivations(r.proto, inputName);
+    }
+    progress(0.65, 'instrumenting graph');
+    const instrumentedProto = addOutputs(r.proto, acts.map((a) => a.tensor));
+    const instrumentedBytes = encodeModel(instrumentedProto);
+
+    progress(0.7, 'creating inference session');
+    const fast = await createSession(ort, r.onnx, opts.forceCpu);
+    let inst: Awaited<ReturnType<typeof createSession>>;
+    try {
+      inst = await createSession(ort, instrumentedBytes, opts.forceCpu, fast.provider);
+    } catch (e) {
+      await fast.session.release();
+      throw new Error(`${r.source}: the instrumented graph could not be loaded (${(e as Error).message.split('\n')[0]})`);
+    }
+
+    try {
+      const { c, h, w } = inputCHW(m.input);
+      const dtype = m.input.dtype ?? 'float32';
+      let meanImage;
+      if (m.preprocess.meanFile) {
+        const mean = readMeanImage(resolve(r.manifestDir, m.preprocess.meanFile));
+        if (mean.c !== c) throw new ManifestError(`${where}: preprocess.meanFile has ${mean.c} channels, the input has ${c}`);
+        meanImage = fitMeanImage(mean, h, w);
+      }
+      const spec: InputSpec = { c, h, w, layout: m.input.layout, dtype, preprocess: m.preprocess, ...(meanImage ? { meanImage } : {}) };
+
+      // One trial run with an all-zero input measures every layer's shape (and proves the manifest's input shape works).
+      progress(0.85, 'measuring layer shapes');
+      const n = m.input.shape.reduce((a, b) => a * b, 1);
+      const zero = dtype === 'float16' ? new ort.Tensor('float16', new Uint16Array(n), m.input.shape) : new ort.Tensor('float32', new Float32Array(n), m.input.shape);
+      let out: Ort.InferenceSession.OnnxValueMapType;
+      try {
+        out = await inst.session.run({ [inputName]: zero });
+      } catch (e) {
+        throw new Error(`${r.source}: trial run with input ${inputName} [${m.input.shape.join(', ')}] failed: ${(e as Error).message.split('\n')[0]}`);
+      }
+      const shapes = new Map<string, readonly number[]>();
+      for (const [k, v] of Object.entries(out)) shapes.set(k, (v as Ort.Tensor).dims);
+      const layerInfos = buildLayerInfos(acts, shapes);
+      const byName = new Map<string, Layer>();
+      layerInfos.forEach((info) => byName.set(info.name, { info, tensor: acts.find((a) => a.name === info.name)!.tensor }));
+
+      const outTensor = out[outputName] as Ort.Tensor;
+      const classes = outTensor.dims.slice(1).reduce((a, b) => a * b, 1);
+      let labels: string[];
+      if (r.labelsProposed) labels = Array.from({ length: classes }, (_, i) => `class ${i}`);
+      else {
+        labels = loadLabels(m, r.manifestDir, where);
+        if (labels.length !== classes) {
+          throw new ManifestError(`${where}: ${labels.length} labels, but output ${outputName} has ${classes} classes`);
+        }
+      }
+      for (const [kind, names] of Object.entries(m.panels ?? {})) {
+        for (const name of names ?? []) {
+          if (!byName.has(name)) {
+            throw new ManifestError(`${where}: panels.${kind} names layer '${name}', which the model does not have (layers: ${layerInfos.map((l) => l.name).join(', ')})`);
+          }
+        }
+      }
+      for (const t of Object.values(out)) (t as Ort.Tensor).dispose?.();
+
+      const manifest = r.labelsProposed ? { ...m, labels } : m;
+      const info: ModelInfo = {
+        id: m.id, name: m.name, format: m.format, manifest, labels, input: { c, h, w }, layers: layerInfos,
+        provider: fast.provider, source: r.source,
+      };
+      progress(1, 'ready');
+      return new ModelRuntime(ort, r, fast.session, inst.session, instrumentedBytes, r.onnx, inputName, outputName, spec, byName, info);
+    } catch (e) {
+      await fast.session.release();
+      await inst.session.release();
+      throw e;
+    }
+  }
+
+  /** Replaces the subscription; unknown layers or channels are reported by name. */
+  subscribe(sub: Subscription): void {
+    const resolved = sub.layers.map((s) => {
+      const layer = this.layers.get(s.layer);
+      if (!layer) throw new Error(`subscribe: model ${this.info.id} has no layer '${s.layer}'`);
+      const ch = s.channels;
+      if (ch && 'list' in ch && layer.info.kind === 'maps') {
+        const bad = ch.list.find((i) => !Number.isInteger(i) || i < 0 || i >= layer.info.shape[0]);
+        if (bad !== undefined) throw new Error(`subscribe: layer ${s.layer} has ${layer.info.shape[0]} maps, map ${bad} does not exist`);
+      }
+      return { sub: s, layer };
+    });
+    this.subscription = resolved;
+  }
+
+  resetCounters(): void {
+    this.processed = 0;
+  }
+
+  /** Preprocess → run → encode one frame. */
+  async run(frame: RgbaImage & { id: number; t: number }, counters: RunCounters): Promise<FrameResult> {
+    const t0 = performance.now();
+    const prepared = preprocess(frame, this.spec);
+    const t1 = performance.now();
+    const tensor = this.spec.dtype === 'float16'
+      ? new this.ort.Tensor('float16', prepared.data as Uint16Array, prepared.dims)
+      : new this.ort.Tensor('float32', prepared.data as Float32Array, prepared.dims);
+    const subscribed = this.subscription;
+    const session = subscribed.length ? this.instrumented : this.fast;
+    const fetches = [this.outputName, ...new Set(subscribed.map((s) => s.layer.tensor))];
+    const out = await session.run({ [this.inputName]: tensor }, fetches.filter((f, i) => fetches.indexOf(f) === i));
+    const t2 = performance.now();
+    let probs: Float32Array = Float32Array.from(tensorFloats(out[this.outputName] as Ort.Tensor));
+    if (this.resolved.manifest.output?.softmax) probs = softmax(probs);
+    const layers: LayerPayload[] = subscribed.map(({ sub, layer }) =>
+      encodeLayer(sub, layer.info, tensorFloats(out[layer.tensor] as Ort.Tensor)),
+    );
+    for (const t of Object.values(out)) (t as Ort.Tensor).dispose?.();
+    const t3 = performance.now();
+    this.processed++;
+    return {
+      id: frame.id, t: frame.t, probs, input: prepared.display, layers,
+      timing: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, encodeMs: t3 - t2 },
+      dropped: counters.dropped, processed: this.processed,
+    };
+  }
+
+  /** Raw float activations of every layer (for exporting), given an input tensor in the model's layout. */
+  async activations(input: Float32Array, dims: number[]): Promise<Map<string, { dims: number[]; data: Float32Array }>> {
+    const half = this.spec.dtype === 'float16';
+    const tensor = half
+      ? new this.ort.Tensor('float16', Uint16Array.from(input, (v) => floatToHalfBits(v)), dims)
+      : new this.ort.Tensor('float32', input as Float32Array<ArrayBuffer>, dims);
+    const layers = [...this.layers.values()];
+    const out = await this.instrumented.run({ [this.inputName]: tensor }, [...new Set([...layers.map((l) => l.tensor), this.outputName])]);
+    const result = new Map<string, { dims: number[]; data: Float32Array }>();
+    for (const l of layers) {
+      const t = out[l.tensor] as Ort.Tensor;
+      result.set(l.info.name, { dims: [...t.dims], data: Float32Array.from(tensorFloats(t)) });
+    }
+    return result;
+  }
+
+  classWeights(layer: string): ClassWeights {
+    const l = this.layers.get(layer);
+    if (!l) throw new Error(`classWeights: model ${this.info.id} has no layer '${layer}'`);
+    const neurons = l.info.shape.reduce((a, b) => a * b, 1);
+    return findClassWeights(this.resolved.proto, l.tensor, layer, neurons);
+  }
+
+  /** Recreates both sessions for a new provider choice; keeps the old ones if that fails. */
+  async setProvider(forceCpu: boolean): Promise<void> {
+    const fast = await createSession(this.ort, this.originalBytes, forceCpu);
+    let inst;
+    try {
+      inst = await createSession(this.ort, this.instrumentedBytes, forceCpu, fast.provider);
+    } catch (e) {
+      await fast.session.release();
+      throw e;
+    }
+    const old = [this.fast, this.instrumented];
+    this.fast = fast.session;
+    this.instrumented = inst.session;
+    this.info.provider = fast.provider;
+    for (const s of old) await s.release();
+  }
+
+  async release(): Promise<void> {
+    await this.fast.release();
+    await this.instrumented.release();
+  }
+}
+
+/** Loads a model in-process, returns what the renderer would be told about it, and releases it. */
+export async function inspectModel(source: ModelSource, assetsDir: string): Promise<ModelInfo> {
+  const rt = await ModelRuntime.load(source, assetsDir, { forceCpu: true });
+  try {
+    return rt.info;
+  } finally {
+    await rt.release();
+  }
+}
