@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { LayerInfo } from '../../src-preload/contract';
+import { dequantise } from '../../src-preload/payload';
+import { encodeLayer } from './encode';
+
+const maps: LayerInfo = { name: 'conv', op: 'Conv', shape: [3, 2, 2], kind: 'maps', index: 0 };
+// Map 0: 0..3, map 1: −4..−1, map 2: all 10 (flat).
+const data = Float32Array.from([0, 1, 2, 3, -4, -3, -2, -1, 10, 10, 10, 10]);
+
+describe('encodeLayer', () => {
+  it('quantises each map on its own range by default', () => {
+    const p = encodeLayer({ layer: 'conv' }, maps, data);
+    expect(p.channels).toEqual([0, 1, 2]);
+    expect([p.mapH, p.mapW]).toEqual([2, 2]);
+    expect(Array.from(p.min)).toEqual([0, -4, 10]);
+    expect(Array.from(p.max)).toEqual([3, -1, 10]);
+    expect(Array.from(p.data.subarray(0, 4))).toEqual([0, 85, 170, 255]);
+    expect(dequantise(p.data[5], p.min[1], p.max[1])).toBeCloseTo(-3, 5);
+  });
+
+  it('uses one range for the whole layer, and a symmetric one when signed', () => {
+    const layer = encodeLayer({ layer: 'conv', norm: 'layer' }, maps, data);
+    expect(Array.from(layer.min)).toEqual([-4, -4, -4]);
+    expect(Array.from(layer.max)).toEqual([10, 10, 10]);
+    const signed = encodeLayer({ layer: 'conv', signed: true }, maps, data);
+    expect(Array.from(signed.min)).toEqual([-3, -4, -10]);
+    expect(Array.from(signed.max)).toEqual([3, 4, 10]);
+    expect(signed.data[0]).toBe(128); // zero sits in the middle
+  });
+
+  it('selects ranges, lists and the top-k most active maps', () => {
+    expect(encodeLayer({ layer: 'conv', channels: { start: 1, count: 5 } }, maps, data).channels).toEqual([1, 2]);
+    const list = encodeLayer({ layer: 'conv', channels: { list: [2, 0] } }, maps, data);
+    expect(list.channels).toEqual([2, 0]);
+    expect(Array.from(list.data.subarray(4, 8))).toEqual([0, 85, 170, 255]);
+    expect(encodeLayer({ layer: 'conv', channels: { topK: 2 } }, maps, data).channels).toEqual([2, 0]);
+  });
+
+  it('sends a vector whole as one 1×N map', () => {
+    const vec: LayerInfo = { name: 'fc', op: 'Gemm', shape: [4], kind: 'vector', index: 1 };
+    const p = encodeLayer({ layer: 'fc', channels: { start: 0, count: 2 } }, vec, Float32Array.from([1, -1, 0, 3]));
+    expect(p.channels).toEqual([0]);
+    expect([p.mapH, p.mapW]).toEqual([1, 4]);
+    expect(Array.from(p.data)).toEqual([128, 0, 64, 255]);
+  });
+});
