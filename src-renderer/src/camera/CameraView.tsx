@@ -1,0 +1,208 @@
+// The camera panel: the live picture with the crop square on it (drag to move, corner to resize),
+// the camera picker, the resolution choice and "Open image…" as a still source.
+import { createEffect, createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import type { App } from '../app/controller';
+import { RESOLUTIONS, type CameraDevice } from './camera';
+import { cropRectPx, moveCrop, resizeCrop, type CropSquare } from './crop';
+
+export function CameraView(props: { app: App }): JSX.Element {
+  const app = props.app;
+  const cam = app.camera;
+  let box!: HTMLDivElement;
+  let stage!: HTMLDivElement;
+  let imageInput!: HTMLInputElement;
+  const [fit, setFit] = createSignal({ left: 0, top: 0, width: 0, height: 0 });
+  const [devices, setDevices] = createSignal<CameraDevice[]>([]);
+  const [deviceId, setDeviceId] = createSignal('');
+  const [resolution, setResolution] = createSignal('640x480');
+
+  const sourceSize = () => {
+    const s = app.source();
+    return s.kind === 'camera' || s.kind === 'image' ? { width: s.width, height: s.height } : null;
+  };
+
+  /** Fits the picture into the panel, keeping its aspect ratio. */
+  const refit = () => {
+    const size = sourceSize();
+    const bw = box.clientWidth;
+    const bh = box.clientHeight;
+    if (!size || !size.width || !size.height || !bw || !bh) return setFit({ left: 0, top: 0, width: 0, height: 0 });
+    const k = Math.min(bw / size.width, bh / size.height);
+    const width = size.width * k;
+    const height = size.height * k;
+    setFit({ left: (bw - width) / 2, top: (bh - height) / 2, width, height });
+  };
+
+  const refreshDevices = async () => {
+    try {
+      setDevices(await cam.devices());
+    } catch {
+      setDevices([]);
+    }
+  };
+
+  onMount(() => {
+    const ro = new ResizeObserver(refit);
+    ro.observe(box);
+    const onChange = () => void refreshDevices();
+    navigator.mediaDevices?.addEventListener?.('devicechange', onChange);
+    onCleanup(() => {
+      ro.disconnect();
+      navigator.mediaDevices?.removeEventListener?.('devicechange', onChange);
+      // The camera keeps running without its panel (frames still go to the engine).
+      document.getElementById('camera-parking')?.append(cam.video);
+    });
+  });
+
+  createEffect(() => {
+    const s = app.source();
+    refit();
+    if (s.kind === 'camera') {
+      stage.prepend(cam.video);
+      void refreshDevices();
+      setResolution(`${s.width}x${s.height}`);
+    } else if (s.kind === 'image' && cam.image) {
+      cam.image.className = 'camera-picture';
+      stage.prepend(cam.image);
+    }
+  });
+
+  // The square in stage pixels.
+  const square = () => {
+    const size = sourceSize();
+    const f = fit();
+    if (!size || !f.width) return null;
+    const r = cropRectPx(app.cropSquare(), size.width, size.height);
+    const k = f.width / size.width;
+    return { left: r.x * k, top: r.y * k, side: r.size * k };
+  };
+
+  const drag = (e: PointerEvent, how: 'move' | 'resize') => {
+    const size = sourceSize();
+    const f = fit();
+    if (!size || !f.width) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const el = e.currentTarget as HTMLElement;
+    el.setPointerCapture(e.pointerId);
+    const start: CropSquare = app.cropSquare();
+    const x0 = e.clientX;
+    const y0 = e.clientY;
+    const k = size.width / f.width; // image pixels per screen pixel
+    const onMove = (m: PointerEvent) => {
+      const dx = (m.clientX - x0) * k;
+      const dy = (m.clientY - y0) * k;
+      app.setCropSquare(how === 'move' ? moveCrop(start, dx, dy, size.width, size.height) : resizeCrop(start, dx, dy, size.width, size.height));
+    };
+    const onUp = () => {
+      el.removeEventListener('pointermove', onMove);
+      el.removeEventListener('pointerup', onUp);
+      el.removeEventListener('pointercancel', onUp);
+    };
+    el.addEventListener('pointermove', onMove);
+    el.addEventListener('pointerup', onUp);
+    el.addEventListener('pointercancel', onUp);
+  };
+
+  const restart = (id: string, res: string) => {
+    const [width, height] = res.split('x').map(Number);
+    const choice = { ...(id ? { deviceId: id } : {}), width, height };
+    app.saveCameraChoice(choice);
+    void cam.startCamera(choice);
+  };
+
+  const error = () => {
+    const s = app.source();
+    return s.kind === 'error' ? s.message : null;
+  };
+
+  return (
+    <div class="camera-view">
+      <div class="camera-box" data-testid="camera-box" ref={box}>
+        <div
+          class="camera-stage"
+          ref={stage}
+          style={{ left: `${fit().left}px`, top: `${fit().top}px`, width: `${fit().width}px`, height: `${fit().height}px` }}
+        >
+          <Show when={square()}>
+            {(sq) => (
+              <div
+                class="crop-square"
+                data-testid="crop-square"
+                title="Drag to move the crop; drag the corner to resize it"
+                style={{ left: `${sq().left}px`, top: `${sq().top}px`, width: `${sq().side}px`, height: `${sq().side}px` }}
+                onPointerDown={(e) => drag(e, 'move')}
+              >
+                <div class="crop-resize" data-testid="crop-resize" onPointerDown={(e) => drag(e, 'resize')} />
+              </div>
+            )}
+          </Show>
+        </div>
+        <Show when={error()}>
+          {(msg) => (
+            <div class="camera-message" role="alert" data-testid="camera-error">
+              <p>{msg()}</p>
+              <div class="row">
+                <button onClick={() => restart(deviceId(), resolution())}>Retry</button>
+                <button onClick={() => imageInput.click()}>Open image…</button>
+              </div>
+            </div>
+          )}
+        </Show>
+        <Show when={app.source().kind === 'starting'}>
+          <div class="camera-message">Starting the camera…</div>
+        </Show>
+      </div>
+      <div class="camera-controls">
+        <select
+          data-testid="camera-select"
+          title="Camera"
+          value={deviceId()}
+          onChange={(e) => {
+            setDeviceId(e.currentTarget.value);
+            restart(e.currentTarget.value, resolution());
+          }}
+        >
+          <Show when={devices().length === 0}>
+            <option value="">No camera listed</option>
+          </Show>
+          <For each={devices()}>{(d) => <option value={d.deviceId}>{d.label}</option>}</For>
+        </select>
+        <select
+          data-testid="camera-resolution"
+          title="Camera resolution"
+          value={resolution()}
+          onChange={(e) => {
+            setResolution(e.currentTarget.value);
+            restart(deviceId(), e.currentTarget.value);
+          }}
+        >
+          <For each={RESOLUTIONS}>{(r) => <option value={`${r.width}x${r.height}`}>{`${r.width}×${r.height}`}</option>}</For>
+          <Show when={!RESOLUTIONS.some((r) => `${r.width}x${r.height}` === resolution())}>
+            <option value={resolution()}>{resolution().replace('x', '×')}</option>
+          </Show>
+        </select>
+        <button title="Use a still image instead of the camera" onClick={() => imageInput.click()}>
+          Image…
+        </button>
+        <Show when={app.source().kind === 'image'}>
+          <button title="Back to the live camera" onClick={() => restart(deviceId(), resolution())}>
+            Camera
+          </button>
+        </Show>
+      </div>
+      <input
+        ref={imageInput}
+        type="file"
+        accept="image/*"
+        hidden
+        data-testid="image-file"
+        onChange={(e) => {
+          const f = e.currentTarget.files?.[0];
+          if (f) void cam.startImage(f);
+          e.currentTarget.value = '';
+        }}
+      />
+    </div>
+  );
+}
