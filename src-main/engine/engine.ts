@@ -51,8 +51,10 @@ function spawnWorker(): Worker {
     const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(src)}); })`;
     return new Worker(boot, { eval: true });
   }
-  const built = join(dir, 'engine-worker.js');
-  if (!existsSync(built)) throw new Error(`engine worker script not found at ${built}`);
+  // Built: the worker bundle sits in out/main; this code may itself live in a shared chunk below it.
+  const candidates = [dir, dirname(dir), process.argv[1] ? dirname(process.argv[1]) : dir].map((d) => join(d, 'engine-worker.js'));
+  const built = candidates.find((f) => existsSync(f));
+  if (!built) throw new Error(`engine worker script not found (looked for ${candidates.join(', ')})`);
   return new Worker(built);
 }
 
