@@ -212,6 +212,19 @@ describe('Engine (real onnxruntime-node in the worker thread)', () => {
     // (space_shuttle.jpg needs a JPEG decoder, which this project doesn't ship; the e2e test covers it.)
   });
 
+  it('reports loading progress and switches providers on request without losing the model', async () => {
+    const seen: number[] = [];
+    await engine.loadModel({ bundled: 'mnist' }, (p) => seen.push(p.fraction));
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen[seen.length - 1]).toBe(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+    const info = await engine.setSettings({ forceCpu: true });
+    expect(info?.provider).toBe('cpu');
+    expect(engine.availableProviders()).toContain('cpu');
+    engine.pushFrame({ id: 40_000, t: performance.now(), ...paperDigit(mnistDigit(mnist, 2)) });
+    expect(argmax((await results.waitFor(40_000)).probs)).toBe(mnist.labels[2]);
+  });
+
   it('inspectModel describes a model without an engine', async () => {
     const info = await inspectModel({ bundled: 'squeezenet' }, assetsDir);
     expect(info.manifest.panels?.conv).toEqual(['conv1_2', 'fire5/concat_1', 'conv10_2']);
