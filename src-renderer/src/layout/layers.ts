@@ -8,11 +8,21 @@ const ACTIVATION_OPS = /^(relu|prelu|leakyrelu|elu|selu|sigmoid|tanh|clip|hardsi
 
 const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
-/** The activation directly after `layer` (same shape, next in graph order), else the layer itself. */
+/** Element-wise steps that may sit between a layer and its activation (bias add, batch norm). */
+const BETWEEN_OPS = /^(add|sub|mul|div|batchnormalization|batchnorm|scale|bias)$/i;
+
+/**
+ * The activation following `layer` (same shape, next in graph order, possibly after a bias add or
+ * batch norm), else the layer itself: people want to see what the next layer receives.
+ */
 function afterActivation(layers: readonly LayerInfo[], layer: LayerInfo): LayerInfo {
-  const pos = layers.indexOf(layer);
-  const next = layers[pos + 1];
-  return next && ACTIVATION_OPS.test(next.op) && sameShape(next.shape, layer.shape) ? next : layer;
+  for (let pos = layers.indexOf(layer) + 1; pos < layers.length; pos++) {
+    const next = layers[pos];
+    if (!sameShape(next.shape, layer.shape)) break;
+    if (ACTIVATION_OPS.test(next.op)) return next;
+    if (!BETWEEN_OPS.test(next.op)) break;
+  }
+  return layer;
 }
 
 export function byGraphOrder(model: ModelInfo): LayerInfo[] {
@@ -64,12 +74,19 @@ export function layersForKind(model: ModelInfo, kind: 'conv' | 'fc' | 'sorted'):
   return kind === 'conv' ? mapLayers(model) : vectorLayers(model);
 }
 
-/** The FC layer for the sorted-neurons view: the manifest's last FC panel, else the hidden FC layer. */
+/**
+ * The layer for the sorted-neurons view: the manifest's last FC panel, else the vector that feeds
+ * the class-producing FC op directly (its weights connect each neuron to each class).
+ */
 export function sortedLayer(model: ModelInfo): string | null {
   const names = new Set(model.layers.map((l) => l.name));
   const fromManifest = (model.manifest.panels?.fc ?? []).filter((n) => names.has(n));
   if (fromManifest.length > 0) return fromManifest[fromManifest.length - 1];
-  return hiddenFcLayer(model);
+  const layers = byGraphOrder(model);
+  const fcs = layers.filter((l) => l.kind === 'vector' && FC_OPS.test(l.op));
+  if (fcs.length === 0) return null;
+  const before = layers[layers.indexOf(fcs[fcs.length - 1]) - 1];
+  return before && before.kind === 'vector' ? before.name : null;
 }
 
 /** Rows for an FC grid: cells about five times wider a row than tall a column (500 → 10 rows). */
