@@ -1,7 +1,19 @@
 // Turns one layer's float activations into what a subscriber asked for: the chosen maps, quantised
 // to bytes with the real min/max per map (or one range for the whole layer; symmetric when signed).
 import type { LayerInfo, LayerPayload, LayerSubscription } from '../../src-preload/contract';
-import { quantise } from '../../src-preload/payload';
+
+/**
+ * Same mapping as payload.ts's quantise (byte = round((v − min) · 255 / (max − min))), specialised for
+ * Float32Array: a Uint8ClampedArray view does the rounding and clamping natively, which matters at
+ * a million values per frame.
+ */
+function quantiseInto(src: Float32Array, offset: number, n: number, out: Uint8Array, outOffset: number, range: { min: number; max: number }): void {
+  const span = range.max - range.min;
+  const k = span > 0 ? 255 / span : 0;
+  const min = range.min;
+  const dst = new Uint8ClampedArray(out.buffer, out.byteOffset + outOffset, n);
+  for (let i = 0; i < n; i++) dst[i] = (src[offset + i] - min) * k;
+}
 
 /** Mean activation of each map (what "most active" means for top-k). */
 function mapMeans(data: Float32Array, maps: number, size: number): Float64Array {
@@ -58,7 +70,8 @@ export function encodeLayer(sub: LayerSubscription, info: LayerInfo, data: Float
   if (info.kind === 'vector') {
     const n = info.shape[0];
     const bytes = new Uint8Array(n);
-    const r = quantise(data, 0, n, bytes, 0, rangeOf(data, 0, n, signed));
+    const r = rangeOf(data, 0, n, signed);
+    quantiseInto(data, 0, n, bytes, 0, r);
     return {
       layer: info.name, shape: info.shape, channels: [0], mapH: 1, mapW: n, data: bytes,
       min: Float32Array.of(r.min), max: Float32Array.of(r.max),
@@ -73,9 +86,9 @@ export function encodeLayer(sub: LayerSubscription, info: LayerInfo, data: Float
   const layerRange = sub.norm === 'layer' ? rangeOf(data, 0, maps * size, signed) : undefined;
   channels.forEach((c, i) => {
     const range = layerRange ?? rangeOf(data, c * size, size, signed);
-    const r = quantise(data, c * size, size, bytes, i * size, range);
-    min[i] = r.min;
-    max[i] = r.max;
+    quantiseInto(data, c * size, size, bytes, i * size, range);
+    min[i] = range.min;
+    max[i] = range.max;
   });
   return { layer: info.name, shape: info.shape, channels, mapH: h, mapW: w, data: bytes, min, max };
 }
