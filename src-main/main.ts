@@ -280,6 +280,9 @@ function registerIpc(): void {
   ipcMain.handle('convscope:open-model-dialog', () => chooseModelFiles());
 }
 
+// A separate settings folder on request (tests, portable use); otherwise the app's userData folder.
+if (process.env.CONVSCOPE_CONFIG_DIR) app.setPath('userData', process.env.CONVSCOPE_CONFIG_DIR);
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {

@@ -1,0 +1,47 @@
+// Issue 5: the bundled SqueezeNet classifies real photos shown to the camera. Each photo becomes
+// its own fake-camera file, and the camera file is a browser launch flag, so each gets its own
+// Chromium.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { selectByText, status, waitForLive } from './support/app';
+import { expect, test } from './support/fixtures';
+import { chromiumPath, fakeCameraArgs, sharedData, videoDir } from './support/paths';
+import { saveArtifact } from './support/pixels';
+import { photoAsCameraFrame } from './support/photo';
+import { CAMERA } from './support/scene';
+import { writeY4m } from './support/y4m';
+
+const photos = [
+  // ImageNet's domestic-cat classes (281–285): a kitten may be read as any of them.
+  { file: 'kitten.jpg', expect: /tabby|tiger cat|Egyptian cat|Persian cat|Siamese cat/i },
+  { file: 'space_shuttle.jpg', expect: /space shuttle/i },
+];
+
+for (const photo of photos) {
+  test(`SqueezeNet names ${photo.file} when it is in front of the camera`, async ({ browser, server }, testInfo) => {
+    mkdirSync(videoDir, { recursive: true });
+    const video = join(videoDir, `${photo.file.replace(/\W/g, '_')}-v1.y4m`);
+    if (!existsSync(video)) {
+      const frame = await photoAsCameraFrame(browser, join(sharedData, 'images', photo.file));
+      writeY4m(video, CAMERA.width, CAMERA.height, 10, Array.from({ length: 5 }, () => frame));
+    }
+    const camBrowser = await chromium.launch({ executablePath: chromiumPath, args: fakeCameraArgs(video) });
+    try {
+      const page = await camBrowser.newPage({ viewport: { width: 1440, height: 960 } });
+      await page.goto(server.url);
+      await waitForLive(page);
+      await selectByText(page.locator('[data-testid="model-select"]'), /squeeze/);
+      await expect(status(page)).toHaveText(photo.expect, { timeout: 120_000 });
+      // Hold steady: the answer is the network's, frame after frame.
+      await page.waitForTimeout(2000);
+      await expect(status(page)).toHaveText(photo.expect);
+      const text = (await status(page).textContent()) ?? '';
+      console.log(`${photo.file}: ${text}`);
+      await testInfo.attach(`${photo.file}-status.txt`, { body: text, contentType: 'text/plain' });
+      await saveArtifact(page, `squeezenet-${photo.file.replace(/\W/g, '_')}`);
+    } finally {
+      await camBrowser.close();
+    }
+  });
+}
