@@ -166,7 +166,7 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
       const a = stripOnes(shape);
       const e = stripOnes(expected);
       if (data.length !== prod(expected) || a.length !== e.length || a.some((d, k) => d !== e[k])) {
-        err(`${what} in ${opts.caffemodelName} has shape ${fmt(shape)} (${data.length} values) but the prototxt needs ${fmt(expected)}`);
+        err(`${what} blob in ${opts.caffemodelName} is ${fmt(shape)} (${data.length} values), but the prototxt needs ${fmt(expected)}`);
       }
       if (prod(shape) !== data.length) err(`${what} in ${opts.caffemodelName} declares shape ${fmt(shape)} but holds ${data.length} values`);
       return data;

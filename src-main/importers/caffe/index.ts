@@ -131,7 +131,9 @@ export async function importCaffe(src: CaffeSources, onProgress?: ProgressFn): P
   }
 
   report(0.95, 'encoding ONNX');
-  const onnx = encodeModel(converted.model);
+  // A plain Uint8Array, not the Node Buffer protobufjs returns: decoding a Buffer yields tensor
+  // bytes that are views into it, which readers calling rawData.slice() would misread.
+  const onnx = new Uint8Array(encodeModel(converted.model));
   report(1, 'done');
   return {
     onnx,
