@@ -106,7 +106,13 @@ function startEngine(): void {
     onMessage: (msg) => {
       // The renderer hears the host on its own port; what arrives here is the supervisor's business.
       const m = msg as { type?: string; event?: EngineEvent };
-      if (m.type === 'event' && m.event?.type === 'error') pendingNotices.push(m.event);
+      if (m.type !== 'event' || !m.event) return;
+      // The host mirrors its events here: a bundled model that loaded is the one to reload after a
+      // crash (models from files are remembered through the settings' lastModel).
+      if (m.event.type === 'modelLoaded' && m.event.info.source === 'bundled') {
+        supervisor.remember({ model: { bundled: m.event.info.id } });
+      }
+      if (m.event.type === 'error' && !supervisor.isReady) pendingNotices.push(m.event);
     },
   });
   supervisor.remember({ model: settings.lastModel, settings: settings.engine });
