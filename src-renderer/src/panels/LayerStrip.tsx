@@ -1,0 +1,140 @@
+// All-layers strip: one thumbnail per layer with spatial maps, in graph order, each showing that
+// layer's strongest map this frame (the shell subscribes every such layer with the top-1 map).
+// Clicking a thumbnail asks the shell to add a panel for the layer.
+import { createEffect, createMemo, createSignal, For, on, untrack, type JSX } from 'solid-js';
+import type { BitmapText } from 'pixi.js';
+import { ColourTiles } from '../scene/ColourTiles';
+import { atlasLayout, packAtlas, tileAt, tileGrid, tileRect, type AtlasLayout, type Rect, type TileGrid } from '../scene/geometry';
+import { requestDraw, type SceneView } from '../scene/stage';
+import { byteTexture } from '../scene/textures';
+import { fitLabel, label, uiFont } from '../scene/text';
+import { formatValue, mapValue } from '../scene/values';
+import { findPayload, heldResult, ScenePanel, type HoverInfo, type Size } from './common';
+import type { PanelBodyProps } from './types';
+
+const PAD = 6;
+/** Thumbnail cell: a square image with a caption strip a quarter of its height beneath. */
+const CAPTION_RATIO = 0.28;
+
+export function LayerStrip(props: PanelBodyProps): JSX.Element {
+  const shown = heldResult(props);
+  const layers = createMemo(() => props.model.layers.filter((l) => l.kind === 'maps').sort((a, b) => a.index - b.index));
+  const shapesKey = createMemo(() =>
+    layers()
+      .map((l) => {
+        const p = findPayload(shown(), l.name);
+        return p ? `${p.mapW}x${p.mapH}` : '-';
+      })
+      .join(','),
+  );
+  const [thumbs, setThumbs] = createSignal<Rect[]>([]);
+  const [pointer, setPointer] = createSignal<{ x: number; y: number } | null>(null);
+  let grid: TileGrid | null = null;
+
+  const imageRect = (g: TileGrid, i: number): Rect => {
+    const r = tileRect(g, i);
+    return { x: r.x, y: r.y, w: r.w, h: r.w };
+  };
+
+  const hover = createMemo<HoverInfo | null>(() => {
+    const pt = pointer();
+    if (!pt || !grid) return null;
+    const hit = tileAt(grid, pt.x, pt.y);
+    if (!hit) return null;
+    const layer = layers()[hit.index];
+    const p = findPayload(shown(), layer.name);
+    const img = imageRect(grid, hit.index);
+    if (!p || pt.y >= img.y + img.h) return { ...pt, text: `${layer.name} (${layer.op}, ${layer.shape.join('×')})\nclick to add a panel` };
+    const mx = Math.min(p.mapW - 1, Math.floor(((pt.x - img.x) / img.w) * p.mapW));
+    const my = Math.min(p.mapH - 1, Math.floor(((pt.y - img.y) / img.h) * p.mapH));
+    return { ...pt, text: `${layer.name} · map ${p.channels[0]}\n(${mx}, ${my}) = ${formatValue(mapValue(p, 0, mx, my))}` };
+  });
+
+  const onView = (view: SceneView, size: () => Size) => {
+    const images: ColourTiles[] = [];
+    const atlases: (AtlasLayout | null)[] = [];
+    const sources: ReturnType<typeof byteTexture>[] = [];
+    const captions: BitmapText[] = [];
+
+    const rebuild = () => {
+      const s = size();
+      view.resize(s.w, s.h, s.dpr);
+      const ls = untrack(layers);
+      const r = untrack(shown);
+      const box = { x: PAD, y: PAD, w: s.w - 2 * PAD, h: s.h - 2 * PAD };
+      grid = tileGrid({ count: ls.length, mapW: 1, mapH: 1 + CAPTION_RATIO, box, gap: 6 });
+      const font = Math.max(9, Math.min(12, Math.floor(grid.tileW * CAPTION_RATIO * 0.8)));
+      const rects: Rect[] = [];
+      ls.forEach((l, i) => {
+        if (!images[i]) {
+          sources[i] = byteTexture(4, 1);
+          images[i] = new ColourTiles(sources[i], 'gray');
+          captions[i] = label('', font, 0xaab2c0);
+          atlases[i] = null;
+          view.root.addChild(images[i], captions[i]);
+        }
+        const img = imageRect(grid!, i);
+        rects.push(tileRect(grid!, i));
+        const p = findPayload(r, l.name);
+        images[i].visible = !!p;
+        if (p) {
+          const a = atlasLayout(1, p.mapW, p.mapH);
+          if (!atlases[i] || atlases[i]!.width !== a.width || atlases[i]!.height !== a.height) {
+            const old = sources[i];
+            sources[i] = byteTexture(a.width, a.height);
+            images[i].data = sources[i];
+            old.destroy();
+          }
+          atlases[i] = a;
+          images[i].setQuads([img], [{ x: 0, y: 0, w: p.mapW, h: p.mapH }], a.width, a.height);
+        }
+        captions[i].style.fontFamily = uiFont(font);
+        captions[i].style.fontSize = font;
+        captions[i].visible = true;
+        fitLabel(captions[i], l.name, img.w);
+        captions[i].position.set(img.x + (img.w - captions[i].width) / 2, img.y + img.h + 2);
+      });
+      for (let i = ls.length; i < images.length; i++) images[i].visible = captions[i].visible = false;
+      setThumbs(rects);
+    };
+
+    const draw = () => {
+      const r = untrack(shown);
+      untrack(layers).forEach((l, i) => {
+        const p = findPayload(r, l.name);
+        const a = atlases[i];
+        if (!p || !a || p.channels.length === 0) return;
+        packAtlas(a, p.data.subarray(0, p.mapW * p.mapH), 1, sources[i].resource as Uint8Array);
+        sources[i].update();
+      });
+    };
+
+    createEffect(
+      on([size, layers, shapesKey], () => {
+        rebuild();
+        requestDraw(view, draw, false);
+      }),
+    );
+    createEffect(on(shown, () => requestDraw(view, draw, true), { defer: true }));
+  };
+
+  return (
+    <ScenePanel kind="strip" onView={onView} hover={hover} onPointerMove={(x, y) => setPointer({ x, y })} onPointerLeave={() => setPointer(null)}>
+      <For each={thumbs()}>
+        {(r, i) => (
+          <div
+            data-testid="strip-thumb"
+            data-layer={layers()[i()]?.name}
+            role="button"
+            aria-label={`add a panel for ${layers()[i()]?.name}`}
+            style={{ position: 'absolute', left: `${r.x}px`, top: `${r.y}px`, width: `${r.w}px`, height: `${r.h}px`, cursor: 'pointer' }}
+            onClick={() => {
+              const l = layers()[i()];
+              if (l) props.onAddLayer?.(l.name);
+            }}
+          />
+        )}
+      </For>
+    </ScenePanel>
+  );
+}

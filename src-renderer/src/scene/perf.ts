@@ -1,0 +1,40 @@
+// Renderer cost per engine result: the time from a result's arrival in the scene to the renders of
+// every panel it changed being submitted (scene updates + Pixi render + copy into the panel canvases).
+import { createSignal } from 'solid-js';
+
+export interface RenderCost {
+  /** Cost of the last frame, ms. */
+  last: number;
+  /** Median over the last `samples` frames, ms. */
+  median: number;
+  samples: number;
+}
+
+const WINDOW = 120;
+const history: number[] = [];
+const [cost, setCost] = createSignal<RenderCost>({ last: 0, median: 0, samples: 0 });
+
+/** Live renderer cost for the shell's status line. */
+export const renderCost = cost;
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+declare global {
+  interface Window {
+    /** Renderer ms per frame, for tests and benchmarks. */
+    __convscopeRenderMs?: RenderCost;
+  }
+}
+
+export function recordRenderCost(ms: number): void {
+  history.push(ms);
+  if (history.length > WINDOW) history.shift();
+  const c = { last: ms, median: median(history), samples: history.length };
+  setCost(c);
+  if (typeof window !== 'undefined') window.__convscopeRenderMs = c;
+}

@@ -1,0 +1,212 @@
+// The one WebGL context every visualisation shares.
+//
+// Design: ONE Pixi WebGL renderer draws into ONE canvas laid over the panel area (the nearest scrolling
+// container of the panels, normally the shell's workspace), transparent and click-through
+// (pointer-events: none). Each panel is a Container in that canvas's stage, kept at its DOM body's
+// position. Why not a canvas per panel: browsers cap live WebGL contexts (~16), and sharing one context
+// by copying into per-panel canvases (Pixi's multiView, or transferToImageBitmap) forces a pixel
+// read-back per panel on a software GL — measured 3–10 ms per panel under SwiftShader, against well
+// under a millisecond for submitting the whole stage once. The canvas sits above panel bodies
+// (z-index SCENE_Z_INDEX) and below popovers and dialogs (the shell's start at 30).
+//
+// Drawing is batched: panels mark themselves dirty; one animation-frame pass updates every dirty panel
+// and renders the stage once, timing the work (updates + render) for the renderer-cost figure. The
+// same pass follows panels that moved (drag, scroll, resize) without any new frame.
+import { autoDetectRenderer, Container, type Renderer } from 'pixi.js';
+import { createSignal } from 'solid-js';
+import { recordRenderCost } from './perf';
+
+/** Above panels (a dragged panel is raised to 20), below the shell's popovers (30) and dialogs. */
+export const SCENE_Z_INDEX = 25;
+
+let rendererPromise: Promise<Renderer> | null = null;
+let renderer: Renderer | null = null;
+let canvas: HTMLCanvasElement | null = null;
+const stage = new Container();
+const [failure, setFailure] = createSignal<string | null>(null);
+
+/** Why the scene cannot draw (no WebGL 2), for the shell's error banner. */
+export const sceneFailure = failure;
+
+export function sharedRenderer(): Promise<Renderer> {
+  rendererPromise ??= (async () => {
+    canvas = document.createElement('canvas');
+    canvas.dataset.testid = 'scene-canvas';
+    canvas.setAttribute('aria-hidden', 'true');
+    Object.assign(canvas.style, {
+      position: 'fixed',
+      left: '0px',
+      top: '0px',
+      width: '0px',
+      height: '0px',
+      pointerEvents: 'none',
+      zIndex: String(SCENE_Z_INDEX),
+    });
+    document.body.appendChild(canvas);
+    const r = await autoDetectRenderer({
+      preference: 'webgl',
+      canvas,
+      antialias: false,
+      backgroundAlpha: 0,
+      width: 1,
+      height: 1,
+      resolution: 1,
+      autoDensity: false,
+    });
+    if (r.name !== 'webgl') {
+      throw new Error(`ConvScope needs WebGL 2 to draw its panels; this browser gave a "${r.name}" renderer`);
+    }
+    renderer = r;
+    return r;
+  })();
+  rendererPromise.catch((e: unknown) => setFailure(e instanceof Error ? e.message : String(e)));
+  return rendererPromise;
+}
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+const sameBox = (a: Box, b: Box) => a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h;
+
+/** One panel's part of the scene: a Container kept at its host element's position, sized in CSS px. */
+export class SceneView {
+  readonly root = new Container();
+  width = 0;
+  height = 0;
+  resolution = 1;
+  /** Last known position of the host in page coordinates. */
+  box: Box = { x: 0, y: 0, w: 0, h: 0 };
+
+  constructor(readonly host: HTMLElement) {
+    stage.addChild(this.root);
+    views.add(this);
+    startLoop();
+  }
+
+  /** Records the body's CSS size (the canvas itself follows the panel area). */
+  resize(width: number, height: number, resolution: number): boolean {
+    const w = Math.max(0, Math.floor(width));
+    const h = Math.max(0, Math.floor(height));
+    if (w === this.width && h === this.height && resolution === this.resolution) return false;
+    this.width = w;
+    this.height = h;
+    this.resolution = resolution;
+    return true;
+  }
+
+  destroy(): void {
+    views.delete(this);
+    dirty.delete(this);
+    stage.removeChild(this.root);
+    this.root.destroy({ children: true });
+    needRender = true;
+  }
+}
+
+type Draw = () => void;
+const views = new Set<SceneView>();
+const dirty = new Map<SceneView, { draw: Draw; frame: boolean }>();
+let needRender = false;
+let looping = false;
+let area: Box = { x: 0, y: 0, w: 0, h: 0 };
+let areaResolution = 0;
+
+/**
+ * Asks for `view` to be redrawn in the next animation frame. `draw` updates the view's scene objects
+ * (texture bytes, sizes, text) just before the render; `frame` marks a redraw caused by new data
+ * (an engine result or a camera crop), which is what the per-frame renderer cost counts.
+ */
+export function requestDraw(view: SceneView, draw: Draw, frame: boolean): void {
+  const prev = dirty.get(view);
+  dirty.set(view, { draw, frame: frame || (prev?.frame ?? false) });
+  startLoop();
+}
+
+function startLoop(): void {
+  if (looping) return;
+  looping = true;
+  void sharedRenderer().then(
+    () => requestAnimationFrame(tick),
+    () => {
+      looping = false;
+    },
+  );
+}
+
+/** The element panels scroll in (their nearest scrolling ancestor), or null for the window. */
+function scroller(host: HTMLElement): HTMLElement | null {
+  for (let el = host.parentElement; el && el !== document.body; el = el.parentElement) {
+    const o = getComputedStyle(el).overflowY;
+    if (o === 'auto' || o === 'scroll') return el;
+  }
+  return null;
+}
+
+let areaHost: HTMLElement | null = null;
+let areaElement: HTMLElement | null = null;
+
+function panelArea(host: HTMLElement): Box {
+  if (host !== areaHost || (areaElement && !areaElement.isConnected)) {
+    areaHost = host;
+    areaElement = scroller(host);
+  }
+  const el = areaElement;
+  if (!el) return { x: 0, y: 0, w: window.innerWidth, h: window.innerHeight };
+  const r = el.getBoundingClientRect();
+  return { x: Math.round(r.left + el.clientLeft), y: Math.round(r.top + el.clientTop), w: el.clientWidth, h: el.clientHeight };
+}
+
+function tick(): void {
+  const r = renderer;
+  if (!r || !canvas) return;
+  if (views.size === 0 && dirty.size === 0) {
+    looping = false;
+    if (needRender) r.render({ container: stage });
+    needRender = false;
+    return;
+  }
+  requestAnimationFrame(tick);
+  const t0 = performance.now();
+  // Follow the panel area and every panel body (drag, scroll, resize move them without a new frame).
+  const first = views.values().next().value as SceneView | undefined;
+  const a = first ? panelArea(first.host) : area;
+  const dpr = globalThis.devicePixelRatio || 1;
+  if (!sameBox(a, area) || dpr !== areaResolution) {
+    area = a;
+    areaResolution = dpr;
+    canvas.style.left = `${a.x}px`;
+    canvas.style.top = `${a.y}px`;
+    canvas.style.width = `${a.w}px`;
+    canvas.style.height = `${a.h}px`;
+    r.resize(Math.max(1, a.w), Math.max(1, a.h), dpr);
+    needRender = true;
+  }
+  for (const v of views) {
+    const b = v.host.getBoundingClientRect();
+    const box = { x: b.left, y: b.top, w: b.width, h: b.height };
+    if (!sameBox(box, v.box)) {
+      v.box = box;
+      v.root.position.set(box.x - area.x, box.y - area.y);
+      v.root.visible = box.w > 0 && box.h > 0;
+      needRender = true;
+    }
+  }
+  if (dirty.size === 0 && !needRender) return;
+  let frame = false;
+  const jobs = [...dirty];
+  dirty.clear();
+  for (const [, job] of jobs) {
+    try {
+      job.draw();
+    } catch (e) {
+      console.error('scene: updating a panel failed', e);
+    }
+    frame ||= job.frame;
+  }
+  r.render({ container: stage });
+  needRender = false;
+  if (frame) recordRenderCost(performance.now() - t0);
+}

@@ -1,0 +1,43 @@
+// Text in the scene: bitmap fonts installed once at the device pixel ratio so glyphs map 1:1 onto
+// screen pixels (crisp at small sizes) and per-frame numbers only re-lay glyph quads.
+import { BitmapFont, BitmapText } from 'pixi.js';
+
+export const FONT_STACK = 'system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
+const installed = new Set<string>();
+
+/** Bitmap font name for `size` CSS px (installed on first use). */
+export function uiFont(size: number, weight: 'normal' | 'bold' = 'normal'): string {
+  const res = Math.max(1, Math.ceil(globalThis.devicePixelRatio || 1));
+  const name = `convscope-${size}-${weight}-${res}`;
+  if (!installed.has(name)) {
+    BitmapFont.install({
+      name,
+      style: { fontFamily: FONT_STACK, fontSize: size, fontWeight: weight, fill: 0xffffff },
+      resolution: res,
+      chars: [[' ', '~'], '—·×−…%°'],
+    });
+    installed.add(name);
+  }
+  return name;
+}
+
+export function label(text: string, size = 12, colour = 0xd8dce4, weight: 'normal' | 'bold' = 'normal'): BitmapText {
+  const t = new BitmapText({ text, style: { fontFamily: uiFont(size, weight), fontSize: size } });
+  t.tint = colour;
+  return t;
+}
+
+/** Shortens `text` with an ellipsis so it fits `maxWidth` at the label's size. */
+export function fitLabel(t: BitmapText, text: string, maxWidth: number): void {
+  t.text = text;
+  if (t.width <= maxWidth || maxWidth <= 0) return;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    t.text = text.slice(0, mid) + '…';
+    if (t.width <= maxWidth) lo = mid;
+    else hi = mid - 1;
+  }
+  t.text = lo > 0 ? text.slice(0, lo) + '…' : '';
+}
