@@ -5,7 +5,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrameResult, ModelInfo } from '../../src-preload/contract';
 import { decodeModel, tensorToFloat32 } from '../onnx/proto';
 import { Engine, inspectModel } from './engine';
+import { resizePlane } from './resize';
 import { assetsDir, decodePng, grayToRgba, loadMnistTest, mnistDigit, paperDigit, sharedData } from './testing/data';
+
+/** Bilinear enlargement of an RGBA image to size × size, per channel. */
+function enlarge(img: { width: number; height: number; rgba: Uint8Array }, size: number) {
+  const rgba = new Uint8Array(size * size * 4);
+  for (let c = 0; c < 4; c++) {
+    const plane = new Float32Array(img.width * img.height);
+    for (let i = 0; i < plane.length; i++) plane[i] = img.rgba[i * 4 + c];
+    const big = resizePlane(plane, img.width, img.height, size, size);
+    for (let i = 0; i < big.length; i++) rgba[i * 4 + c] = Math.round(big[i]);
+  }
+  return { width: size, height: size, rgba };
+}
 
 const argmax = (p: ArrayLike<number>) => {
   let best = 0;
@@ -209,6 +222,11 @@ describe('Engine (real onnxruntime-node in the worker thread)', () => {
       expect(r.layers[1].channels).toEqual([281]);
     }
     console.log(`SqueezeNet: kitten_224 → tabby; inference ${inferMs.toFixed(1)} ms/frame (CPU, best of 3)`);
+    // A camera crop rarely has the input's size: the same kitten at 350×350 goes through the engine's resize.
+    const big = enlarge(kitten, 350);
+    engine.pushFrame({ id: 30_010, t: performance.now(), ...big });
+    const r = await results.waitFor(30_010);
+    expect(info.labels[argmax(r.probs)]).toBe('tabby');
     // (space_shuttle.jpg needs a JPEG decoder, which this project doesn't ship; the e2e test covers it.)
   });
 

@@ -72,6 +72,8 @@ export class Engine {
   private closed = false;
   private settings: EngineSettings;
   private restarts: number[] = [];
+  private lastFrameError = '';
+  private lastFrameErrorAt = 0;
 
   private constructor(private readonly assetsDir: string, settings: EngineSettings) {
     this.settings = settings;
@@ -153,11 +155,19 @@ export class Engine {
         this.pump();
         return;
       }
-      case 'frameError':
+      case 'frameError': {
         this.busy = false;
-        this.emit({ type: 'error', message: m.message });
+        // The same fault usually repeats every frame; tell the user once, not 30 times a second.
+        const text = m.message.replace(/^frame \d+: /, '');
+        const now = Date.now();
+        if (text !== this.lastFrameError || now - this.lastFrameErrorAt > 5000) {
+          this.lastFrameError = text;
+          this.lastFrameErrorAt = now;
+          this.emit({ type: 'error', message: m.message });
+        }
         this.pump();
         return;
+      }
     }
   }
 
