@@ -228,7 +228,7 @@ function Toolbar(props: { app: AppState; addOpen: boolean; setAddOpen: (v: boole
         <label class="field">
           <span>Class</span>
           <select data-testid="sorted-class" value={String(app.sortedClass())} onChange={(e) => app.setSortedClass(Number(e.currentTarget.value))}>
-            <For each={sortedLabels()}>{(l, i) => <option value={String(i())}>{`${i()}: ${l}`}</option>}</For>
+            <For each={sortedLabels()}>{(l, i) => <option value={String(i())}>{l === String(i()) ? l : `${i()}: ${l}`}</option>}</For>
           </select>
         </label>
       </Show>

@@ -39,6 +39,11 @@ export function createApp(host: RendererHost) {
   const [model, setModel] = createSignal<ModelInfo | null>(null);
   const [layout, setLayoutSignal] = createSignal<Layout | null>(null);
   const [frozen, setFrozen] = createSignal(false);
+  /** True for the instant a frozen picture's re-run result is handed to the panels. */
+  const [refreshingFrozen, setRefreshingFrozen] = createSignal(false);
+  /** The crop on screen when freezing began, and the id it was re-sent under (new panels need its layers). */
+  let frozenCrop: CropImage | null = null;
+  let frozenRerunId = -1;
   const [result, setResult] = createSignal<FrameResult | null>(null, { equals: false });
   const [crop, setCrop] = createSignal<CropImage | null>(null, { equals: false });
   const [notices, setNotices] = createSignal<Notice[]>([]);
@@ -73,6 +78,7 @@ export function createApp(host: RendererHost) {
       return m ? cropSizeFor(m.input) : null;
     },
     send: (f) => engine.sendFrame(f),
+    paused: () => frozen(),
     onState: setSource,
   });
 
@@ -302,7 +308,13 @@ export function createApp(host: RendererHost) {
     const sub = subscriptionFor(panels(), m);
     if (!force && sameSubscription(lastSubscription, sub)) return;
     lastSubscription = sub;
-    engine.request({ type: 'subscribe', subscription: sub }).catch((e: Error) => {
+    engine
+      .request({ type: 'subscribe', subscription: sub })
+      .then(() => {
+        // A frozen picture stays the same picture: run its crop again so new panels get their layers.
+        if (frozen() && frozenCrop) frozenRerunId = camera.resend(frozenCrop);
+      })
+      .catch((e: Error) => {
       lastSubscription = null;
       notify('error', `The engine refused the panels' layers: ${e.message}`);
     });
@@ -310,11 +322,24 @@ export function createApp(host: RendererHost) {
   createEffect(on([model, panels], () => sendSubscription()));
 
   let saveTimer: ReturnType<typeof setTimeout> | null = null;
+  // One save at a time; changes made meanwhile go out in one more save when it finishes.
+  let saving = false;
+  let saveAgain = false;
   const persist = async () => {
+    if (saving) {
+      saveAgain = true;
+      return;
+    }
+    saving = true;
     try {
-      await host.saveSettings(settings);
+      do {
+        saveAgain = false;
+        await host.saveSettings(settings);
+      } while (saveAgain);
     } catch (e) {
       notify('error', `Settings could not be saved: ${(e as Error).message}`);
+    } finally {
+      saving = false;
     }
   };
   createEffect(
@@ -338,7 +363,16 @@ export function createApp(host: RendererHost) {
     if (!m || r.probs.length !== m.labels.length) return; // a late result of the previous model
     inferenceMs = ema(inferenceMs, r.timing.inferenceMs);
     lastResult = r;
-    if (frozen()) return;
+    if (frozen()) {
+      if (r.id !== frozenRerunId) return;
+      batch(() => {
+        setRefreshingFrozen(true);
+        setResult(r);
+        setCrop(camera.crops.get(r.id));
+      });
+      setRefreshingFrozen(false);
+      return;
+    }
     batch(() => {
       setResult(r);
       setCrop(camera.crops.get(r.id));
@@ -392,6 +426,8 @@ export function createApp(host: RendererHost) {
 
   const toggleFreeze = () => {
     const f = !frozen();
+    frozenCrop = f ? crop() : null;
+    frozenRerunId = -1;
     setFrozen(f);
     // Unfreezing shows the newest result at once rather than waiting for the next one.
     if (!f && lastResult) {
@@ -434,6 +470,8 @@ export function createApp(host: RendererHost) {
     view,
     panels,
     frozen,
+    /** What panels see as "frozen": false for the instant a frozen picture's re-run arrives. */
+    panelsFrozen: () => frozen() && !refreshingFrozen(),
     result,
     crop,
     notices,

@@ -71,6 +71,8 @@ export class CameraSource {
       /** Size the engine wants, or null while no model is loaded. */
       outSize: () => { width: number; height: number } | null;
       send: (frame: FrameMessage) => void;
+      /** While true nothing is sent (the picture is frozen); the camera keeps running. */
+      paused: () => boolean;
       onState: (s: SourceState) => void;
     },
   ) {
@@ -179,17 +181,25 @@ export class CameraSource {
     }
   }
 
+  /** Sends an earlier crop again as a new frame (a frozen picture re-run for new panels); returns its id. */
+  resend(img: CropImage): number {
+    const id = this.nextId++;
+    this.crops.put(id, img);
+    this.opts.send({ id, t: performance.now(), width: img.width, height: img.height, rgba: img.rgba });
+    return id;
+  }
+
   /** Cuts the crop out of the current picture, scales it and sends it. */
   private capture(): void {
-    const out = this.opts.outSize();
-    const { width: vw, height: vh } = this.size;
-    if (!out || !(vw > 0 && vh > 0)) return;
     const now = performance.now();
     if (this.lastFrameAt > 0) {
       const inst = 1000 / Math.max(1, now - this.lastFrameAt);
       this.fpsValue = this.fpsValue === 0 ? inst : this.fpsValue * 0.9 + inst * 0.1;
     }
     this.lastFrameAt = now;
+    const out = this.opts.outSize();
+    const { width: vw, height: vh } = this.size;
+    if (!out || !(vw > 0 && vh > 0) || this.opts.paused()) return;
     const r = cropRectPx(this.opts.crop(), vw, vh);
     if (this.canvas.width !== out.width || this.canvas.height !== out.height) {
       this.canvas.width = out.width;

@@ -175,7 +175,7 @@ function PanelFrame(props: {
             model={model()}
             result={app.result}
             crop={app.crop}
-            frozen={app.frozen}
+            frozen={app.panelsFrozen}
             onSpecChange={(s) => app.changePanel(s)}
             onSelectClass={(i) => app.setSortedClass(i)}
             classWeights={app.classWeights}
