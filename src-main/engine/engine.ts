@@ -16,7 +16,7 @@ import { listBundled } from './model-source';
 import { availableProviders } from './providers';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
-export { inspectModel } from './runtime';
+export { inspectModel, ModelRuntime, type RawActivations } from './runtime';
 
 export interface EngineOptions {
   /** Folder of bundled models (one sub-folder with a manifest.json per model). */

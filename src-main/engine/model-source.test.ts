@@ -37,3 +37,23 @@ describe('model sources', () => {
     await expect(inspectModel({ paths: [file] }, assetsDir)).rejects.toThrow(/digits\.json: 2 labels, but output Plus214_Output_0 has 10 classes/);
   });
 });
+
+describe('raw activations (for export)', () => {
+  it('returns every layer with its full shape and the class probabilities', async () => {
+    const { ModelRuntime } = await import('./runtime');
+    const { loadMnistTest, mnistDigit, paperDigit } = await import('./testing/data');
+    const rt = await ModelRuntime.load({ bundled: 'mnist' }, assetsDir, { forceCpu: true });
+    try {
+      const mnist = loadMnistTest(1);
+      const acts = await rt.activationsForImage(paperDigit(mnistDigit(mnist, 0)));
+      expect(acts.layers.get('ReLU32_Output_0')?.dims).toEqual([1, 8, 28, 28]);
+      expect(acts.layers.get('Pooling160_Output_0_reshape0')?.dims).toEqual([1, 256]);
+      expect(acts.layers.size).toBe(rt.info.layers.length);
+      const p = acts.probs.data;
+      expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(p.indexOf(Math.max(...p))).toBe(mnist.labels[0]);
+    } finally {
+      await rt.release();
+    }
+  });
+});

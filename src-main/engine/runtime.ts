@@ -15,7 +15,7 @@ import { addOutputs, buildLayerInfos, findActivations, type ActivationTensor } f
 import { encodeModel, floatToHalf as floatToHalfBits, halfToFloat } from '../onnx/proto';
 import { encodeLayer } from './encode';
 import { dataInputs, resolveModel, type ResolvedModel } from './model-source';
-import { fitMeanImage, preprocess, type InputSpec, type RgbaImage } from './preprocess';
+import { fitMeanImage, preprocess, type InputSpec, type PreparedInput, type RgbaImage } from './preprocess';
 import { createSession } from './providers';
 
 let ortModule: typeof Ort | undefined;
@@ -62,6 +62,13 @@ export function softmax(x: Float32Array): Float32Array {
 interface Layer {
   info: LayerInfo;
   tensor: string;
+}
+
+export interface RawActivations {
+  /** Every layer's own output, float32, with its full shape (batch included). */
+  layers: Map<string, { dims: number[]; data: Float32Array }>;
+  /** The class output (softmax applied where the manifest asks), batch included. */
+  probs: { dims: number[]; data: Float32Array };
 }
 
 export interface RunCounters {
@@ -236,20 +243,38 @@ export class ModelRuntime {
     };
   }
 
-  /** Raw float activations of every layer (for exporting), given an input tensor in the model's layout. */
-  async activations(input: Float32Array, dims: number[]): Promise<Map<string, { dims: number[]; data: Float32Array }>> {
-    const half = this.spec.dtype === 'float16';
-    const tensor = half
+  /**
+   * Raw float activations of every layer plus the class output, for exporting (the command line's
+   * `activations`). `input` is a tensor in the model's own layout, batch included.
+   */
+  async activations(input: Float32Array, dims: number[]): Promise<RawActivations> {
+    const tensor = this.spec.dtype === 'float16'
       ? new this.ort.Tensor('float16', Uint16Array.from(input, (v) => floatToHalfBits(v)), dims)
       : new this.ort.Tensor('float32', input as Float32Array<ArrayBuffer>, dims);
     const layers = [...this.layers.values()];
     const out = await this.instrumented.run({ [this.inputName]: tensor }, [...new Set([...layers.map((l) => l.tensor), this.outputName])]);
+    const raw = (t: Ort.Tensor) => ({ dims: [...t.dims], data: Float32Array.from(tensorFloats(t)) });
     const result = new Map<string, { dims: number[]; data: Float32Array }>();
-    for (const l of layers) {
-      const t = out[l.tensor] as Ort.Tensor;
-      result.set(l.info.name, { dims: [...t.dims], data: Float32Array.from(tensorFloats(t)) });
+    for (const l of layers) result.set(l.info.name, raw(out[l.tensor] as Ort.Tensor));
+    const output = raw(out[this.outputName] as Ort.Tensor);
+    if (this.resolved.manifest.output?.softmax) {
+      // Softmax per batch item, as the probabilities the app shows.
+      const per = output.data.length / Math.max(1, output.dims[0]);
+      for (let b = 0; b < output.dims[0]; b++) output.data.set(softmax(output.data.subarray(b * per, (b + 1) * per)), b * per);
     }
-    return result;
+    return { layers: result, probs: output };
+  }
+
+  /** The manifest's preprocessing applied to an image (what a camera frame would become). */
+  prepare(img: RgbaImage): PreparedInput {
+    return preprocess(img, this.spec);
+  }
+
+  /** activations() for an image, through the manifest's preprocessing. */
+  async activationsForImage(img: RgbaImage): Promise<RawActivations> {
+    const p = this.prepare(img);
+    const data = p.data instanceof Uint16Array ? Float32Array.from(p.data, (h) => halfToFloat(h)) : p.data;
+    return this.activations(data, p.dims);
   }
 
   classWeights(layer: string): ClassWeights {
