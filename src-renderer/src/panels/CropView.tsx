@@ -3,6 +3,7 @@
 import { createEffect, createMemo, createSignal, on, untrack, type JSX } from 'solid-js';
 import { Sprite, Texture, type BufferImageSource } from 'pixi.js';
 import { ColourTiles } from '../scene/ColourTiles';
+import { tensorToRgba } from '../scene/ranking';
 import { atlasLayout, fitRect, inRect, packAtlas, type AtlasLayout, type Rect } from '../scene/geometry';
 import { selectedMap } from '../scene/selection';
 import { requestDraw, type SceneView } from '../scene/stage';
@@ -16,21 +17,6 @@ const PAD = 6;
 const GAP = 10;
 const CAPTION = 18;
 const OVERLAY_ALPHA = 0.55;
-
-/**
- * RGBA bytes of a c × h × w display tensor: one channel as gray, three as an RGB composite.
- * `order` is the tensor's channel order ('bgr' tensors hold blue first).
- */
-export function tensorToRgba(c: number, h: number, w: number, data: Uint8Array, order: 'gray' | 'rgb' | 'bgr', out: Uint8Array): void {
-  const plane = h * w;
-  const [ri, gi, bi] = c >= 3 ? (order === 'bgr' ? [2, 1, 0] : [0, 1, 2]) : [0, 0, 0];
-  for (let i = 0; i < plane; i++) {
-    out[i * 4] = data[ri * plane + i];
-    out[i * 4 + 1] = data[gi * plane + i];
-    out[i * 4 + 2] = data[bi * plane + i];
-    out[i * 4 + 3] = 255;
-  }
-}
 
 export function CropView(props: PanelBodyProps): JSX.Element {
   const shown = heldResult(props);

@@ -3,6 +3,7 @@
 import { createEffect, createMemo, createSignal, For, on, untrack, type JSX } from 'solid-js';
 import { Sprite, Texture, type BitmapText } from 'pixi.js';
 import type { PanelSpec } from '../layout/types';
+import { defaultTopK, topClasses } from '../scene/ranking';
 import { requestDraw, type SceneView } from '../scene/stage';
 import { fitLabel, label, uiFont } from '../scene/text';
 import { heldResult, ScenePanel, type Size } from './common';
@@ -14,26 +15,6 @@ const PCT_W = 58;
 const TOP = 0x4fc3f7;
 const OTHER = 0x3d6f99;
 const TRACK = 0x232833;
-
-/** Classes shown by default: all up to 20, else the top 10. */
-export function defaultTopK(classes: number): number {
-  return classes <= 20 ? classes : 10;
-}
-
-/** Class indices of the K most probable classes, most probable first (ties: lower index first). */
-export function topClasses(probs: ArrayLike<number>, k: number): number[] {
-  // Insertion into a short sorted list: O(classes · K) with no per-frame sort of every class.
-  const top: number[] = [];
-  for (let c = 0; c < probs.length; c++) {
-    const p = probs[c];
-    if (top.length === k && !(p > probs[top[k - 1]])) continue;
-    let i = top.length < k ? top.length : k - 1;
-    while (i > 0 && p > probs[top[i - 1]]) i--;
-    top.splice(i, 0, c);
-    if (top.length > k) top.pop();
-  }
-  return top;
-}
 
 interface Row {
   y: number;
