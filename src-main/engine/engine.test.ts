@@ -227,7 +227,10 @@ describe('Engine (real onnxruntime-node in the worker thread)', () => {
     engine.pushFrame({ id: 30_010, t: performance.now(), ...big });
     const r = await results.waitFor(30_010);
     expect(info.labels[argmax(r.probs)]).toBe('tabby');
-    // (space_shuttle.jpg needs a JPEG decoder, which this project doesn't ship; the e2e test covers it.)
+    const fish = decodePng(readFileSync(resolve(sharedData, 'images/fish.png')));
+    engine.pushFrame({ id: 30_020, t: performance.now(), ...fish });
+    expect(info.labels[argmax((await results.waitFor(30_020)).probs)]).toBe('tench');
+    // (space_shuttle.jpg is a progressive JPEG and this project ships no JPEG decoder; the e2e test covers it.)
   });
 
   it('reports loading progress and switches providers on request without losing the model', async () => {
