@@ -54,6 +54,8 @@ test('the sorted-neurons view orders the FC neurons by the chosen class', async 
 test('a panel can be added and removed', async ({ app }) => {
   const before = await panelIds(app);
   await app.locator('[data-testid="add-panel"]').first().click();
+  // The button opens a chooser (kind and layer, preset to a sensible choice); confirm it.
+  await app.locator('[data-testid="add-panel-confirm"]').click();
   await expect(panels(app)).toHaveCount(before.length + 1);
   const added = (await panelIds(app)).filter((id) => !before.includes(id));
   expect(added).toHaveLength(1);

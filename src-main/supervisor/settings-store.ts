@@ -41,10 +41,15 @@ export function validateSettings(x: unknown): UserSettings {
 }
 
 export class SettingsStore {
+  /** Saves run one after another: two at once must not interleave their write and rename. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private writes = 0;
+
   constructor(readonly file: string) {}
 
   /** The saved settings, or the defaults when there are none yet. A damaged file is reported, not fatal. */
   async load(onProblem?: (message: string) => void): Promise<UserSettings> {
+    await this.queue.catch(() => {});
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -60,12 +65,18 @@ export class SettingsStore {
     }
   }
 
-  async save(settings: unknown): Promise<UserSettings> {
+  /** Validates (throwing a message naming the field) and writes the settings; the newest save wins. */
+  save(settings: unknown): Promise<UserSettings> {
     const valid = validateSettings(settings);
-    await mkdir(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(valid, null, 2) + '\n', 'utf8');
-    await rename(tmp, this.file);
-    return valid;
+    const write = async () => {
+      await mkdir(dirname(this.file), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.${++this.writes}.tmp`;
+      await writeFile(tmp, JSON.stringify(valid, null, 2) + '\n', 'utf8');
+      await rename(tmp, this.file);
+      return valid;
+    };
+    const done = this.queue.then(write, write);
+    this.queue = done.catch(() => {});
+    return done;
   }
 }

@@ -169,10 +169,16 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       } catch (e) {
         return sendJson(res, 400, { error: `settings: ${(e as Error).message}` });
       }
+      let saving: Promise<unknown>;
       try {
-        await store.save(body);
+        saving = store.save(body);
       } catch (e) {
         return sendJson(res, 400, { error: (e as Error).message });
+      }
+      try {
+        await saving;
+      } catch (e) {
+        return sendJson(res, 500, { error: `settings could not be written: ${(e as Error).message}` });
       }
       return sendJson(res, 200, { ok: true });
     }

@@ -1,0 +1,54 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultConfigDir, SettingsStore, validateSettings } from './settings-store';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'convscope-settings-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('SettingsStore', () => {
+  it('gives the defaults before anything was saved, and what was saved afterwards', async () => {
+    const store = new SettingsStore(join(dir, 'sub', 'settings.json'));
+    expect(await store.load()).toEqual({ engine: { forceCpu: false }, layouts: {} });
+    const s = { engine: { forceCpu: true }, layouts: { lenet: { view: 'sorted' } }, camera: { width: 640 } };
+    await store.save(s);
+    expect(await store.load()).toEqual(s);
+  });
+
+  it('keeps the newest of many simultaneous saves and leaves no temporary files', async () => {
+    const store = new SettingsStore(join(dir, 'settings.json'));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.save({ engine: { forceCpu: false }, layouts: { n: i } })),
+    );
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')).layouts).toEqual({ n: 19 });
+    expect(await readdir(dir)).toEqual(['settings.json']);
+  });
+
+  it('reports a damaged file and falls back to the defaults', async () => {
+    await writeFile(join(dir, 'settings.json'), '{"engine": ');
+    const problems: string[] = [];
+    const s = await new SettingsStore(join(dir, 'settings.json')).load((p) => problems.push(p));
+    expect(s).toEqual({ engine: { forceCpu: false }, layouts: {} });
+    expect(problems[0]).toContain('settings.json');
+  });
+
+  it('names the field that is wrong', () => {
+    expect(() => validateSettings([])).toThrow(/JSON object/);
+    expect(() => validateSettings({ engine: { forceCpu: 1 } })).toThrow(/engine\.forceCpu/);
+    expect(() => validateSettings({ engine: { forceCpu: true }, layouts: [] })).toThrow(/layouts/);
+    expect(() => validateSettings({ engine: { forceCpu: true }, lastModel: { paths: [3] } })).toThrow(/lastModel/);
+    expect(() => validateSettings({ engine: { forceCpu: true }, layouts: {} })).not.toThrow();
+    expect(() => new SettingsStore(join(dir, 'x.json')).save({ engine: {} })).toThrow(/forceCpu/);
+  });
+
+  it('puts browser-mode settings where CONVSCOPE_CONFIG_DIR or XDG_CONFIG_HOME say', () => {
+    expect(defaultConfigDir({ CONVSCOPE_CONFIG_DIR: '/x/y' })).toBe('/x/y');
+    if (process.platform === 'linux') expect(defaultConfigDir({ XDG_CONFIG_HOME: '/cfg' })).toBe('/cfg/convscope');
+  });
+});
