@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrameResult, ModelInfo } from '../../src-preload/contract';
-import { decodeModel, tensorToFloat32 } from '../onnx/proto';
+import { decodeModel, encodeModel, tensorToFloat32 } from '../onnx/proto';
 import { Engine, inspectModel } from './engine';
 import { resizePlane } from './resize';
 import { assetsDir, decodePng, grayToRgba, loadMnistTest, mnistDigit, paperDigit, sharedData } from './testing/data';
@@ -183,6 +183,16 @@ describe('Engine (real onnxruntime-node in the worker thread)', () => {
     writeFileSync(join(dir, 'mnist.onnx'), readFileSync(mnistOnnx));
     await expect(engine.loadModel({ paths: [join(dir, 'mnist.onnx')] })).rejects.toThrow(/mnist\.json: panels\.conv names layer 'conv9', which the model does not have/);
     await expect(engine.loadModel({ bundled: '../etc' })).rejects.toThrow("bundled model '../etc': not a model id");
+    // Well-formed protobuf, but a graph onnxruntime rejects.
+    const proto = decodeModel(readFileSync(mnistOnnx));
+    proto.graph.node[1].opType = 'NoSuchOperator';
+    const unknownOp = join(dir, 'unknown-op.onnx');
+    writeFileSync(unknownOp, encodeModel(proto));
+    await expect(engine.loadModel({ paths: [unknownOp] })).rejects.toThrow(/unknown-op\.onnx: onnxruntime cannot load the model \(.*NoSuchOperator/);
+    // A manifest whose input shape the graph can't take.
+    await expect(engine.loadModel({ paths: [mnistOnnx, mnistManifest], manifest: { input: { shape: [1, 1, 32, 32], layout: 'NCHW' } } })).rejects.toThrow(
+      /mnist\.onnx: a trial run with input Input3 of shape \[1, 1, 32, 32\] \(.*manifest\.json: input\.shape\) failed/,
+    );
     expect(engine.model?.id).toBe('mnist');
     engine.pushFrame({ id: 20_000, t: performance.now(), ...paperDigit(mnistDigit(mnist, 1)) });
     const r = await results.waitFor(20_000);

@@ -22,6 +22,8 @@ export interface ResolvedModel {
   layers?: ImportedLayer[];
   /** 'bundled' or the model's file paths. */
   source: string;
+  /** The model file(s) as named in error messages. */
+  file: string;
 }
 
 const SAFE_ID = /^[A-Za-z0-9_.-]+$/;
@@ -132,7 +134,7 @@ export async function resolveModel(source: ModelSource, assetsDir: string, onPro
       throw new Error(`${files.model}: input ${proposed.input?.name ?? ''} has no fixed size [${proposed.input?.shape?.join(', ') ?? '?'}]; give input.shape in a manifest beside the model (${basename(files.model, extname(files.model))}.json)`);
     }
     const manifest = validateManifest(proposed, where);
-    return { manifest, manifestFile: where, manifestDir: dirname(files.model), labelsProposed, onnx: bytes, proto, source: files.model };
+    return { manifest, manifestFile: where, manifestDir: dirname(files.model), labelsProposed, onnx: bytes, proto, source: files.model, file: files.model };
   }
   onProgress?.(0, `converting ${files.format} model`);
   const imported = await importModelFiles(files, onProgress);
@@ -149,7 +151,7 @@ export async function resolveModel(source: ModelSource, assetsDir: string, onPro
   const proto = decodeOnnx(imported.onnx, `${basename(first)} (converted)`);
   return {
     manifest, manifestFile: where, manifestDir: dirname(first), labelsProposed, onnx: imported.onnx, proto,
-    layers: imported.layers, source: paths.join(', '),
+    layers: imported.layers, source: paths.join(', '), file: paths.map((p) => basename(p)).join(' + '),
   };
 }
 
@@ -158,7 +160,7 @@ async function fromManifest(manifest: ModelManifest, file: string, dir: string, 
   if (manifest.format === 'onnx') {
     onProgress?.(0.1, 'reading');
     const bytes = readModelBytes(modelPath);
-    return { manifest, manifestFile: file, manifestDir: dir, labelsProposed: false, onnx: bytes, proto: decodeOnnx(bytes, modelPath), source };
+    return { manifest, manifestFile: file, manifestDir: dir, labelsProposed: false, onnx: bytes, proto: decodeOnnx(bytes, modelPath), source, file: modelPath };
   }
   const paths = [modelPath, ...(manifest.files.weights ? [resolve(dir, manifest.files.weights)] : [])];
   const files = classifyModelFiles(paths);
@@ -166,6 +168,6 @@ async function fromManifest(manifest: ModelManifest, file: string, dir: string, 
   const imported = await importModelFiles(files, onProgress);
   return {
     manifest, manifestFile: file, manifestDir: dir, labelsProposed: false, onnx: imported.onnx,
-    proto: decodeOnnx(imported.onnx, `${modelPath} (converted)`), layers: imported.layers, source,
+    proto: decodeOnnx(imported.onnx, `${modelPath} (converted)`), layers: imported.layers, source, file: paths.join(' + '),
   };
 }

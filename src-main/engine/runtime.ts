@@ -127,13 +127,18 @@ export class ModelRuntime {
     const instrumentedBytes = encodeModel(instrumentedProto);
 
     progress(0.7, 'creating inference session');
-    const fast = await createSession(ort, r.onnx, opts.forceCpu);
+    let fast: Awaited<ReturnType<typeof createSession>>;
+    try {
+      fast = await createSession(ort, r.onnx, opts.forceCpu);
+    } catch (e) {
+      throw new Error(`${r.file}: onnxruntime cannot load the model (${(e as Error).message.split('\n')[0]})`);
+    }
     let inst: Awaited<ReturnType<typeof createSession>>;
     try {
       inst = await createSession(ort, instrumentedBytes, opts.forceCpu, fast.provider);
     } catch (e) {
       await fast.session.release();
-      throw new Error(`${r.source}: the instrumented graph could not be loaded (${(e as Error).message.split('\n')[0]})`);
+      throw new Error(`${r.file}: the instrumented graph could not be loaded (${(e as Error).message.split('\n')[0]})`);
     }
 
     try {
@@ -155,7 +160,7 @@ export class ModelRuntime {
       try {
         out = await inst.session.run({ [inputName]: zero });
       } catch (e) {
-        throw new Error(`${r.source}: trial run with input ${inputName} [${m.input.shape.join(', ')}] failed: ${(e as Error).message.split('\n')[0]}`);
+        throw new Error(`${r.file}: a trial run with input ${inputName} of shape [${m.input.shape.join(', ')}] (${where}: input.shape) failed: ${(e as Error).message.split('\n')[0]}`);
       }
       const shapes = new Map<string, readonly number[]>();
       for (const [k, v] of Object.entries(out)) shapes.set(k, (v as Ort.Tensor).dims);
@@ -176,7 +181,7 @@ export class ModelRuntime {
       for (const [kind, names] of Object.entries(m.panels ?? {})) {
         for (const name of names ?? []) {
           if (!byName.has(name)) {
-            throw new ManifestError(`${where}: panels.${kind} names layer '${name}', which the model does not have (layers: ${layerInfos.map((l) => l.name).join(', ')})`);
+            throw new ManifestError(`${where}: panels.${kind} names layer '${name}', which the model does not have (layers: ${layerInfos.slice(0, 30).map((l) => l.name).join(', ')}${layerInfos.length > 30 ? ', …' : ''})`);
           }
         }
       }
