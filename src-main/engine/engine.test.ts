@@ -261,4 +261,26 @@ describe('Engine (real onnxruntime-node in the worker thread)', () => {
     expect(info.manifest.panels?.conv).toEqual(['conv1_2', 'fire5/concat_1', 'conv10_2']);
     expect(info.layers.length).toBeGreaterThan(60);
   });
+
+  it('restarts a dead worker thread with the last good model and subscription', async () => {
+    const e = await Engine.create({ assetsDir, settings: { forceCpu: true } });
+    try {
+      const got = resultCollector(e);
+      const events: string[] = [];
+      e.onEvent((ev) => ev.type !== 'progress' && events.push(ev.type === 'error' ? `error: ${ev.message}` : ev.type));
+      await e.loadModel({ bundled: 'mnist' });
+      await e.subscribe({ layers: [{ layer: 'ReLU114_Output_0' }] });
+      const reloaded = new Promise<void>((r) => e.onEvent((ev) => ev.type === 'modelLoaded' && r()));
+      // What a crash inside the worker looks like from outside: the thread is gone.
+      await (e as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      await reloaded;
+      expect(events).toEqual(['modelLoaded', 'error: inference worker exited (code 1)', 'modelLoaded']);
+      e.pushFrame({ id: 1, t: performance.now(), ...paperDigit(mnistDigit(mnist, 3)) });
+      const r = await got.waitFor(1);
+      expect(argmax(r.probs)).toBe(mnist.labels[3]);
+      expect(r.layers.map((l) => l.layer)).toEqual(['ReLU114_Output_0']);
+    } finally {
+      await e.close();
+    }
+  });
 });

@@ -117,9 +117,9 @@ export class Engine {
     const sub = this.lastSubscription;
     if (source) {
       this.loaded = null;
-      this.loadModel(source)
-        .then(() => (sub ? this.subscribe(sub) : undefined))
-        .catch((e: Error) => this.emit({ type: 'error', message: e.message }));
+      this.loadModel(source).catch((e: Error) => this.emit({ type: 'error', message: e.message }));
+      // Queued right behind the load, so no frame runs between the reload and the replayed subscription.
+      if (sub) this.subscribe(sub).catch(() => {});
     }
   }
 
