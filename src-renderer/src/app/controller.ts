@@ -71,14 +71,26 @@ export function createApp(host: RendererHost) {
   };
   const dismiss = (id: number) => setNotices((n) => n.filter((x) => x.id !== id));
 
+  // Flow control: at most MAX_IN_FLIGHT frames travel without their result back. The engine's
+  // mailbox keeps only the newest frame, but the link and the results can still queue when the
+  // engine, the network or the drawing is slow; this keeps camera-to-screen latency bounded.
+  const MAX_IN_FLIGHT = 2;
+  let lastSentId = 0;
+  let lastResultId = 0;
+  let lastResultAt = 0;
+  const linkReady = () => lastSentId - lastResultId < MAX_IN_FLIGHT || performance.now() - lastResultAt > 1000;
+
   const camera = new CameraSource({
     crop: cropSquare,
     outSize: () => {
       const m = model();
       return m ? cropSizeFor(m.input) : null;
     },
-    send: (f) => engine.sendFrame(f),
-    paused: () => frozen(),
+    send: (f) => {
+      lastSentId = f.id;
+      engine.sendFrame(f);
+    },
+    paused: () => frozen() || !linkReady(),
     onState: setSource,
   });
 
@@ -203,6 +215,7 @@ export function createApp(host: RendererHost) {
 
   const applyModel = (m: ModelInfo) => {
     camera.crops.clear();
+    lastResultId = lastSentId;
     weightsCache.clear();
     lastSubscription = null;
     batch(() => {
@@ -363,6 +376,9 @@ export function createApp(host: RendererHost) {
     if (!m || r.probs.length !== m.labels.length) return; // a late result of the previous model
     inferenceMs = ema(inferenceMs, r.timing.inferenceMs);
     lastResult = r;
+    // Frames older than this one that never came back were replaced in the engine's mailbox.
+    if (r.id > lastResultId && r.id <= lastSentId) lastResultId = r.id;
+    lastResultAt = performance.now();
     if (frozen()) {
       if (r.id !== frozenRerunId) return;
       batch(() => {

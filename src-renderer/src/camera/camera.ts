@@ -62,7 +62,7 @@ export class CameraSource {
   private lastFrameAt = 0;
   private fpsValue = 0;
   private imageTimer: ReturnType<typeof setInterval> | null = null;
-  readonly crops = new CropRing<CropImage>(24);
+  readonly crops = new CropRing<CropImage>(32);
 
   constructor(
     private readonly opts: {

@@ -134,12 +134,13 @@ function PanelFrame(props: {
       }}
     >
       <header class="panel-head" data-testid="panel-drag" title="Drag to move this panel" onPointerDown={(e) => props.onGesture(e, props.spec, 'move')}>
-        <h2 class="panel-title" data-testid="panel-title">
+        <h2
+          class="panel-title"
+          data-testid="panel-title"
+          title={`${panelTitle(props.spec, model())}${layerShape(props.spec, model()) ? ` — tensor ${layerShape(props.spec, model())}` : ''}`}
+        >
           {panelTitle(props.spec, model())}
         </h2>
-        <Show when={layerShape(props.spec, model())}>
-          <span class="panel-shape">{layerShape(props.spec, model())}</span>
-        </Show>
         <span class="spacer" />
         <Show when={colourMap()}>
           {(cm) => (
