@@ -6,7 +6,7 @@ import type { PanelSpec } from '../layout/types';
 import { ColourTiles } from '../scene/ColourTiles';
 import { atlasLayout, atlasRect, fitRect, inRect, packAtlas, tileAt, tileGrid, tileRect, type AtlasLayout, type Rect, type TileGrid } from '../scene/geometry';
 import { selectedMap, toggleMapSelection, clearMapSelection, updateSelectionColourMap } from '../scene/selection';
-import { requestDraw, type SceneView } from '../scene/stage';
+import { requestDraw, textureLimit, type SceneView } from '../scene/stage';
 import { byteTexture } from '../scene/textures';
 import { label, fitLabel } from '../scene/text';
 import { formatValue, mapValue } from '../scene/values';
@@ -83,7 +83,7 @@ export function FeatureGrid(props: PanelBodyProps): JSX.Element {
       const key = `${k}:${p.mapW}:${p.mapH}`;
       if (!atlas || key !== atlasKey) {
         atlasKey = key;
-        atlas = atlasLayout(k, p.mapW, p.mapH);
+        atlas = atlasLayout(k, p.mapW, p.mapH, textureLimit());
         const oldAtlas = atlasSrc;
         atlasSrc = byteTexture(atlas.width, atlas.height);
         tiles.data = atlasSrc;

@@ -7,7 +7,7 @@ import { ColourTiles } from '../scene/ColourTiles';
 import { colourLut } from '../scene/colourMaps';
 import { atlasLayout, atlasRect, inRect, packAtlas, snapRect, tileAt, tileGrid, tileRect, type AtlasLayout, type Rect, type TileGrid } from '../scene/geometry';
 import { rowMeans, sortNeuronsByWeight } from '../scene/sorting';
-import { requestDraw, type SceneView } from '../scene/stage';
+import { requestDraw, textureLimit, type SceneView } from '../scene/stage';
 import { byteTexture } from '../scene/textures';
 import { fitLabel, label } from '../scene/text';
 import { formatValue, neuronView } from '../scene/values';
@@ -150,7 +150,7 @@ export function NeuronGrid(props: PanelBodyProps): JSX.Element {
         return;
       }
       if (!atlas || atlas.cols * atlas.rows < v.count || atlas.cols * atlas.rows > v.count + atlas.cols) {
-        atlas = atlasLayout(v.count, 1, 1);
+        atlas = atlasLayout(v.count, 1, 1, textureLimit());
         const old = atlasSrc;
         atlasSrc = byteTexture(atlas.width, atlas.height);
         tiles.data = atlasSrc;

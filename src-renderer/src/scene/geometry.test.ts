@@ -44,31 +44,36 @@ describe('tile grid', () => {
 });
 
 describe('texture atlas', () => {
-  it('keeps rows 4-byte aligned and inside the texture size limit', () => {
+  it('stacks maps as sent when they fit, else tiles them inside the texture size limit', () => {
+    expect(atlasLayout(50, 8, 8, 4096)).toMatchObject({ stacked: true, cols: 1, width: 8, height: 400 });
     const a = atlasLayout(1000, 13, 13, 4096);
-    expect(a.width % 4).toBe(0);
+    expect(a.stacked).toBe(false);
     expect(a.width).toBeLessThanOrEqual(4096);
     expect(a.height).toBeLessThanOrEqual(4096);
     expect(a.cols * a.rows).toBeGreaterThanOrEqual(1000);
-    expect(atlasLayout(500, 1, 1).width % 4).toBe(0);
+    expect(atlasLayout(500, 1, 1)).toMatchObject({ stacked: true, width: 1, height: 500 });
+    expect(atlasLayout(5000, 1, 1, 4096).stacked).toBe(false);
     expect(() => atlasLayout(100000, 64, 64, 4096)).toThrow(/do not fit a 4096×4096 texture/);
   });
 
-  it('puts every map where atlasRect says', () => {
+  it('puts every map where atlasRect says, stacked or tiled', () => {
     const k = 7;
     const w = 5;
     const h = 3;
     const src = Uint8Array.from({ length: k * w * h }, (_, i) => (i * 7) % 251);
-    const a = atlasLayout(k, w, h);
-    const dst = new Uint8Array(a.width * a.height);
-    packAtlas(a, src, k, dst);
-    for (let m = 0; m < k; m++) {
-      const r = atlasRect(a, m);
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) expect(dst[(r.y + y) * a.width + r.x + x]).toBe(src[m * w * h + y * w + x]);
+    for (const maxSize of [4096, 12]) {
+      const a = atlasLayout(k, w, h, maxSize);
+      expect(a.stacked).toBe(maxSize === 4096);
+      const dst = new Uint8Array(a.width * a.height);
+      packAtlas(a, src, k, dst);
+      for (let m = 0; m < k; m++) {
+        const r = atlasRect(a, m);
+        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) expect(dst[(r.y + y) * a.width + r.x + x]).toBe(src[m * w * h + y * w + x]);
+      }
     }
-    // Neuron vectors: one texel per neuron.
+    // Neuron vectors: one texel per neuron (tiled when the vector is longer than the size limit).
     const v = Uint8Array.from({ length: 500 }, (_, i) => i % 256);
-    const av = atlasLayout(500, 1, 1);
+    const av = atlasLayout(500, 1, 1, 64);
     const dv = new Uint8Array(av.width * av.height);
     packAtlas(av, v, 500, dv);
     for (const n of [0, 1, 23, 499]) {

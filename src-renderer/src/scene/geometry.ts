@@ -159,9 +159,10 @@ export function fitRect(box: Rect, w: number, h: number): Rect {
 export const inRect = (r: Rect, x: number, y: number) => x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
 
 /**
- * Where maps sit in the texture atlas holding all of a panel's maps: a near-square block of tiles
- * (so long stacks never pass the GPU's texture size limit), with the row length padded to a multiple
- * of 4 bytes because WebGL unpacks single-channel rows on 4-byte boundaries.
+ * Where maps sit in the texture holding all of a panel's maps. When the maps fit stacked one above
+ * the other (count · mapH ≤ maxSize) the texture is exactly the payload's bytes — one copy, no
+ * rearranging; otherwise a near-square block of tiles keeps long stacks inside the GPU's texture
+ * size limit. (The scene uploads with UNPACK_ALIGNMENT 1, so rows need no padding.)
  */
 export interface AtlasLayout {
   cols: number;
@@ -171,19 +172,24 @@ export interface AtlasLayout {
   height: number;
   mapW: number;
   mapH: number;
+  /** Maps are stacked in payload order: the texture bytes equal the payload bytes. */
+  stacked: boolean;
 }
 
 export function atlasLayout(count: number, mapW: number, mapH: number, maxSize = 4096): AtlasLayout {
   const n = Math.max(1, count);
+  if (n * mapH <= maxSize && mapW <= maxSize) {
+    return { cols: 1, rows: n, width: mapW, height: n * mapH, mapW, mapH, stacked: true };
+  }
   let cols = Math.max(1, Math.ceil(Math.sqrt((n * mapH) / mapW)));
   cols = Math.min(cols, Math.max(1, Math.floor(maxSize / mapW)));
   const rows = Math.ceil(n / cols);
-  const width = Math.ceil((cols * mapW) / 4) * 4;
+  const width = cols * mapW;
   const height = rows * mapH;
   if (width > maxSize || height > maxSize) {
     throw new Error(`${count} maps of ${mapW}×${mapH} do not fit a ${maxSize}×${maxSize} texture`);
   }
-  return { cols, rows, width, height, mapW, mapH };
+  return { cols, rows, width, height, mapW, mapH, stacked: false };
 }
 
 /** Texel rectangle of map `i` in the atlas. */
@@ -195,17 +201,18 @@ export function atlasRect(a: AtlasLayout, i: number): Rect {
 export function packAtlas(a: AtlasLayout, src: Uint8Array, count: number, dst: Uint8Array): void {
   const { mapW, mapH, width } = a;
   const plane = mapW * mapH;
-  if (mapW === 1 && mapH === 1) {
-    // Neuron vectors: one texel per map, rows of `cols` neurons.
-    for (let i = 0; i < count; i++) dst[Math.floor(i / a.cols) * width + (i % a.cols)] = src[i];
+  if (a.stacked) {
+    dst.set(count * plane < src.length ? src.subarray(0, count * plane) : src);
     return;
   }
+  // Plain loops: no per-row views allocated on the frame path.
   for (let i = 0; i < count; i++) {
     const ox = (i % a.cols) * mapW;
     const oy = Math.floor(i / a.cols) * mapH;
+    let s = i * plane;
     for (let y = 0; y < mapH; y++) {
-      const s = i * plane + y * mapW;
-      dst.set(src.subarray(s, s + mapW), (oy + y) * width + ox);
+      let d = (oy + y) * width + ox;
+      for (let x = 0; x < mapW; x++) dst[d++] = src[s++];
     }
   }
 }

@@ -12,7 +12,7 @@
 // Drawing is batched: panels mark themselves dirty; one animation-frame pass updates every dirty panel
 // and renders the stage once, timing the work (updates + render) for the renderer-cost figure. The
 // same pass follows panels that moved (drag, scroll, resize) without any new frame.
-import { autoDetectRenderer, Container, type Renderer } from 'pixi.js';
+import { autoDetectRenderer, Container, type Renderer, type WebGLRenderer } from 'pixi.js';
 import { createSignal } from 'solid-js';
 import { recordRenderCost } from './perf';
 
@@ -22,6 +22,10 @@ export const SCENE_Z_INDEX = 25;
 let rendererPromise: Promise<Renderer> | null = null;
 let renderer: Renderer | null = null;
 let canvas: HTMLCanvasElement | null = null;
+let maxTextureSize = 4096;
+
+/** The largest texture side the scene uses on this GPU (for activation atlases). */
+export const textureLimit = () => maxTextureSize;
 const stage = new Container();
 const [failure, setFailure] = createSignal<string | null>(null);
 
@@ -57,6 +61,7 @@ export function sharedRenderer(): Promise<Renderer> {
       throw new Error(`ConvScope needs WebGL 2 to draw its panels; this browser gave a "${r.name}" renderer`);
     }
     renderer = r;
+    maxTextureSize = Math.min(8192, (r as WebGLRenderer).gl.getParameter((r as WebGLRenderer).gl.MAX_TEXTURE_SIZE) as number);
     return r;
   })();
   rendererPromise.catch((e: unknown) => setFailure(e instanceof Error ? e.message : String(e)));
@@ -195,6 +200,10 @@ function tick(): void {
     }
   }
   if (dirty.size === 0 && !needRender) return;
+  // Single-channel maps of any width are uploaded straight from their bytes (rows not padded to 4).
+  // Set every pass: Pixi only touches this for compressed textures, which the scene never uses.
+  const gl = (r as WebGLRenderer).gl;
+  gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
   let frame = false;
   const jobs = [...dirty];
   dirty.clear();
