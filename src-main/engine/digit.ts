@@ -6,61 +6,80 @@ import { resizePlane } from './resize';
 /** Work on at most this many pixels along the longer side: enough for pen strokes, cheap on CPU. */
 const WORK_SIZE = 128;
 
+/**
+ * Running maximum over windows [i − r, i + r] (clamped) of `n` values read with a stride, in O(n)
+ * whatever r is (van Herk / Gil–Werman: block-wise prefix and suffix maxima).
+ */
+function runningMax1D(src: Float32Array, off: number, stride: number, n: number, r: number, out: Float32Array, g: Float32Array, h: Float32Array): void {
+  const k = 2 * r + 1;
+  for (let i = 0; i < n; i++) {
+    const v = src[off + i * stride];
+    g[i] = i % k === 0 ? v : Math.max(g[i - 1], v);
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const v = src[off + i * stride];
+    h[i] = i === n - 1 || (i + 1) % k === 0 ? v : Math.max(h[i + 1], v);
+  }
+  for (let i = 0; i < n; i++) {
+    const lo = Math.max(0, i - r);
+    const hi = Math.min(n - 1, i + r);
+    let m: number;
+    if (Math.floor(lo / k) !== Math.floor(hi / k)) m = Math.max(h[lo], g[hi]);
+    else m = lo % k === 0 ? g[hi] : h[lo]; // a clamped window inside one block starts it or ends the row
+    out[off + i * stride] = m;
+  }
+}
+
 /** Separable running maximum with a window of 2r+1 (clamped at the borders). */
-function maxFilter(src: Float32Array, w: number, h: number, r: number): Float32Array {
+export function maxFilter(src: Float32Array, w: number, h: number, r: number): Float32Array {
   const tmp = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      let m = -Infinity;
-      const a = Math.max(0, x - r);
-      const b = Math.min(w - 1, x + r);
-      for (let k = a; k <= b; k++) if (src[row + k] > m) m = src[row + k];
-      tmp[row + x] = m;
-    }
-  }
   const out = new Float32Array(w * h);
-  for (let x = 0; x < w; x++) {
-    for (let y = 0; y < h; y++) {
-      let m = -Infinity;
-      const a = Math.max(0, y - r);
-      const b = Math.min(h - 1, y + r);
-      for (let k = a; k <= b; k++) if (tmp[k * w + x] > m) m = tmp[k * w + x];
-      out[y * w + x] = m;
-    }
-  }
+  const n = Math.max(w, h);
+  const g = new Float32Array(n);
+  const hh = new Float32Array(n);
+  for (let y = 0; y < h; y++) runningMax1D(src, y * w, 1, w, r, tmp, g, hh);
+  for (let x = 0; x < w; x++) runningMax1D(tmp, x, w, h, r, out, g, hh);
   return out;
+}
+
+/** Running mean over windows [i − r, i + r] (clamped, divided by the part inside) with a sliding sum. */
+function runningMean1D(src: Float32Array, off: number, stride: number, n: number, r: number, out: Float32Array): void {
+  let sum = 0;
+  const first = Math.min(n - 1, r);
+  for (let i = 0; i <= first; i++) sum += src[off + i * stride];
+  for (let i = 0; i < n; i++) {
+    const lo = i - r;
+    const hi = i + r;
+    out[off + i * stride] = sum / (Math.min(n - 1, hi) - Math.max(0, lo) + 1);
+    if (hi + 1 < n) sum += src[off + (hi + 1) * stride];
+    if (lo >= 0) sum -= src[off + lo * stride];
+  }
 }
 
 /** Separable box blur with a window of 2r+1 (mean over the part inside the image). */
 export function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Array {
   const tmp = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      const a = Math.max(0, x - r);
-      const b = Math.min(w - 1, x + r);
-      let s = 0;
-      for (let k = a; k <= b; k++) s += src[row + k];
-      tmp[row + x] = s / (b - a + 1);
-    }
-  }
   const out = new Float32Array(w * h);
-  for (let x = 0; x < w; x++) {
-    for (let y = 0; y < h; y++) {
-      const a = Math.max(0, y - r);
-      const b = Math.min(h - 1, y + r);
-      let s = 0;
-      for (let k = a; k <= b; k++) s += tmp[k * w + x];
-      out[y * w + x] = s / (b - a + 1);
-    }
-  }
+  for (let y = 0; y < h; y++) runningMean1D(src, y * w, 1, w, r, tmp);
+  for (let x = 0; x < w; x++) runningMean1D(tmp, x, w, h, r, out);
   return out;
 }
 
-function quantile(values: Float32Array, q: number): number {
-  const s = Float32Array.from(values).sort();
-  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
+const BINS = 4096;
+/** Quantile of values in [0, 1] from a histogram (exact to 1/4096, which is plenty here). */
+function quantile01(values: Float32Array, q: number): number {
+  const hist = new Uint32Array(BINS);
+  for (let i = 0; i < values.length; i++) {
+    const b = Math.min(BINS - 1, Math.max(0, Math.floor(values[i] * BINS)));
+    hist[b]++;
+  }
+  const target = q * (values.length - 1);
+  let seen = 0;
+  for (let b = 0; b < BINS; b++) {
+    seen += hist[b];
+    if (seen > target) return (b + 0.5) / BINS;
+  }
+  return 1;
 }
 
 /** Keeps 8-connected components whose ink mass is at least `frac` of the largest one (drops specks). */
@@ -161,10 +180,10 @@ export function paperDigitToMnist(gray: Float32Array, w: number, h: number, opt:
 
   // 3. Robust statistics: paper level (median) and its noise (MAD); ink peak from a lightly blurred
   //    map so a single hot pixel can't pose as ink.
-  const med = quantile(ink, 0.5);
+  const med = quantile01(ink, 0.5);
   const absDev = new Float32Array(ink.length);
   for (let i = 0; i < ink.length; i++) absDev[i] = Math.abs(ink[i] - med);
-  const sigma = Math.max(0.004, 1.4826 * quantile(absDev, 0.5));
+  const sigma = Math.max(0.004, 1.4826 * quantile01(absDev, 0.5));
   const smooth = boxBlur(ink, ww, wh, 1);
   let peak = 0;
   for (let i = 0; i < smooth.length; i++) if (smooth[i] > peak) peak = smooth[i];
