@@ -5,7 +5,6 @@
 import {
   AttributeType,
   DataType,
-  floatTensor,
   int64Tensor,
   type AttributeProto,
   type ModelProto,
@@ -16,6 +15,15 @@ import {
 import { SUPPORTED_TYPES } from './layers';
 import { blobData, blobShape, layerRef, type CaffeLayer, type CaffeNet } from './net';
 import type { BlobProto } from './schema';
+import { floatsOf, rawFloatBytes } from './wire';
+
+/** A layer's learned blob: its raw float32 bytes, and the values when a conversion needs them. */
+interface Weights {
+  bytes: Uint8Array;
+  floats: () => Float32Array;
+}
+
+const bytesOf = (f: Float32Array) => new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
 
 export class CaffeConvertError extends Error {}
 
@@ -76,9 +84,11 @@ class GraphBuilder {
     this.add(op, inputs, [out], attrs);
     return out;
   }
-  constF(base: string, dims: number[], data: Float32Array | number[]): string {
+  /** A float32 initializer from values or raw little-endian bytes (kept as a view, not copied). */
+  constF(base: string, dims: number[], data: Float32Array | Uint8Array | number[]): string {
     const name = this.unique(base);
-    this.inits.push(floatTensor(name, dims, data instanceof Float32Array ? data : Float32Array.from(data)));
+    const bytes = data instanceof Uint8Array ? data : bytesOf(data instanceof Float32Array ? data : Float32Array.from(data));
+    this.inits.push({ name, dims, dataType: DataType.FLOAT, rawData: bytes });
     return name;
   }
   constI(base: string, values: number[]): string {
@@ -155,21 +165,23 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
 
     // Blobs of this layer from the caffemodel, checked against the shape the prototxt implies.
     const layerBlobs = weights.get(layer.name);
-    const blob = (i: number, what: string, expected: number[]): Float32Array => {
+    const blob = (i: number, what: string, expected: number[]): Weights => {
       if (!layerBlobs) {
         err(`no weights for this layer in ${opts.caffemodelName} (expected ${what} of shape ${fmt(expected)})`);
       }
       const b = layerBlobs![i];
       if (!b) err(`${opts.caffemodelName} has ${layerBlobs!.length} blob(s) for this layer; ${what} (blob ${i}, shape ${fmt(expected)}) is missing`);
       const shape = blobShape(b);
-      const data = blobData(b);
+      // Float data stays the file's bytes (no copy); double_data is converted.
+      const bytes = rawFloatBytes(b, 'data') ?? bytesOf(blobData(b));
+      const count = bytes.length / 4;
       const a = stripOnes(shape);
       const e = stripOnes(expected);
-      if (data.length !== prod(expected) || a.length !== e.length || a.some((d, k) => d !== e[k])) {
-        err(`${what} blob in ${opts.caffemodelName} is ${fmt(shape)} (${data.length} values), but the prototxt needs ${fmt(expected)}`);
+      if (count !== prod(expected) || a.length !== e.length || a.some((d, k) => d !== e[k])) {
+        err(`${what} blob in ${opts.caffemodelName} is ${fmt(shape)} (${count} values), but the prototxt needs ${fmt(expected)}`);
       }
-      if (prod(shape) !== data.length) err(`${what} in ${opts.caffemodelName} declares shape ${fmt(shape)} but holds ${data.length} values`);
-      return data;
+      if (prod(shape) !== count) err(`${what} in ${opts.caffemodelName} declares shape ${fmt(shape)} but holds ${count} values`);
+      return { bytes, floats: () => floatsOf(bytes) };
     };
     /** Shape of a per-channel parameter broadcast against an input of rank r from `axis`. */
     const bcast = (dims: number[], axis: number, rank: number) => [...dims, ...new Array(Math.max(0, rank - axis - dims.length)).fill(1)];
@@ -203,9 +215,9 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
         const cin = x[1];
         if (cin % group !== 0 || nOut % group !== 0) err(`group ${group} does not divide ${cin} input and ${nOut} output channels`);
         const wShape = t === 'Convolution' ? [nOut, cin / group, kh, kw] : [cin, nOut / group, kh, kw];
-        const w = g.constF(tmp('weights'), wShape, blob(0, 'weights', wShape));
+        const w = g.constF(tmp('weights'), wShape, blob(0, 'weights', wShape).bytes);
         const ins = [inT[0], w];
-        if (bool(p, 'bias_term', true)) ins.push(g.constF(tmp('bias'), [nOut], blob(1, 'bias', [nOut])));
+        if (bool(p, 'bias_term', true)) ins.push(g.constF(tmp('bias'), [nOut], blob(1, 'bias', [nOut]).bytes));
         const attrs = [ais('kernel_shape', [kh, kw]), ais('pads', [ph, pw, ph, pw]), ais('strides', [sh, sw]), ais('dilations', [dh, dw]), ai('group', group)];
         g.add(t === 'Convolution' ? 'Conv' : 'ConvTranspose', ins, [out], attrs);
         const ekh = dh * (kh - 1) + 1;
@@ -278,16 +290,16 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
         const nOut = num(p, 'num_output', 0);
         if (!nOut) err('inner_product_param.num_output is missing');
         const K = prod(x.slice(axis));
-        let w: Float32Array;
+        let w: Float32Array | Uint8Array;
         if (bool(p, 'transpose', false)) {
           // Stored [K, N]: transpose so the initializer is [out, in] like every other Gemm here.
-          const wt = blob(0, 'weights', [K, nOut]);
+          const wt = blob(0, 'weights', [K, nOut]).floats();
           w = new Float32Array(nOut * K);
           for (let i = 0; i < K; i++) for (let j = 0; j < nOut; j++) w[j * K + i] = wt[i * nOut + j];
-        } else w = blob(0, 'weights', [nOut, K]);
+        } else w = blob(0, 'weights', [nOut, K]).bytes;
         const flat = x.length === axis + 1 && axis === 1 ? inT[0] : g.op(tmp('flatten'), 'Flatten', [inT[0]], [ai('axis', axis)]);
         const ins = [flat, g.constF(tmp('weights'), [nOut, K], w)];
-        if (bool(p, 'bias_term', true)) ins.push(g.constF(tmp('bias'), [nOut], blob(1, 'bias', [nOut])));
+        if (bool(p, 'bias_term', true)) ins.push(g.constF(tmp('bias'), [nOut], blob(1, 'bias', [nOut]).bytes));
         if (axis === 1) g.add('Gemm', ins, [out], [ai('transB', 1)]);
         else {
           const gemm = g.op(tmp('gemm'), 'Gemm', ins, [ai('transB', 1)]);
@@ -308,7 +320,7 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
         const x = inS[0];
         const shared = bool(param(layer, 'prelu_param'), 'channel_shared', false);
         const c = shared ? 1 : x[1];
-        const slopes = blob(0, 'slopes', [c]);
+        const slopes = blob(0, 'slopes', [c]).bytes;
         const dims = shared ? [1] : bcast([c], 1, x.length);
         g.add('PRelu', [inT[0], g.constF(tmp('slopes'), dims, slopes)], [out]);
         outShapes = [x];
@@ -406,9 +418,9 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
         if (x.length < 2) err(`BatchNorm needs a channel axis (input is ${fmt(x)})`);
         const c = x[1];
         const eps = num(param(layer, 'batch_norm_param'), 'eps', 1e-5);
-        const mean = blob(0, 'mean', [c]);
-        const variance = blob(1, 'variance', [c]);
-        const sf = blob(2, 'scale factor', [1])[0];
+        const mean = blob(0, 'mean', [c]).floats();
+        const variance = blob(1, 'variance', [c]).floats();
+        const sf = blob(2, 'scale factor', [1]).floats()[0];
         // Caffe stores running sums; the true statistics are the blobs divided by the factor.
         const f = sf === 0 ? 0 : 1 / sf;
         const m = mean.map((v) => v * f);
@@ -435,11 +447,11 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
         const shape = bcast(pdims, axis, x.length);
         const second = fromInput
           ? g.op(tmp('param'), 'Reshape', [inT[1], g.constI(tmp('param_shape'), shape)])
-          : g.constF(tmp(t === 'Scale' ? 'scale' : 'bias'), shape, blob(0, t === 'Scale' ? 'scale' : 'bias', pdims));
+          : g.constF(tmp(t === 'Scale' ? 'scale' : 'bias'), shape, blob(0, t === 'Scale' ? 'scale' : 'bias', pdims).bytes);
         if (t === 'Bias') g.add('Add', [inT[0], second], [out]);
         else if (bool(p, 'bias_term', false)) {
           const scaled = g.op(tmp('scaled'), 'Mul', [inT[0], second]);
-          const bias = blob(fromInput ? 0 : 1, 'bias', pdims);
+          const bias = blob(fromInput ? 0 : 1, 'bias', pdims).bytes;
           g.add('Add', [scaled, g.constF(tmp('bias'), shape, bias)], [out]);
         } else g.add('Mul', [inT[0], second], [out]);
         outShapes = [x];

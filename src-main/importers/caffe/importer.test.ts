@@ -9,7 +9,7 @@ import { weightsByLayer, blobData, blobShape } from './net';
 import { parsePrototxt, PrototxtError } from './prototxt';
 import type { NetParameter } from './schema';
 import { writeCaffemodel } from './testing/synthetic';
-import { decodeCaffe } from './wire';
+import { decodeCaffe, rawFloatBytes } from './wire';
 
 const caffe = resolve(__dirname, '../../../../shared/data/caffe');
 const lenetProto = readFileSync(resolve(caffe, 'lenet/mnist_deploy.prototxt'), 'utf8');
@@ -100,6 +100,15 @@ describe('importCaffe', () => {
     expect(m.manifest.panels).toEqual({ conv: ['conv1', 'conv2'], fc: ['relu1'] });
     expect(progress[progress.length - 1]).toBe(1);
     expect(progress.every((p, i) => i === 0 || p >= progress[i - 1])).toBe(true);
+  });
+
+  it('keeps caffemodel weights as views on the file bytes, never as number arrays', () => {
+    const blob = weightsByLayer(decodeCaffe<NetParameter>('NetParameter', lenetModel, { file: 'lenet.caffemodel' })).get('ip1')![0];
+    const raw = rawFloatBytes(blob, 'data')!;
+    expect(raw.buffer).toBe(lenetModel.buffer);
+    expect(raw.length).toBe(500 * 800 * 4);
+    expect(blob.data).toBeInstanceOf(Float32Array);
+    expect(blobShape(blob)).toEqual([500, 800]);
   });
 
   it('matches weights by layer name across V1 and V2: LeNet V2 prototxt with a V1 caffemodel gives the same output', async () => {

@@ -4,10 +4,10 @@
 import { open } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { ModelManifest, Preprocess } from '../../../src-preload/contract';
-import { encodeModel } from '../../onnx/proto';
 import type { ImportedModel, ProgressFn } from '../types';
 import { convertNet, type ConvertedNet } from './convert';
 import { buildNet, blobData, blobShape, weightsByLayer, type CaffeNet } from './net';
+import { encodeOnnx } from './onnx-writer';
 import { parsePrototxt } from './prototxt';
 import type { BlobProto, NetParameter } from './schema';
 import { decodeCaffe } from './wire';
@@ -131,9 +131,9 @@ export async function importCaffe(src: CaffeSources, onProgress?: ProgressFn): P
   }
 
   report(0.95, 'encoding ONNX');
-  // A plain Uint8Array, not the Node Buffer protobufjs returns: decoding a Buffer yields tensor
-  // bytes that are views into it, which readers calling rawData.slice() would misread.
-  const onnx = new Uint8Array(encodeModel(converted.model));
+  // One copy of the weights; the result is a plain Uint8Array (not a Node Buffer, whose decoded
+  // tensor bytes would be views that readers calling rawData.slice() misread).
+  const onnx = encodeOnnx(converted.model);
   report(1, 'done');
   return {
     onnx,

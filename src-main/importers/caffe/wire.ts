@@ -100,25 +100,48 @@ function skipField(wire: number, cur: Cursor, end: number, opts: DecodeOptions, 
   if (cur.pos > end) fail(opts, cur, where, 'field runs past the end of its message');
 }
 
-/** A Float32Array over bytes [start, start+len): a view when aligned, a copy otherwise. */
-function floatView(buf: Uint8Array, start: number, len: number): Float32Array {
-  const abs = buf.byteOffset + start;
-  if (abs % 4 === 0) return new Float32Array(buf.buffer, abs, len / 4);
-  return new Float32Array(new Uint8Array(buf.subarray(start, start + len)).buffer);
+/** Raw little-endian bytes of repeated float fields, kept beside the decoded object. */
+const RAW = Symbol('raw float bytes');
+
+/**
+ * The bytes of a decoded repeated float field (e.g. a BlobProto's `data`) as a view on the file's
+ * buffer: weights go into the ONNX model without ever being copied into numbers.
+ */
+export function rawFloatBytes(obj: object, field: string): Uint8Array | undefined {
+  return (obj as { [RAW]?: Record<string, Uint8Array> })[RAW]?.[field];
+}
+
+/** Float32Array over little-endian bytes: a view when aligned, one copy otherwise. */
+export function floatsOf(bytes: Uint8Array): Float32Array {
+  const abs = bytes.byteOffset;
+  if (abs % 4 === 0) return new Float32Array(bytes.buffer, abs, bytes.length / 4);
+  return new Float32Array(new Uint8Array(bytes).buffer);
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Records float bytes for `name` and exposes `obj[name]` as a Float32Array made on first use. */
+function addFloatBytes(obj: Record<string, unknown>, name: string, chunk: Uint8Array): void {
+  let raw = (obj as { [RAW]?: Record<string, Uint8Array> })[RAW];
+  if (!raw) {
+    raw = {};
+    Object.defineProperty(obj, RAW, { value: raw, enumerable: false });
+  }
+  raw[name] = raw[name] ? concatBytes(raw[name], chunk) : chunk;
+  const bytes = raw[name];
+  let cache: Float32Array | undefined;
+  Object.defineProperty(obj, name, { get: () => (cache ??= floatsOf(bytes)), enumerable: true, configurable: true });
 }
 
 function doubleArray(buf: Uint8Array, start: number, len: number): Float64Array {
   const abs = buf.byteOffset + start;
   if (abs % 8 === 0) return new Float64Array(buf.buffer, abs, len / 8);
   return new Float64Array(new Uint8Array(buf.subarray(start, start + len)).buffer);
-}
-
-function concatFloat(a: Float32Array | undefined, b: Float32Array): Float32Array {
-  if (!a || a.length === 0) return b;
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 function concatDouble(a: Float64Array | undefined, b: Float64Array): Float64Array {
@@ -172,9 +195,8 @@ function decodeMessage(
       if (start + len > end) fail(opts, cur, where, `field '${name}' needs ${len} bytes but the data ends`);
       cur.pos = start + len;
       if (field.repeated) {
-        obj[name] = size === 4
-          ? concatFloat(obj[name] as Float32Array | undefined, floatView(cur.buf, start, len))
-          : concatDouble(obj[name] as Float64Array | undefined, doubleArray(cur.buf, start, len));
+        if (size === 4) addFloatBytes(obj, name, cur.buf.subarray(start, start + len));
+        else obj[name] = concatDouble(obj[name] as Float64Array | undefined, doubleArray(cur.buf, start, len));
       } else {
         obj[name] = size === 4 ? dv.getFloat32(start, true) : dv.getFloat64(start, true);
       }
