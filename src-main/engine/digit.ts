@@ -82,15 +82,22 @@ function quantile01(values: Float32Array, q: number): number {
   return 1;
 }
 
-/** Keeps 8-connected components whose ink mass is at least `frac` of the largest one (drops specks). */
+/**
+ * Keeps the ink that belongs to the digit: 8-connected components whose mass is at least `frac` of
+ * the largest one (drops specks). Components touching the crop's edge (a finger, the pen, the paper's
+ * edge) are dropped too when a substantial component lies fully inside: that is where people hold
+ * the digit.
+ */
 function keepMainComponents(ink: Float32Array, w: number, h: number, frac: number): void {
   const label = new Int32Array(w * h).fill(-1);
   const masses: number[] = [];
+  const touches: boolean[] = [];
   const stack: number[] = [];
   for (let i = 0; i < w * h; i++) {
     if (ink[i] <= 0 || label[i] >= 0) continue;
     const id = masses.length;
     let mass = 0;
+    let edge = false;
     label[i] = id;
     stack.push(i);
     while (stack.length) {
@@ -98,6 +105,7 @@ function keepMainComponents(ink: Float32Array, w: number, h: number, frac: numbe
       mass += ink[p];
       const px = p % w;
       const py = (p - px) / w;
+      if (px === 0 || py === 0 || px === w - 1 || py === h - 1) edge = true;
       for (let dy = -1; dy <= 1; dy++) {
         const y = py + dy;
         if (y < 0 || y >= h) continue;
@@ -113,9 +121,18 @@ function keepMainComponents(ink: Float32Array, w: number, h: number, frac: numbe
       }
     }
     masses.push(mass);
+    touches.push(edge);
   }
-  const biggest = Math.max(0, ...masses);
-  for (let i = 0; i < w * h; i++) if (label[i] >= 0 && masses[label[i]] < frac * biggest) ink[i] = 0;
+  let biggest = 0;
+  let biggestInside = 0;
+  masses.forEach((m, id) => {
+    biggest = Math.max(biggest, m);
+    if (!touches[id]) biggestInside = Math.max(biggestInside, m);
+  });
+  const preferInside = biggestInside >= Math.max(0.1 * biggest, 0.003 * w * h);
+  const ref = preferInside ? biggestInside : biggest;
+  const keep = masses.map((m, id) => m >= frac * ref && !(preferInside && touches[id]));
+  for (let i = 0; i < w * h; i++) if (label[i] >= 0 && !keep[label[i]]) ink[i] = 0;
 }
 
 /**

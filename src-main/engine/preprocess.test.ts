@@ -79,6 +79,18 @@ describe('digit pipeline', () => {
     expect(Math.max(...r.data)).toBe(0);
   });
 
+  it('ignores dark things at the crop edge (a finger, the pen) when the digit lies inside', () => {
+    const paper = paperDigit(mnistDigit(mnist, 0), { dx: 8, dy: 0, digitSize: 60 });
+    const clean = preprocess(paper, digitSpec);
+    const px = paper.rgba;
+    for (let y = 30; y < 112; y++) {
+      for (let x = 0; x < 14; x++) px.fill(40, (y * 112 + x) * 4, (y * 112 + x) * 4 + 3); // a dark finger from the left edge
+    }
+    const r = preprocess(paper, digitSpec);
+    expect(pearson(r.data, clean.data)).toBeGreaterThan(0.95);
+    expect(pearson(r.data, mnistDigit(mnist, 0))).toBeGreaterThan(0.8);
+  });
+
   it('thickens fine pen strokes to MNIST stroke width', async () => {
     const session = await ort.InferenceSession.create(resolve(assetsDir, 'mnist/mnist.onnx'));
     try {
