@@ -3,16 +3,8 @@
 import { Index, Show, type JSX } from 'solid-js';
 import { renderCost } from '../scene/perf';
 import type { App } from './controller';
+import { ms, topClassText } from './format';
 
-/** "7 — 98.4 %" for the most probable class of a result. */
-export function topClassText(probs: Float32Array, labels: readonly string[]): string {
-  let best = 0;
-  for (let i = 1; i < probs.length; i++) if (probs[i] > probs[best]) best = i;
-  if (probs.length === 0) return '';
-  return `${labels[best] ?? `class ${best}`} — ${(probs[best] * 100).toFixed(1)} %`;
-}
-
-const ms = (x: number) => (x > 0 ? `${x < 10 ? x.toFixed(1) : Math.round(x)} ms` : '– ms');
 
 export function StatusLine(props: { app: App }): JSX.Element {
   const app = props.app;

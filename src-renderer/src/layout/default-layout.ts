@@ -26,11 +26,11 @@ export function defaultGenericPanels(model: ModelInfo): PanelSpec[] {
   const fc = hasManifestPanels ? manifestFc : hidden ? [hidden] : [];
 
   const panels: PanelSpec[] = [
-    { id: 'camera', kind: 'camera', grid: { x: 0, y: 0, w: 4, h: 6 } },
-    { id: 'crop', kind: 'crop', grid: { x: 4, y: 0, w: 4, h: 6 } },
-    probsPanel(model, { x: 8, y: 0, w: 4, h: 6 }),
+    { id: 'camera', kind: 'camera', grid: { x: 0, y: 0, w: 4, h: 5 } },
+    { id: 'crop', kind: 'crop', grid: { x: 4, y: 0, w: 4, h: 5 } },
+    probsPanel(model, { x: 8, y: 0, w: 4, h: 5 }),
   ];
-  let y = 6;
+  let y = 5;
   // Conv panels share one row band: up to three side by side, then the next band.
   for (let i = 0; i < conv.length; i += 3) {
     const band = conv.slice(i, i + 3);
@@ -43,14 +43,14 @@ export function defaultGenericPanels(model: ModelInfo): PanelSpec[] {
         columns: 0,
         norm: 'map',
         colourMap: 'gray',
-        grid: { x: j * w, y, w, h: 7 },
+        grid: { x: j * w, y, w, h: 6 },
       });
     });
-    y += 7;
+    y += 6;
   }
   fc.forEach((layer, i) => {
     const rows = defaultFcRows(layerSize(model, layer));
-    const h = Math.min(8, Math.max(3, Math.ceil(rows / 3) + 1));
+    const h = Math.min(8, Math.max(3, Math.ceil(rows / 4) + 1));
     panels.push({ id: `fc-${i + 1}`, kind: 'fc', layer, rows, colourMap: 'viridis', grid: { x: 0, y, w: 12, h } });
     y += h;
   });
@@ -63,9 +63,9 @@ export function defaultGenericPanels(model: ModelInfo): PanelSpec[] {
 /** The sorted-neurons view: camera, crop, probabilities and one sorted FC panel. */
 export function defaultSortedPanels(model: ModelInfo, classIndex = 0): PanelSpec[] {
   const panels: PanelSpec[] = [
-    { id: 'camera', kind: 'camera', grid: { x: 0, y: 0, w: 4, h: 6 } },
-    { id: 'crop', kind: 'crop', grid: { x: 4, y: 0, w: 4, h: 6 } },
-    probsPanel(model, { x: 8, y: 0, w: 4, h: 6 }),
+    { id: 'camera', kind: 'camera', grid: { x: 0, y: 0, w: 4, h: 5 } },
+    { id: 'crop', kind: 'crop', grid: { x: 4, y: 0, w: 4, h: 5 } },
+    probsPanel(model, { x: 8, y: 0, w: 4, h: 5 }),
   ];
   const layer = sortedLayer(model);
   if (layer) {
@@ -77,7 +77,7 @@ export function defaultSortedPanels(model: ModelInfo, classIndex = 0): PanelSpec
       classIndex: Math.min(classIndex, Math.max(0, model.labels.length - 1)),
       rows,
       colourMap: 'viridis',
-      grid: { x: 0, y: 6, w: 12, h: Math.min(12, Math.max(5, rows)) },
+      grid: { x: 0, y: 5, w: 12, h: Math.min(12, Math.max(5, rows)) },
     });
   }
   return panels;
