@@ -445,8 +445,12 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
         const fromInput = inT.length > 1;
         const pdims = fromInput ? inS[1] : numAxes === -1 ? x.slice(axis) : x.slice(axis, axis + numAxes);
         const shape = bcast(pdims, axis, x.length);
+        if (fromInput && pdims.some((d, i) => x[axis + i] !== d)) {
+          err(`second input ${fmt(pdims)} does not match ${fmt(x)} from axis ${axis}`);
+        }
+        // A parameter coming from another layer keeps its own dims (0 = copy, so the batch may vary).
         const second = fromInput
-          ? g.op(tmp('param'), 'Reshape', [inT[1], g.constI(tmp('param_shape'), shape)])
+          ? g.op(tmp('param'), 'Reshape', [inT[1], g.constI(tmp('param_shape'), shape.map((d, i) => (i < pdims.length ? 0 : d)))])
           : g.constF(tmp(t === 'Scale' ? 'scale' : 'bias'), shape, blob(0, t === 'Scale' ? 'scale' : 'bias', pdims).bytes);
         if (t === 'Bias') g.add('Add', [inT[0], second], [out]);
         else if (bool(p, 'bias_term', false)) {
@@ -549,7 +553,7 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
         }
         // Batch stays dynamic: copy dim 0 where it is kept, infer it where Caffe names it explicitly
         // (an explicit value is only the batch at the nominal size) unless another dim is inferred.
-        const spec = resolved.map((d, i) => {
+        const spec = full.map((d, i) => {
           if (i > 0) return d;
           if (a > 0 || dims[0] === 0) return 0;
           return full.slice(1).includes(-1) ? d : -1;
