@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerInfo } from '../../src-preload/contract';
 import { dequantise } from '../../src-preload/payload';
+import { floatToHalf } from '../onnx/proto';
 import { encodeLayer } from './encode';
 
 const maps: LayerInfo = { name: 'conv', op: 'Conv', shape: [3, 2, 2], kind: 'maps', index: 0 };
@@ -42,5 +43,16 @@ describe('encodeLayer', () => {
     expect(p.channels).toEqual([0]);
     expect([p.mapH, p.mapW]).toEqual([1, 4]);
     expect(Array.from(p.data)).toEqual([128, 0, 64, 255]);
+  });
+
+  it('gives the same bytes for float16 activations as for float32', () => {
+    const half = { half: Uint16Array.from(data, (v) => floatToHalf(v)) };
+    for (const sub of [{ layer: 'conv' }, { layer: 'conv', norm: 'layer' as const, signed: true }, { layer: 'conv', channels: { topK: 2 } }]) {
+      const a = encodeLayer(sub, maps, data);
+      const b = encodeLayer(sub, maps, half);
+      expect(b.channels).toEqual(a.channels);
+      expect(Array.from(b.data)).toEqual(Array.from(a.data));
+      expect(Array.from(b.min)).toEqual(Array.from(a.min));
+    }
   });
 });

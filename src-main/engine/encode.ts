@@ -1,6 +1,32 @@
 // Turns one layer's float activations into what a subscriber asked for: the chosen maps, quantised
 // to bytes with the real min/max per map (or one range for the whole layer; symmetric when signed).
 import type { LayerInfo, LayerPayload, LayerSubscription } from '../../src-preload/contract';
+import { halfToFloat } from '../onnx/proto';
+
+/** A layer's values as the runtime returns them: float32, or float16 bits (converted only where needed). */
+export type Activations = Float32Array | { half: Uint16Array };
+
+let halfTable: Float32Array | undefined;
+/** All 65536 float16 values as float32: a table lookup is far cheaper than decoding bits per value. */
+export function halfLut(): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);
+  }
+  return halfTable;
+}
+
+/** Values [offset, offset + n) as float32: a view for float32 data, a converted copy for float16. */
+function floats(data: Activations, offset: number, n: number): Float32Array {
+  if (data instanceof Float32Array) return data.subarray(offset, offset + n);
+  const lut = halfLut();
+  const src = data.half;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = lut[src[offset + i]];
+  return out;
+}
+
+const lengthOf = (data: Activations) => (data instanceof Float32Array ? data.length : data.half.length);
 
 /**
  * Same mapping as payload.ts's quantise (byte = round((v − min) · 255 / (max − min))), specialised for
@@ -16,12 +42,19 @@ function quantiseInto(src: Float32Array, offset: number, n: number, out: Uint8Ar
 }
 
 /** Mean activation of each map (what "most active" means for top-k). */
-function mapMeans(data: Float32Array, maps: number, size: number): Float64Array {
+function mapMeans(data: Activations, maps: number, size: number): Float64Array {
   const means = new Float64Array(maps);
+  const lut = data instanceof Float32Array ? null : halfLut();
   for (let c = 0; c < maps; c++) {
     let s = 0;
     const o = c * size;
-    for (let i = 0; i < size; i++) s += data[o + i];
+    if (lut) {
+      const h = (data as { half: Uint16Array }).half;
+      for (let i = 0; i < size; i++) s += lut[h[o + i]];
+    } else {
+      const f = data as Float32Array;
+      for (let i = 0; i < size; i++) s += f[o + i];
+    }
     means[c] = s / size;
   }
   return means;
@@ -44,7 +77,7 @@ function rangeOf(data: Float32Array, offset: number, n: number, signed: boolean)
 }
 
 /** Which maps a subscription selects (in the order they are sent). */
-export function selectChannels(sub: LayerSubscription, maps: number, data: Float32Array, size: number): number[] {
+export function selectChannels(sub: LayerSubscription, maps: number, data: Activations, size: number): number[] {
   const ch = sub.channels;
   if (!ch) return Array.from({ length: maps }, (_, i) => i);
   if ('list' in ch) return ch.list.filter((i) => Number.isInteger(i) && i >= 0 && i < maps);
@@ -65,13 +98,14 @@ export function selectChannels(sub: LayerSubscription, maps: number, data: Float
  * Encodes one layer. Maps layers send the selected maps; a vector layer is sent whole as one 1×N
  * map (channels [0]) whatever channel selection was asked, so neuron indices stay unambiguous.
  */
-export function encodeLayer(sub: LayerSubscription, info: LayerInfo, data: Float32Array): LayerPayload {
+export function encodeLayer(sub: LayerSubscription, info: LayerInfo, data: Activations): LayerPayload {
   const signed = sub.signed ?? false;
   if (info.kind === 'vector') {
     const n = info.shape[0];
+    const values = floats(data, 0, n);
     const bytes = new Uint8Array(n);
-    const r = rangeOf(data, 0, n, signed);
-    quantiseInto(data, 0, n, bytes, 0, r);
+    const r = rangeOf(values, 0, n, signed);
+    quantiseInto(values, 0, n, bytes, 0, r);
     return {
       layer: info.name, shape: info.shape, channels: [0], mapH: 1, mapW: n, data: bytes,
       min: Float32Array.of(r.min), max: Float32Array.of(r.max),
@@ -79,14 +113,28 @@ export function encodeLayer(sub: LayerSubscription, info: LayerInfo, data: Float
   }
   const [maps, h, w] = info.shape;
   const size = h * w;
+  if (lengthOf(data) < maps * size) throw new Error(`layer ${info.name}: ${lengthOf(data)} values for ${maps}×${h}×${w}`);
   const channels = selectChannels(sub, maps, data, size);
   const bytes = new Uint8Array(channels.length * size);
   const min = new Float32Array(channels.length);
   const max = new Float32Array(channels.length);
-  const layerRange = sub.norm === 'layer' ? rangeOf(data, 0, maps * size, signed) : undefined;
+  let layerRange: { min: number; max: number } | undefined;
+  if (sub.norm === 'layer') {
+    // One range over every map of the layer, also the ones not sent, so it doesn't jump with top-k.
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let c = 0; c < maps; c++) {
+      const r = rangeOf(floats(data, c * size, size), 0, size, false);
+      if (r.min < lo) lo = r.min;
+      if (r.max > hi) hi = r.max;
+    }
+    const a = Math.max(Math.abs(lo), Math.abs(hi));
+    layerRange = !Number.isFinite(lo) || !Number.isFinite(hi) ? { min: 0, max: 0 } : signed ? { min: -a, max: a } : { min: lo, max: hi };
+  }
   channels.forEach((c, i) => {
-    const range = layerRange ?? rangeOf(data, c * size, size, signed);
-    quantiseInto(data, c * size, size, bytes, i * size, range);
+    const values = floats(data, c * size, size);
+    const range = layerRange ?? rangeOf(values, 0, size, signed);
+    quantiseInto(values, 0, size, bytes, i * size, range);
     min[i] = range.min;
     max[i] = range.max;
   });

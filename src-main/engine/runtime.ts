@@ -13,7 +13,7 @@ import { readMeanImage } from '../models/mean';
 import { findClassWeights } from '../onnx/class-weights';
 import { addOutputs, buildLayerInfos, findActivations, type ActivationTensor } from '../onnx/instrument';
 import { encodeModel, floatToHalf as floatToHalfBits, halfToFloat } from '../onnx/proto';
-import { encodeLayer } from './encode';
+import { encodeLayer, halfLut, type Activations } from './encode';
 import { dataInputs, resolveModel, type ResolvedModel } from './model-source';
 import { fitMeanImage, preprocess, type InputSpec, type PreparedInput, type RgbaImage } from './preprocess';
 import { createSession } from './providers';
@@ -23,16 +23,6 @@ let ortModule: typeof Ort | undefined;
 export async function loadOrt(): Promise<typeof Ort> {
   ortModule ??= (await import('onnxruntime-node')) as typeof Ort;
   return ortModule;
-}
-
-let halfTable: Float32Array | undefined;
-/** All 65536 float16 values as float32: a table lookup is far cheaper than decoding bits per value. */
-function halfLut(): Float32Array {
-  if (!halfTable) {
-    halfTable = new Float32Array(65536);
-    for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);
-  }
-  return halfTable;
 }
 
 /** float32 view of any float tensor ORT returns (float16 arrives as raw Uint16 bits). */
@@ -47,6 +37,11 @@ export function tensorFloats(t: Ort.Tensor): Float32Array {
   }
   if (t.type === 'float64') return Float32Array.from(t.data as Float64Array);
   throw new Error(`tensor of type ${t.type} is not floating point`);
+}
+
+/** A tensor for the encoder: float16 stays as bits so only the maps that are sent get converted. */
+function activationsOf(t: Ort.Tensor): Activations {
+  return t.type === 'float16' ? { half: t.data as Uint16Array } : tensorFloats(t);
 }
 
 export function softmax(x: Float32Array): Float32Array {
@@ -236,7 +231,7 @@ export class ModelRuntime {
     let probs: Float32Array = Float32Array.from(tensorFloats(out[this.outputName] as Ort.Tensor));
     if (this.resolved.manifest.output?.softmax) probs = softmax(probs);
     const layers: LayerPayload[] = subscribed.map(({ sub, layer }) =>
-      encodeLayer(sub, layer.info, tensorFloats(out[layer.tensor] as Ort.Tensor)),
+      encodeLayer(sub, layer.info, activationsOf(out[layer.tensor] as Ort.Tensor)),
     );
     for (const t of Object.values(out)) (t as Ort.Tensor).dispose?.();
     const t3 = performance.now();
