@@ -61,6 +61,7 @@ export function CameraView(props: { app: App }): JSX.Element {
       stage.prepend(cam.video);
       void refreshDevices();
       setResolution(`${s.width}x${s.height}`);
+      if (s.deviceId) setDeviceId(s.deviceId);
     } else if (s.kind === 'image' && cam.image) {
       cam.image.className = 'camera-picture';
       stage.prepend(cam.image);

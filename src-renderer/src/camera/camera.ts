@@ -29,7 +29,7 @@ type VideoWithFrameCallback = HTMLVideoElement & {
 export type SourceState =
   | { kind: 'none' }
   | { kind: 'starting' }
-  | { kind: 'camera'; label: string; width: number; height: number }
+  | { kind: 'camera'; label: string; deviceId: string; width: number; height: number }
   | { kind: 'image'; name: string; width: number; height: number }
   | { kind: 'error'; message: string };
 
@@ -112,16 +112,24 @@ export class CameraSource {
       this.opts.onState({ kind: 'error', message: 'This page cannot use a camera (it needs a secure origin such as http://127.0.0.1).' });
       return;
     }
+    const constraints = (deviceId?: string): MediaTrackConstraints => ({
+      width: { ideal: want.width ?? 640 },
+      height: { ideal: want.height ?? 480 },
+      ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+    });
     try {
-      const video: MediaTrackConstraints = {
-        width: { ideal: want.width ?? 640 },
-        height: { ideal: want.height ?? 480 },
-        ...(want.deviceId ? { deviceId: { exact: want.deviceId } } : {}),
-      };
-      this.stream = await navigator.mediaDevices.getUserMedia({ video, audio: false });
+      this.stream = await navigator.mediaDevices.getUserMedia({ video: constraints(want.deviceId), audio: false });
     } catch (e) {
-      this.opts.onState({ kind: 'error', message: describeCameraError(e) });
-      return;
+      // A remembered camera that is no longer connected: fall back to whichever camera there is.
+      const name = (e as { name?: string })?.name;
+      const retry = want.deviceId && (name === 'NotFoundError' || name === 'OverconstrainedError');
+      try {
+        if (!retry) throw e;
+        this.stream = await navigator.mediaDevices.getUserMedia({ video: constraints(), audio: false });
+      } catch (e2) {
+        this.opts.onState({ kind: 'error', message: describeCameraError(e2) });
+        return;
+      }
     }
     this.video.srcObject = this.stream;
     try {
@@ -131,7 +139,13 @@ export class CameraSource {
       return;
     }
     const track = this.stream.getVideoTracks()[0];
-    this.opts.onState({ kind: 'camera', label: track?.label || 'Camera', width: this.video.videoWidth, height: this.video.videoHeight });
+    this.opts.onState({
+      kind: 'camera',
+      label: track?.label || 'Camera',
+      deviceId: track?.getSettings().deviceId ?? '',
+      width: this.video.videoWidth,
+      height: this.video.videoHeight,
+    });
     this.running = true;
     this.scheduleVideo();
   }
