@@ -166,7 +166,8 @@ describe('Engine (real onnxruntime-node in the worker thread)', () => {
     console.log(`stream: ${pushed} frames pushed, ${last.processed} processed, ${last.dropped} dropped; latency first quarter ${mean(latency.slice(0, q)).toFixed(1)} ms, last quarter ${mean(latency.slice(-q)).toFixed(1)} ms, max ${Math.max(...latency).toFixed(1)} ms`);
     // A frame waits at most for the one in flight, then its own run: latency can't build up.
     expect(mean(latency.slice(-q))).toBeLessThan(mean(latency.slice(0, q)) * 2 + 2 * cost + 20);
-    for (const l of latency) expect(l).toBeLessThan(4 * cost + 100);
+    // No queue: even the worst frame waited for at most a couple of runs (plus scheduling noise on a busy machine).
+    for (const l of latency) expect(l).toBeLessThan(4 * cost + 250);
   });
 
   it('reports a broken model by file and cause, and keeps running the previous one', async () => {
