@@ -144,19 +144,24 @@ describe('Engine (real onnxruntime-node in the worker thread)', () => {
     const info = await engine.loadModel({ bundled: 'mnist' });
     await engine.subscribe({ layers: info.layers.map((l) => ({ layer: l.name })) });
     const frames = Array.from({ length: 8 }, (_, k) => paperDigit(mnistDigit(mnist, k), { seed: k, size: 224 }));
+    // Warm up (first run after a load), so the stream measures steady state.
+    engine.pushFrame({ id: 9_999, t: performance.now(), ...frames[0] });
+    await results.waitFor(9_999);
     const start = results.all.length;
     const pushed = 200;
     for (let i = 0; i < pushed; i++) {
       engine.pushFrame({ id: 10_000 + i, t: performance.now(), ...frames[i % frames.length] });
-      // A source far faster than the engine: bursts of four frames every millisecond or so (within a
-      // burst the worker can take at most one, so drops are certain on any machine).
-      if (i % 4 === 3) await new Promise((r) => setTimeout(r, 1));
+      // A source far faster than the engine: pairs of frames every few milliseconds (within a pair
+      // the worker can take at most one, so drops are certain on any machine).
+      if (i % 2 === 1) await new Promise((r) => setTimeout(r, 3));
     }
     const last = await results.waitFor(10_000 + pushed - 1);
     const got = results.all.slice(start);
-    expect(last.processed + last.dropped).toBe(pushed);
-    expect(last.processed).toBe(got.length);
-    expect(last.processed).toBeLessThan(pushed);
+    expect(got.length).toBeGreaterThanOrEqual(4);
+    // The counters run since the model loaded, so they include the warm-up frame.
+    expect(last.processed + last.dropped).toBe(pushed + 1);
+    expect(last.processed).toBe(got.length + 1);
+    expect(got.length).toBeLessThan(pushed);
     expect(last.dropped).toBeGreaterThan(0);
     // Newest wins and nothing runs twice: result ids strictly increase.
     for (let i = 1; i < got.length; i++) expect(got[i].r.id).toBeGreaterThan(got[i - 1].r.id);
