@@ -156,7 +156,9 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
     inT.forEach((t) => consumed.add(t));
     const inS = inT.map((t) => shapes.get(t) as number[]);
     if (layer.tops.length === 0) err('it has no top');
-    const outs = layer.tops.length === 1 ? [layer.name] : layer.tops.map((t) => g.unique(`${layer.name}/${t}`));
+    // A layer named like an input blob (legacy `input: "data"` + layer "data") gets "data_2".
+    const single = inputs.some((i) => i.name === layer.name) ? g.unique(layer.name) : layer.name;
+    const outs = layer.tops.length === 1 ? [single] : layer.tops.map((t) => g.unique(`${layer.name}/${t}`));
     const out = outs[0];
     const tmp = (what: string) => `${layer.name}/${what}`;
     const needInputs = (n: number) => {
@@ -471,15 +473,15 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
         const terms = op === 'SUM' && coeff.some((c) => c !== 1)
           ? inT.map((x, i) => (coeff[i] === 1 ? x : g.op(tmp(`term${i}`), 'Mul', [x, g.constF(tmp(`coeff${i}`), [], [coeff[i]])])))
           : inT;
-        g.add(op === 'SUM' ? 'Sum' : op === 'PROD' ? 'Mul' : 'Max', op === 'PROD' && terms.length > 2 ? [terms[0], terms[1]] : terms, [op === 'PROD' && terms.length > 2 ? g.unique(tmp('prod1')) : out]);
-        if (op === 'PROD' && terms.length > 2) {
-          let acc = g.nodes[g.nodes.length - 1].output[0];
-          for (let i = 2; i < terms.length; i++) {
+        if (op === 'PROD') {
+          // Mul is binary: chain it, the last product being the layer's tensor.
+          let acc = terms[0];
+          for (let i = 1; i < terms.length; i++) {
             const dst = i === terms.length - 1 ? out : g.unique(tmp(`prod${i}`));
             g.add('Mul', [acc, terms[i]], [dst]);
             acc = dst;
           }
-        }
+        } else g.add(op === 'SUM' ? 'Sum' : 'Max', terms, [out]);
         outShapes = [inS[0]];
         break;
       }

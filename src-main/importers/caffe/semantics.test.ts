@@ -121,4 +121,20 @@ layers { name: "loss" type: SOFTMAX_LOSS bottom: "c" bottom: "label" top: "loss"
     expect(data.manifest.preprocess).toEqual({ colour: 'bgr', scale: 0.5, mean: [1, 2, 3] });
     expect(data.dropped.map((d) => d.name)).toEqual(['d', 'loss']);
   });
+  it('Eltwise over three inputs (PROD chain, MAX, SUM with coefficients); a layer named like the input', async () => {
+    const proto = `input: "data" input_shape { dim: 1 dim: 2 dim: 2 dim: 2 }
+layer { name: "data" type: "AbsVal" bottom: "data" top: "a" }
+layer { name: "t" type: "TanH" bottom: "data" top: "t" }
+layer { name: "p" type: "Eltwise" bottom: "data" bottom: "a" bottom: "t" top: "p" eltwise_param { operation: PROD } }
+layer { name: "m" type: "Eltwise" bottom: "data" bottom: "a" bottom: "t" top: "m" eltwise_param { operation: MAX } }
+layer { name: "s" type: "Eltwise" bottom: "data" bottom: "a" bottom: "t" top: "s" eltwise_param { coeff: 1 coeff: -2 coeff: 0.5 } }`;
+    const x = synthetic(11, 8, 2);
+    const { res, model } = await run(proto, [], x, [1, 2, 2, 2]);
+    expect(model.layers.map((l) => [l.name, l.tensor])).toEqual([['data', 'data_2'], ['t', 't'], ['p', 'p'], ['m', 'm'], ['s', 's']]);
+    const a = Array.from(x, Math.abs);
+    const t = Array.from(x, Math.tanh);
+    close(res.get('p')!.data, Array.from(x, (v, i) => v * a[i] * t[i]));
+    close(res.get('m')!.data, Array.from(x, (v, i) => Math.max(v, a[i], t[i])));
+    close(res.get('s')!.data, Array.from(x, (v, i) => v - 2 * a[i] + 0.5 * t[i]));
+  });
 });
