@@ -211,10 +211,6 @@ export class ModelRuntime {
     this.subscription = resolved;
   }
 
-  resetCounters(): void {
-    this.processed = 0;
-  }
-
   /** Preprocess → run → encode one frame. */
   async run(frame: RgbaImage & { id: number; t: number }, counters: RunCounters): Promise<FrameResult> {
     const t0 = performance.now();

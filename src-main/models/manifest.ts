@@ -2,7 +2,7 @@
 // Validation is strict and names the file and the field, because a typo in a hand-written manifest
 // otherwise shows up much later as a wrong picture.
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ManifestInput, ModelManifest, Preprocess } from '../../src-preload/contract';
 
 export class ManifestError extends Error {
@@ -223,5 +223,3 @@ export function mergeManifest(base: Partial<ModelManifest>, over: Partial<ModelM
   if (base.files && over.files) out.files = { ...base.files, ...over.files };
   return out;
 }
-
-export const manifestDirOf = (file: string): string => dirname(file);
