@@ -20,9 +20,10 @@ import { decodePng } from './png';
 export class CliError extends Error {}
 
 export const USAGE = `usage:
-  convscope convert <net.prototxt> <weights.caffemodel> [--mean mean.binaryproto] -o <model.onnx>
+  convscope convert <net.prototxt> <weights.caffemodel> [--mean mean.binaryproto] [--input-shape 1,3,H,W] -o <model.onnx>
   convscope activations --model <file…> --input <image.png | tensor.npy> --out <dir> [--manifest m.json]
 
+  --input-shape  for nets whose data layer does not say its size (e.g. an LMDB Data layer).
   --model  an .onnx (a manifest <name>.json beside it is used), or a .prototxt + .caffemodel pair
            (+ .binaryproto mean); a manifest.json in the prototxt's folder naming it is applied.
   --input  a PNG image (the manifest's preprocessing applies) or a float32 .npy tensor used as-is
@@ -88,7 +89,18 @@ export async function convertCommand(args: Args): Promise<string> {
   const caffemodel = files.find((f) => /\.caffemodel$/i.test(f));
   if (!prototxt || !caffemodel) throw new CliError(`convert needs one .prototxt and one .caffemodel (got ${files.join(', ')})`);
   const started = performance.now();
-  const model = await importCaffe({ prototxt, caffemodel, ...(one(args, 'mean') ? { mean: one(args, 'mean') } : {}) }, stderrProgress('converting'));
+  const shapeText = one(args, 'input-shape');
+  let inputShape: number[] | undefined;
+  if (shapeText !== undefined) {
+    inputShape = shapeText.split(/[,x×]/).map((v) => Number(v.trim()));
+    if (inputShape.length < 2 || inputShape.some((d) => !Number.isInteger(d) || d <= 0)) {
+      throw new CliError(`--input-shape must be positive integers with batch, e.g. 1,3,227,227 (got '${shapeText}')`);
+    }
+  }
+  const model = await importCaffe(
+    { prototxt, caffemodel, ...(one(args, 'mean') ? { mean: one(args, 'mean') } : {}), ...(inputShape ? { inputShape } : {}) },
+    stderrProgress('converting'),
+  );
   try {
     writeFileSync(out, model.onnx);
   } catch (e) {
