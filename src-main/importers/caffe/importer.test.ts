@@ -125,6 +125,20 @@ describe('importCaffe', () => {
     expect(Array.from(yb)).toEqual(Array.from(ya));
   });
 
+  it('and the other way round: cifar10_quick V1 prototxt with its weights rewritten as a V2 caffemodel', async () => {
+    const proto = resolve(caffe, 'cifar10_quick/prediction_example.prototxt');
+    const v1Bytes = new Uint8Array(readFileSync(resolve(caffe, 'cifar10_quick/cifar10_quick_iter_5000.caffemodel')));
+    const weights = weightsByLayer(decodeCaffe<NetParameter>('NetParameter', v1Bytes, { file: 'cifar.caffemodel' }));
+    const v2 = writeCaffemodel(
+      [...weights].map(([name, blobs]) => ({ name, blobs: blobs.map((b) => ({ shape: blobShape(b), data: blobData(b) })) })),
+      false,
+    );
+    const a = await importCaffe({ prototxt: proto, caffemodel: v1Bytes });
+    const b = await importCaffe({ prototxt: proto, caffemodel: v2 });
+    const x = new Float32Array(3 * 1024).map((_, i) => ((i * 53) % 255) - 120);
+    expect(Array.from(await runOutput(b.onnx, x, [1, 3, 32, 32], 'prob'))).toEqual(Array.from(await runOutput(a.onnx, x, [1, 3, 32, 32], 'prob')));
+  });
+
   it('proposes BGR and the mean of a .binaryproto for 3-channel nets', async () => {
     const meanPath = resolve(caffe, 'gender_net/mean.binaryproto');
     // Weights are not needed to read the net's shape, but importCaffe converts: give conv-only net.
