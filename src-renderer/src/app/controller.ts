@@ -64,7 +64,9 @@ export function createApp(host: RendererHost) {
   let lastResult: FrameResult | null = null;
   const weightsCache = new Map<string, Promise<ClassWeights>>();
 
-  const notify = (level: Notice['level'], text: string) => {
+  const notify = (level: Notice['level'], message: string) => {
+    // Messages from the engine and the server start in lower case; the banner shows sentences.
+    const text = message.charAt(0).toUpperCase() + message.slice(1);
     const id = nextNotice++;
     setNotices((n) => [...n.filter((x) => x.text !== text), { id, level, text }].slice(-4));
     if (level === 'info') setTimeout(() => dismiss(id), 8000);
