@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { attr, decodeModel, tensorToFloat32 } from '../../onnx/proto';
-import { importCaffe, type CaffeSources } from './index';
+import { CaffeConvertError, CaffeFileError, CaffeNetError, importCaffe, PrototxtError as PrototxtErr, type CaffeSources } from './index';
 import { weightsByLayer, blobData, blobShape } from './net';
 import { parsePrototxt, PrototxtError } from './prototxt';
 import type { NetParameter } from './schema';
@@ -203,5 +203,26 @@ describe('importCaffe errors name the file, line or layer', () => {
 
   it('a missing file', async () => {
     expect(await failure({ prototxt: '/nonexistent/net.prototxt', caffemodel: lenetModel })).toMatch(/\/nonexistent\/net\.prototxt: cannot open \(ENOENT\)/);
+  });
+  it('any truncation or corruption ends in one named error, never a crash', async () => {
+    const known = (e: unknown) => e instanceof CaffeFileError || e instanceof CaffeConvertError || e instanceof CaffeNetError || e instanceof PrototxtErr;
+    for (let k = 1; k < 40; k++) {
+      const cut = Math.floor((lenetModel.length * k) / 40) + (k % 7);
+      const err = await importCaffe({ prototxt: enc(lenetProto), caffemodel: lenetModel.subarray(0, cut), names }).then(() => null, (e) => e);
+      expect(known(err), `cut at ${cut}: ${err}`).toBe(true);
+      expect((err as Error).message).toMatch(/^lenet\.(caffemodel|prototxt)/);
+    }
+    for (let k = 1; k < 30; k++) {
+      const cut = Math.floor((lenetProto.length * k) / 30);
+      const err = await importCaffe({ prototxt: enc(lenetProto.slice(0, cut)), caffemodel: lenetModel, names }).then(() => null, (e) => e);
+      // A cut between layers is a valid shorter net; anything else must be a named error.
+      if (err !== null) expect(known(err), `prototxt cut at ${cut}: ${err}`).toBe(true);
+    }
+    for (let k = 0; k < 30; k++) {
+      const bad = lenetModel.slice();
+      for (let j = 0; j < 8; j++) bad[(k * 7919 + j * 104729) % 4000] ^= 0x5a;
+      const err = await importCaffe({ prototxt: enc(lenetProto), caffemodel: bad, names }).then(() => null, (e) => e);
+      if (err !== null) expect(known(err), `flip ${k}: ${err}`).toBe(true);
+    }
   });
 });
