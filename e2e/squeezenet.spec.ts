@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { selectByText, status, waitForLive } from './support/app';
+import { selectByText, status } from './support/app';
 import { expect, test } from './support/fixtures';
 import { chromiumPath, fakeCameraArgs, sharedData, videoDir } from './support/paths';
 import { saveArtifact } from './support/pixels';
@@ -27,11 +27,17 @@ for (const photo of photos) {
       writeY4m(video, CAMERA.width, CAMERA.height, 10, Array.from({ length: 5 }, () => frame));
     }
     const camBrowser = await chromium.launch({ executablePath: chromiumPath, args: fakeCameraArgs(video) });
+    const consoleLines: string[] = [];
+    const page = await camBrowser.newPage({ viewport: { width: 1440, height: 960 } });
+    page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
     try {
-      const page = await camBrowser.newPage({ viewport: { width: 1440, height: 960 } });
       await page.goto(server.url);
-      await waitForLive(page);
-      await selectByText(page.locator('[data-testid="model-select"]'), /squeeze/);
+      // The bundled models are listed once the engine is connected; no need to wait for the
+      // default digit model to make sense of a photo.
+      const select = page.locator('[data-testid="model-select"]');
+      await expect(select.locator('option', { hasText: /squeeze/i })).toHaveCount(1, { timeout: 120_000 });
+      await selectByText(select, /squeeze/);
       await expect(status(page)).toHaveText(photo.expect, { timeout: 120_000 });
       // Hold steady: the answer is the network's, frame after frame.
       await page.waitForTimeout(2000);
@@ -40,6 +46,16 @@ for (const photo of photos) {
       console.log(`${photo.file}: ${text}`);
       await testInfo.attach(`${photo.file}-status.txt`, { body: text, contentType: 'text/plain' });
       await saveArtifact(page, `squeezenet-${photo.file.replace(/\W/g, '_')}`);
+    } catch (e) {
+      // This page is not Playwright's own: collect what the built-in failure report would have.
+      const line = await page.locator('[data-testid="status-line"]').textContent().catch(() => null);
+      const banner = await page.locator('[data-testid="error-banner"]').allTextContents().catch(() => []);
+      await testInfo.attach('page.png', { body: await page.screenshot().catch(() => Buffer.alloc(0)), contentType: 'image/png' });
+      await testInfo.attach('browser-console.txt', {
+        body: `status line: ${line}\nbanner: ${banner.join(' | ')}\n\n${consoleLines.join('\n')}`,
+        contentType: 'text/plain',
+      });
+      throw e;
     } finally {
       await camBrowser.close();
     }
