@@ -2,7 +2,7 @@
 // Reader: prototxt.ts (text format), wire.ts (binary), schema.ts (the schema both use), net.ts (V1/V2
 // and input normalisation). Conversion: convert.ts. Layer metadata: layers.ts.
 import { open } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import type { ModelManifest, Preprocess } from '../../../src-preload/contract';
 import type { ImportedModel, ProgressFn } from '../types';
 import { convertNet, type ConvertedNet } from './convert';
@@ -77,7 +77,8 @@ async function readWithProgress(path: string, report: (done: number, total: numb
  *   named after the layer; in-place layers get their own ("conv1" pre-ReLU, "relu1" post-ReLU);
  *   layers with several tops name them "<layer>/<top>". InnerProduct is (Flatten) + Gemm(transB=1)
  *   with a weight initializer [out, in] named "<layer>/weights".
- * - `manifest`: proposed from the net — id/name, format 'caffe', files (basenames when given paths),
+ * - `manifest`: proposed from the net — id/name, format 'caffe', files (the prototxt's basename, the
+ *   caffemodel relative to the prototxt's folder),
  *   input { name, shape [1, C, H, W], layout 'NCHW' }, preprocess (colour 'bgr' for 3 channels,
  *   'gray' for 1; scale / mean_value of a data layer's transform_param; meanFile = the mean path,
  *   or per-channel `mean` when the mean was given as bytes), output { name: last layer, softmax:
@@ -139,7 +140,8 @@ export async function importCaffe(src: CaffeSources, onProgress?: ProgressFn): P
     onnx,
     manifest: proposeManifest(net, converted, {
       prototxt: protoName,
-      caffemodel: modelName,
+      // Manifest paths are relative to the manifest, which sits beside the prototxt.
+      caffemodel: isPath(src.caffemodel) && isPath(src.prototxt) ? relative(dirname(resolve(src.prototxt)), resolve(src.caffemodel)) : modelName,
       meanPath: src.mean !== undefined && isPath(src.mean) ? resolve(src.mean) : undefined,
       meanBlob,
     }),
