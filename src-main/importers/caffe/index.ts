@@ -85,6 +85,7 @@ async function readWithProgress(path: string, report: (done: number, total: numb
  *   false when the net ends in Softmax }, labels '0'…'N−1', panels (first two convolutions' outputs
  *   after their in-place activation; first hidden fully connected layer after its activation).
  * - `layers`: every converted layer in graph order (inputs and dropped training layers excluded).
+ * The ONNX bytes are a plain Uint8Array (not a Node Buffer).
  * Progress: reading 0–0.45, decoding weights 0.45–0.75, converting 0.75–0.95, encoding to 1.
  * Errors (thrown, never a crash): PrototxtError (file:line:column), CaffeFileError (truncated or
  * corrupt binary, with byte offset), CaffeNetError / CaffeConvertError (name the layer, its line,
@@ -102,7 +103,7 @@ export async function importCaffe(src: CaffeSources, onProgress?: ProgressFn): P
   const net = buildNet(param, protoName, src.inputShape);
 
   const modelBytes = isPath(src.caffemodel)
-    ? await readWithProgress(src.caffemodel, (d, t) => report(0.45 * (d / t), `reading ${modelName}: ${(d / 2 ** 20).toFixed(0)} of ${(t / 2 ** 20).toFixed(0)} MB`))
+    ? await readWithProgress(src.caffemodel, (d, t) => report(0.45 * (t ? d / t : 1), `reading ${modelName}: ${(d / 2 ** 20).toFixed(1)} of ${(t / 2 ** 20).toFixed(1)} MB`))
     : src.caffemodel;
   report(0.45, `decoding ${modelName}`);
   let lastReport = 0;

@@ -271,7 +271,7 @@ export function caffeType(name: string): protobuf.Type {
 }
 
 // Plain-object views of decoded messages. Absent optional fields stay undefined: callers apply
-// Caffe's defaults where they read them (see params.ts-style helpers in convert.ts).
+// Caffe's defaults where they read them (convert.ts).
 export interface BlobShape { dim?: number[] }
 export interface BlobProto {
   shape?: BlobShape;
