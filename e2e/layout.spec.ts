@@ -1,10 +1,11 @@
 // Issue 5, end to end: the layout belongs to the user — views, panels, colour maps, hover values,
 // freezing, and layouts that survive a reload.
 import type { Locator, Page } from '@playwright/test';
-import { selectByText, status } from './support/app';
+import { selectByText, status, waitForSteadyDigit } from './support/app';
 import { lut } from './support/colours';
 import { expect, test } from './support/fixtures';
 import { difference, fractionNearLut, saveArtifact, shoot, stats } from './support/pixels';
+import type { Rgba } from './support/png';
 
 const body = (p: Locator) => p.locator('[data-testid="panel-body"]').first();
 const panels = (page: Page) => page.locator('[data-panel-id]');
@@ -28,16 +29,37 @@ test('the sorted-neurons view orders the FC neurons by the chosen class', async 
   await expect(sorted).toBeVisible();
   const select = app.locator('[data-testid="sorted-class"]');
   await expect(select).toBeVisible();
-  // Frozen activations: only the class choice changes the picture.
+  // Freeze on a digit the network is sure about: from then on only the class choice changes
+  // the picture.
+  const shown = Number(await waitForSteadyDigit(app));
   await freeze(app);
-  await selectByText(select, /^\s*3\b|three/);
+  await selectByText(select, new RegExp(`^\\s*${shown}\\b`));
   await app.waitForTimeout(1000);
-  const three = await shoot(body(sorted));
-  expect(stats(three).lumaStd).toBeGreaterThan(5);
-  await selectByText(select, /^\s*7\b|seven/);
+  const same = await shoot(body(sorted));
+  expect(stats(same).lumaStd).toBeGreaterThan(5);
+  // The neurons that vote most for the digit on camera come first, and they are the active ones:
+  // the top rows are brighter than the bottom rows (viridis: brighter = higher).
+  const band = (img: Rgba, from: number, to: number) => {
+    let sum = 0;
+    let n = 0;
+    for (let y = Math.floor(img.height * from); y < Math.floor(img.height * to); y++) {
+      // The left 80 %: the neuron cells, not the row-mean bars on the right.
+      for (let x = 0; x < Math.floor(img.width * 0.8); x++) {
+        const i = (y * img.width + x) * 4;
+        sum += 0.299 * img.data[i] + 0.587 * img.data[i + 1] + 0.114 * img.data[i + 2];
+        n++;
+      }
+    }
+    return sum / n;
+  };
+  expect(band(same, 0.1, 0.35), `class ${shown} with a ${shown} on camera: top rows light up`).toBeGreaterThan(band(same, 0.7, 0.95));
+  const other = (shown + 5) % 10;
+  await selectByText(select, new RegExp(`^\\s*${other}\\b`));
   await app.waitForTimeout(1000);
-  const seven = await shoot(body(sorted));
-  expect(difference(three, seven), 'a different class orders the neurons differently').toBeGreaterThan(0.5);
+  const different = await shoot(body(sorted));
+  expect(difference(same, different), 'a different class orders the neurons differently').toBeGreaterThan(0.5);
+  await selectByText(select, new RegExp(`^\\s*${shown}\\b`));
+  await app.waitForTimeout(500);
   await saveArtifact(app, 'sorted-view');
 
   // Clicking a probability bar chooses that class too.

@@ -2,8 +2,7 @@
 // name them, draw every panel, and follow the crop square when it is dragged.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { digitOf, labelOf, panel, sampleStatus, status } from './support/app';
+import { digitOf, labelOf, panel, sampleStatus, status, waitForSteadyDigit } from './support/app';
 import { expect, test } from './support/fixtures';
 import { lut } from './support/colours';
 import { firstOfEachClass, loadMnistTest } from './support/mnist';
@@ -35,23 +34,6 @@ function settledSequence(samples: { t: number; text: string }[]): number[] {
     if (seq[seq.length - 1] !== r.digit) seq.push(r.digit);
   }
   return seq;
-}
-
-/** Waits until the status has named the same digit with at least 90 % for 800 ms. */
-async function waitForSteadyDigit(page: Page): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  let since = Date.now();
-  let last = '';
-  while (Date.now() < deadline) {
-    const text = (await status(page).textContent()) ?? '';
-    const pct = Number(text.match(/(\d+(?:\.\d+)?)\s*%/)?.[1] ?? 0);
-    const label = labelOf(text);
-    if (label !== last || pct < 90) {
-      last = pct >= 90 ? label : '';
-      since = Date.now();
-    } else if (Date.now() - since >= 800) return;
-    await page.waitForTimeout(100);
-  }
 }
 
 test('the status names the digit in front of the camera for at least 9 of 10 digits', async ({ app }, testInfo) => {

@@ -51,3 +51,21 @@ export async function sampleStatus(page: Page, ms: number, everyMs = 100): Promi
   }
   return out;
 }
+
+/** Waits until the status has named the same digit with at least 90 % for 800 ms. */
+export async function waitForSteadyDigit(page: Page): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  let since = Date.now();
+  let last = '';
+  while (Date.now() < deadline) {
+    const text = (await status(page).textContent()) ?? '';
+    const pct = Number(text.match(/(\d+(?:\.\d+)?)\s*%/)?.[1] ?? 0);
+    const label = labelOf(text);
+    if (label !== last || pct < 90) {
+      last = pct >= 90 ? label : '';
+      since = Date.now();
+    } else if (Date.now() - since >= 800) return label;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`no digit held steadily with ≥ 90 % within 60 s (last status: ${last})`);
+}
