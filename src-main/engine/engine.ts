@@ -178,7 +178,7 @@ export class Engine {
     if (!f) return;
     this.busy = true;
     // Copy into a buffer of its own so it can be transferred (the frame may be a view into a larger message).
-    const rgba = f.rgba.slice();
+    const rgba = new Uint8Array(f.rgba); // Buffer#slice would be a view
     this.post({ type: 'frame', id: f.id, t: f.t, width: f.width, height: f.height, rgba, dropped: this.mailbox.dropped }, [rgba.buffer]);
   }
 

@@ -56,7 +56,7 @@ function constantMatrix(model: ModelProto, name: string): Weight2D | null {
 
 function readInts(t: TensorProto): number[] {
   if (t.rawData && t.rawData.byteLength) {
-    const copy = t.rawData.slice();
+    const copy = new Uint8Array(t.rawData);
     if (t.dataType === 7) return Array.from(new BigInt64Array(copy.buffer), Number);
     if (t.dataType === 6) return Array.from(new Int32Array(copy.buffer));
   }

@@ -244,21 +244,21 @@ export function tensorToFloat32(t: TensorProto): Float32Array {
   const n = t.dims.reduce((a, b) => a * b, 1);
   if (t.dataType === DataType.FLOAT) {
     if (t.rawData && t.rawData.byteLength) {
-      const copy = t.rawData.slice();
+      const copy = new Uint8Array(t.rawData);
       return new Float32Array(copy.buffer, 0, n);
     }
     return Float32Array.from(t.floatData ?? []);
   }
   if (t.dataType === DataType.FLOAT16) {
     const src = t.rawData && t.rawData.byteLength
-      ? new Uint16Array(t.rawData.slice().buffer, 0, n)
+      ? new Uint16Array(new Uint8Array(t.rawData).buffer, 0, n)
       : Uint16Array.from(t.int32Data ?? []);
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = halfToFloat(src[i]);
     return out;
   }
   if (t.dataType === DataType.DOUBLE) {
-    if (t.rawData && t.rawData.byteLength) return Float32Array.from(new Float64Array(t.rawData.slice().buffer, 0, n));
+    if (t.rawData && t.rawData.byteLength) return Float32Array.from(new Float64Array(new Uint8Array(t.rawData).buffer, 0, n));
     return Float32Array.from(t.doubleData ?? []);
   }
   throw new Error(`tensor ${t.name}: data type ${t.dataType} is not a floating-point type`);
