@@ -138,7 +138,10 @@ export class Supervisor {
    * renderer ⇄ host over a MessagePort the main process never sees.
    */
   remember(state: EngineState): void {
-    this.state = { ...this.state, ...state };
+    // Only what is given: an absent field keeps what was remembered before.
+    if (state.model) this.state = { ...this.state, model: state.model };
+    if (state.subscription) this.state = { ...this.state, subscription: state.subscription };
+    if (state.settings) this.state = { ...this.state, settings: state.settings };
   }
 
   /** Stops the host for good. */

@@ -131,6 +131,20 @@ describe('browser-mode server', () => {
     await expect(connect({})).rejects.toThrow(/403/);
   });
 
+  it('sends each result to the tab whose frame it answers', async () => {
+    const got: Record<string, number[][]> = { a: [], b: [] };
+    const a = await connect({ Origin: origin }, undefined, (d, bin) => bin && got.a.push(Array.from(d)));
+    const b = await connect({ Origin: origin }, undefined, (d, bin) => bin && got.b.push(Array.from(d)));
+    b.send(Buffer.from([1, 2]), { binary: true });
+    for (let i = 0; i < 100 && got.b.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    a.send(Buffer.from([3, 4]), { binary: true });
+    for (let i = 0; i < 100 && got.a.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(got.b).toEqual([[2, 1]]);
+    expect(got.a).toEqual([[4, 3]]);
+    a.close();
+    b.close();
+  });
+
   it('routes requests, responses, frames and results between the socket and the engine host', async () => {
     const messages: { binary: boolean; data: Buffer }[] = [];
     const ws = await connect({ Origin: origin }, undefined, (data, binary) => messages.push({ binary, data }));

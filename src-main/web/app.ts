@@ -83,6 +83,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const pending = new Map<number, { client: Client; rid: number }>();
   let nextRid = 1;
   let port = 0;
+  /** The client whose frame went to the engine last. */
+  let frameOwner: Client | null = null;
 
   const broadcastEvent = (event: EngineEvent) => {
     const text = JSON.stringify({ type: 'event', event });
@@ -104,10 +106,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     onMessage: (msg) => {
       if (msg instanceof ArrayBuffer || ArrayBuffer.isView(msg)) {
         const bytes = msg instanceof ArrayBuffer ? new Uint8Array(msg) : new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
-        for (const c of clients) {
-          if (c.ws.bufferedAmount > MAX_BUFFERED_RESULT_BYTES) c.droppedResults++;
-          else c.ws.send(bytes, { binary: true });
-        }
+        // The engine answers the newest frame, so the result belongs to whoever sent it.
+        const c = frameOwner;
+        if (!c || !clients.has(c)) return;
+        if (c.ws.bufferedAmount > MAX_BUFFERED_RESULT_BYTES) c.droppedResults++;
+        else c.ws.send(bytes, { binary: true });
         return;
       }
       const m = msg as { rid?: unknown; type?: unknown };
@@ -262,7 +265,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) {
         // Frames that arrive while the engine restarts are dropped: the camera sends new ones.
-        supervisor.send(ownBytes(data));
+        if (supervisor.send(ownBytes(data))) frameOwner = client;
         return;
       }
       let req: { rid?: unknown; type?: unknown };
