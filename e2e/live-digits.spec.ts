@@ -131,4 +131,16 @@ test('dragging the crop square moves the crop', async ({ app }) => {
   expect(moved.y).toBeLessThan(sq.y - 10);
   await expect.poll(redShare, { timeout: 20_000, message: 'the crop view shows the red sticker' }).toBeGreaterThan(0.01);
   await saveArtifact(app, 'crop-moved');
+
+  // The corner handle resizes the square: smaller, it sees more of the sticker relative to its size.
+  const before = await redShare();
+  const handle = app.locator('[data-testid="crop-resize"]');
+  const h = (await handle.boundingBox())!;
+  await app.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+  await app.mouse.down();
+  await app.mouse.move(h.x + h.width / 2 - moved.width * 0.4, h.y + h.height / 2 - moved.height * 0.4, { steps: 10 });
+  await app.mouse.up();
+  const resized = (await square.boundingBox())!;
+  expect(resized.width).toBeLessThan(moved.width * 0.8);
+  await expect.poll(redShare, { timeout: 20_000, message: 'the smaller crop is mostly sticker' }).toBeGreaterThan(before * 1.5);
 });
