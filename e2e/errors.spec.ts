@@ -28,6 +28,33 @@ test('a broken model file shows an error and the previous model keeps running', 
   await statusMovesOn(app, 30_000);
 });
 
+test('a broken Caffe pair dropped onto the window is reported by file and line', async ({ app }) => {
+  const select = app.locator('[data-testid="model-select"]');
+  const modelBefore = await select.inputValue();
+  // A deploy prototxt whose last layer block is never closed, and a weights file that is not protobuf.
+  const prototxt = 'name: "Broken"\ninput: "data"\ninput_dim: 1\nlayer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"\n';
+  const drop = await app.evaluateHandle(
+    ({ prototxt }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([prototxt], 'broken_deploy.prototxt', { type: 'text/plain' }));
+      dt.items.add(new File([new Uint8Array([0xff, 0xff, 0xff, 0x07, 0x01])], 'broken.caffemodel'));
+      return dt;
+    },
+    { prototxt },
+  );
+  const body = app.locator('body');
+  await body.dispatchEvent('dragenter', { dataTransfer: drop });
+  await body.dispatchEvent('dragover', { dataTransfer: drop });
+  await body.dispatchEvent('drop', { dataTransfer: drop });
+  await expect(banner(app)).toBeVisible({ timeout: 60_000 });
+  await expect(banner(app)).toContainText(/broken(_deploy\.prototxt|\.caffemodel)/);
+  await expect(banner(app)).toContainText(/line \d+|:\d+|offset|truncated|unexpected|expected/i);
+  console.log(`dropped Caffe pair: ${await banner(app).textContent()}`);
+  await saveArtifact(app, 'broken-caffe-dropped');
+  await expect(select).toHaveValue(modelBefore);
+  await statusMovesOn(app, 30_000);
+});
+
 test('a killed engine host is restarted, with a notice, and results resume', async ({ app, server }) => {
   const before = await server.engine();
   expect(before.pid).toBeGreaterThan(0);
