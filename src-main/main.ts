@@ -280,8 +280,11 @@ function createWindow(): void {
 function registerIpc(): void {
   ipcMain.handle('convscope:load-settings', () => settings);
   ipcMain.handle('convscope:save-settings', async (_e, s: unknown) => {
+    const engineBefore = JSON.stringify(settings.engine);
     settings = await store.save(s);
-    supervisor.remember({ model: settings.lastModel, settings: settings.engine });
+    supervisor.remember({ model: settings.lastModel });
+    // A changed "force CPU" applies now (the host reloads the model on the other provider).
+    if (JSON.stringify(settings.engine) !== engineBefore) void supervisor.applyEngineSettings(settings.engine).catch(() => {});
   });
   ipcMain.handle('convscope:open-model-dialog', () => chooseModelFiles());
 }

@@ -124,6 +124,18 @@ describe('Supervisor', () => {
     expect(Array.from((await h.waitFor((m) => m instanceof Uint8Array)) as Uint8Array)).toEqual([8, 9]);
   });
 
+  it('applies engine settings from the settings file from the first start on, and live', async () => {
+    const h = harness();
+    h.sup.remember({ settings: { forceCpu: true } });
+    await h.sup.start();
+    let state = (await h.ask({ type: 'state' })).result as { settings: unknown };
+    expect(state.settings).toEqual({ forceCpu: true });
+    expect((await h.sup.applyEngineSettings({ forceCpu: false }))?.ok).toBe(true);
+    state = (await h.ask({ type: 'state' })).result as { settings: unknown };
+    expect(state.settings).toEqual({ forceCpu: false });
+    expect(h.sup.lastGoodState.settings).toEqual({ forceCpu: false });
+  });
+
   it('stops replaying a model that keeps crashing the host', async () => {
     const h = harness();
     await h.sup.start();

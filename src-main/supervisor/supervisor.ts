@@ -144,6 +144,17 @@ export class Supervisor {
     if (state.settings) this.state = { ...this.state, settings: state.settings };
   }
 
+  /**
+   * Applies engine settings that come from the user's settings file rather than from a client
+   * request (e.g. "force CPU"): remembered for every (re)start, and sent now when a host is up.
+   * Resolves with the host's answer (the reloaded model's info, or null), or null when no host is up.
+   */
+  async applyEngineSettings(settings: EngineSettings): Promise<Response | null> {
+    this.remember({ settings });
+    if (!this.ready) return null;
+    return this.internalRequest({ type: 'setEngineSettings', settings });
+  }
+
   /** Stops the host for good. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -246,6 +257,16 @@ export class Supervisor {
   }
 
   private async afterReady(gen: number, restarted: boolean, reason: string | null): Promise<void> {
+    if (!restarted && this.state.settings) {
+      // Settings from the user's file (e.g. force CPU) hold from the first model on.
+      try {
+        const r = await this.internalRequest({ type: 'setEngineSettings', settings: this.state.settings });
+        if (!r.ok) this.opts.log?.(`engine settings were not applied: ${r.error}`);
+      } catch (e) {
+        this.opts.log?.(`engine settings were not applied: ${errorText(e)}`);
+        return;
+      }
+    }
     if (restarted) {
       const s = this.state;
       try {

@@ -111,6 +111,9 @@ describe('browser-mode server', () => {
     expect(notJson.status).toBe(400);
     // The last good settings are kept.
     expect(JSON.parse((await http('GET', `/api/settings?token=${server.token}`)).body)).toEqual(settings);
+    // "Force CPU" reached the engine host.
+    for (let i = 0; i < 100 && !server.supervisor.lastGoodState.settings?.forceCpu; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(server.supervisor.lastGoodState.settings).toEqual({ forceCpu: true });
   });
 
   it('stores uploads under a plain file name and returns their path', async () => {
@@ -173,6 +176,8 @@ describe('browser-mode server', () => {
     ws.send(JSON.stringify({ rid: 42, type: 'state' }));
     const state = json(await waitFor((m) => !m.binary && json(m).rid === 42));
     expect((state.result as { model: unknown }).model).toEqual({ bundled: 'lenet' });
+    // The settings test above saved "force CPU": the restarted host got it too.
+    expect((state.result as { settings: unknown }).settings).toEqual({ forceCpu: true });
     expect((state.result as { pid: number }).pid).not.toBe(pid);
     ws.close();
   });

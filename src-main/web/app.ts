@@ -11,7 +11,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import type { EngineEvent } from '../../src-preload/contract';
+import type { EngineEvent, ModelInfo, UserSettings } from '../../src-preload/contract';
 import { spawnNodeChild } from '../supervisor/node-child';
 import { SettingsStore } from '../supervisor/settings-store';
 import { Supervisor, type EngineProcess } from '../supervisor/supervisor';
@@ -178,10 +178,23 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       } catch (e) {
         return sendJson(res, 400, { error: (e as Error).message });
       }
+      let saved: UserSettings;
       try {
-        await saving;
+        saved = (await saving) as UserSettings;
       } catch (e) {
         return sendJson(res, 500, { error: `settings could not be written: ${(e as Error).message}` });
+      }
+      const engine = saved.engine;
+      if (JSON.stringify(engine) !== JSON.stringify(supervisor.lastGoodState.settings)) {
+        // Changed engine settings (force CPU) apply now; a model reloaded on another provider is
+        // announced so every tab shows the provider in use.
+        void supervisor.applyEngineSettings(engine).then(
+          (r) => {
+            if (r?.ok && r.result) broadcastEvent({ type: 'modelLoaded', info: r.result as ModelInfo });
+            else if (r && !r.ok) broadcastEvent({ type: 'error', message: `Engine settings not applied: ${r.error}` });
+          },
+          (e: unknown) => log(`engine settings not applied: ${(e as Error).message}`),
+        );
       }
       return sendJson(res, 200, { ok: true });
     }
@@ -304,6 +317,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   });
   const addr = server.address();
   port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  // Engine settings from the settings file (force CPU) apply from the first model on.
+  supervisor.remember({ settings: (await store.load(log)).engine });
   // The host starts in the background; clients hear 'ready' when it is up.
   void supervisor.start();
 
