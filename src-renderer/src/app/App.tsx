@@ -254,6 +254,19 @@ function Toolbar(props: { app: AppState; addOpen: boolean; setAddOpen: (v: boole
           </button>
         </div>
       </details>
+      <details class="menu-anchor layout-menu">
+        <summary data-testid="engine-menu">Engine</summary>
+        <div class="popover engine-popover">
+          <p>
+            Running on <strong data-testid="engine-provider">{app.provider() || '–'}</strong>
+            <Show when={app.providers().length}> (available: {app.providers().join(', ')})</Show>
+          </p>
+          <label class="check">
+            <input type="checkbox" data-testid="force-cpu" checked={app.forceCpu()} onChange={(e) => void app.setForceCpu(e.currentTarget.checked)} />
+            Force CPU (ignore GPU execution providers)
+          </label>
+        </div>
+      </details>
       <input
         ref={layoutInput}
         type="file"

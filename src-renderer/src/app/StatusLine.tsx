@@ -37,7 +37,7 @@ export function StatusLine(props: { app: App }): JSX.Element {
         text: `dropped ${st.dropped + st.droppedByLink} frames`,
         title: `Frames skipped because a newer one arrived before the engine was free: ${st.dropped} in the engine's mailbox, ${st.droppedByLink} on the link`,
       },
-      { text: `provider ${m?.provider ?? '–'}`, title: 'Execution provider running the network' },
+      { text: `provider ${app.provider() || '–'}`, title: 'Execution provider running the network' },
       { text: `model ${m?.name ?? '–'}`, title: 'Loaded model' },
     ];
     const c = connection();

@@ -56,6 +56,10 @@ export function createApp(host: RendererHost) {
   const [helpOpen, setHelpOpen] = createSignal(false);
   const [manifestOpen, setManifestOpen] = createSignal(false);
   /** Files the current (non-bundled) model was loaded from, for reloading with edited settings. */
+  /** Execution provider in use; changes without a new model when "Force CPU" is toggled. */
+  const [provider, setProvider] = createSignal<string>('');
+  const [providers, setProviders] = createSignal<string[]>([]);
+  const [forceCpu, setForceCpuSignal] = createSignal(false);
   const [openedPaths, setOpenedPaths] = createSignal<string[] | null>(null);
   let settings: UserSettings = structuredClone(DEFAULT_SETTINGS);
   let nextNotice = 1;
@@ -224,6 +228,7 @@ export function createApp(host: RendererHost) {
       setResult(null);
       setCrop(null);
       setModel(m);
+      setProvider(m.provider);
       setLayout(layoutFor(m));
     });
   };
@@ -367,6 +372,22 @@ export function createApp(host: RendererHost) {
     }),
   );
 
+  /**
+   * Force CPU: saved in the settings (the host applies saved engine settings) and sent to the
+   * engine at once, which reloads the model on the chosen provider and answers with it.
+   */
+  const setForceCpu = async (on: boolean) => {
+    setForceCpuSignal(on);
+    settings = { ...settings, engine: { ...settings.engine, forceCpu: on } };
+    void persist();
+    try {
+      const info = await engine.request({ type: 'setEngineSettings', settings: settings.engine });
+      if (info) setProvider(info.provider);
+    } catch (e) {
+      notify('error', `The engine could not switch providers: ${(e as Error).message}`);
+    }
+  };
+
   const saveCameraChoice = (c: UserSettings['camera']) => {
     settings = { ...settings, camera: c };
     void persist();
@@ -416,6 +437,7 @@ export function createApp(host: RendererHost) {
       case 'modelLoaded': {
         const m = model();
         if (!loading() && (!m || m.id !== e.info.id)) applyModel(e.info);
+        else if (m && m.id === e.info.id) setProvider(e.info.provider);
         break;
       }
       case 'ready':
@@ -461,7 +483,9 @@ export function createApp(host: RendererHost) {
     } catch (e) {
       notify('error', `Settings could not be read: ${(e as Error).message} — using defaults.`);
     }
+    setForceCpuSignal(settings.engine.forceCpu);
     void camera.startCamera(settings.camera ?? {});
+    engine.request({ type: 'availableProviders' }).then(setProviders, () => setProviders([]));
     let list: BundledModel[] = [];
     try {
       list = await engine.request({ type: 'listModels' });
@@ -484,6 +508,10 @@ export function createApp(host: RendererHost) {
     camera,
     models,
     model,
+    provider,
+    providers,
+    forceCpu,
+    setForceCpu,
     layout,
     view,
     panels,
