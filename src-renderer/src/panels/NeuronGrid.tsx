@@ -200,8 +200,7 @@ export function NeuronGrid(props: PanelBodyProps): JSX.Element {
       if (!barsBox || !grid) return;
       for (let i = 0; i < cs.length; i++) values[i] = v.value(cs[i]);
       rowMeans(values, grid.cols, means);
-      // Bar length: the row mean against the largest row mean this frame (the labels give the values);
-      // bar colour: the mean on the cells' own scale, through the panel's colour map.
+      // Bar length: the row mean against the largest row mean this frame (the labels give the values).
       let top = 0;
       for (let r = 0; r < grid.rows; r++) top = Math.max(top, Math.abs(means[r]));
       const lut = colourLut(spec().colourMap);
@@ -210,8 +209,9 @@ export function NeuronGrid(props: PanelBodyProps): JSX.Element {
         const frac = top > 0 ? Math.max(0, Math.min(1, Math.abs(m) / top)) : 0;
         const b = bars[r];
         b.width = Math.max(1, frac * (barsBox.w - 44));
-        const q = Math.round(Math.max(0, Math.min(1, (m - (p.min[0] ?? 0)) / Math.max(1e-12, (p.max[0] ?? 0) - (p.min[0] ?? 0)))) * 255) * 4;
-        b.tint = (Math.max(60, lut[q]) << 16) | (Math.max(60, lut[q + 1]) << 8) | Math.max(60, lut[q + 2]);
+        // Colour follows the bar's length through the panel's colour map (kept off its darkest end).
+        const q = Math.round((0.3 + 0.7 * frac) * 255) * 4;
+        b.tint = (lut[q] << 16) | (lut[q + 1] << 8) | lut[q + 2];
         const t = barLabels[r];
         if (t.visible) {
           t.text = formatValue(m);

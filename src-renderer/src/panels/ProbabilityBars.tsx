@@ -68,7 +68,8 @@ export function ProbabilityBars(props: PanelBodyProps): JSX.Element {
       probe.style.fontFamily = uiFont(font);
       probe.style.fontSize = font;
       let widest = 0;
-      const candidates = untrack(ranked) ? props.model.labels.slice(0, 200) : props.model.labels.slice(0, n);
+      // With many classes any of them can show up: measure the 16 longest labels, not all of them.
+      const candidates = untrack(ranked) ? [...props.model.labels].sort((a, b) => b.length - a.length).slice(0, 16) : props.model.labels.slice(0, n);
       for (const l of candidates) {
         probe.text = l;
         widest = Math.max(widest, probe.width);
