@@ -1,6 +1,6 @@
 // Crop view: the camera crop enlarged beside the exact tensor the network receives, both with
 // nearest-neighbour scaling. A selected feature map is laid over both, upsampled and semi-transparent.
-import { createEffect, createMemo, createSignal, on, untrack, type JSX } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, untrack, type JSX } from 'solid-js';
 import { Sprite, Texture, type BufferImageSource } from 'pixi.js';
 import { ColourTiles } from '../scene/ColourTiles';
 import { tensorToRgba } from '../scene/ranking';
@@ -185,6 +185,10 @@ export function CropView(props: PanelBodyProps): JSX.Element {
       }),
     );
     createEffect(on([shown, crop], () => requestDraw(view, draw, true), { defer: true }));
+    onCleanup(() => {
+      cropSrc.destroy();
+      inRgbSrc.destroy();
+    });
   };
 
   return (

@@ -38,6 +38,7 @@ const glProgram = () => (program ??= GlProgram.from({ vertex, fragment, name: 'c
 
 export class ColourTiles extends Mesh<MeshGeometry, Shader> {
   private params: UniformGroup<{ uAlpha: { value: number; type: 'f32' } }>;
+  private source: BufferImageSource;
 
   constructor(data: BufferImageSource, colourMap: ColourMap, alpha = 1) {
     const params = new UniformGroup({ uAlpha: { value: alpha, type: 'f32' as const } });
@@ -47,6 +48,18 @@ export class ColourTiles extends Mesh<MeshGeometry, Shader> {
     });
     super({ geometry: new MeshGeometry({ positions: new Float32Array(8), uvs: new Float32Array(8), indices: new Uint32Array(6) }), shader });
     this.params = params;
+    this.source = data;
+  }
+
+  /** Also frees the activation texture and geometry (the shared LUT textures stay). */
+  override destroy(options?: Parameters<Mesh['destroy']>[0]): void {
+    const geometry = this.geometry;
+    const shader = this.shader;
+    const source = this.source;
+    super.destroy(options);
+    geometry.destroy();
+    shader?.destroy();
+    source.destroy();
   }
 
   set colourMap(name: ColourMap) {
@@ -55,6 +68,7 @@ export class ColourTiles extends Mesh<MeshGeometry, Shader> {
 
   set data(source: BufferImageSource) {
     this.shader!.resources.uData = source;
+    this.source = source;
   }
 
   set opacity(a: number) {
