@@ -102,8 +102,8 @@ export function CropView(props: PanelBodyProps): JSX.Element {
       if (inp) {
         let r = fitRect(b, inp.w, inp.h);
         const scale = r.w / inp.w;
-        if (scale * s.dpr >= 1) {
-          const k = Math.floor(scale * s.dpr) / s.dpr;
+        const k = Math.floor(scale * s.dpr) / s.dpr;
+        if (k > 0 && k >= 0.75 * scale) {
           r = { x: b.x + (b.w - k * inp.w) / 2, y: b.y + (b.h - k * inp.h) / 2, w: k * inp.w, h: k * inp.h };
         }
         inputRect = r;

@@ -100,8 +100,8 @@ export function FeatureGrid(props: PanelBodyProps): JSX.Element {
         bigRect = fitRect(area, p.mapW, p.mapH);
         // Whole device pixels per texel where possible.
         const scale = bigRect.w / p.mapW;
-        if (scale * s.dpr >= 1) {
-          const snapped = Math.floor(scale * s.dpr) / s.dpr;
+        const snapped = Math.floor(scale * s.dpr) / s.dpr;
+        if (snapped > 0 && snapped >= 0.75 * scale) {
           bigRect = fitRect({ ...area, w: snapped * p.mapW, h: snapped * p.mapH, x: area.x + (area.w - snapped * p.mapW) / 2, y: area.y + (area.h - snapped * p.mapH) / 2 }, p.mapW, p.mapH);
         }
         enlarged.setQuads([bigRect], [{ x: 0, y: 0, w: p.mapW, h: p.mapH }], big!.width, big!.height);

@@ -4,8 +4,8 @@
 import { createEffect, createMemo, createSignal, For, on, untrack, type JSX } from 'solid-js';
 import type { BitmapText } from 'pixi.js';
 import { ColourTiles } from '../scene/ColourTiles';
-import { atlasLayout, packAtlas, tileAt, tileGrid, tileRect, type AtlasLayout, type Rect, type TileGrid } from '../scene/geometry';
-import { requestDraw, type SceneView } from '../scene/stage';
+import { shelfPack, tileAt, tileGrid, tileRect, type Rect, type TileGrid } from '../scene/geometry';
+import { requestDraw, textureLimit, type SceneView } from '../scene/stage';
 import { byteTexture } from '../scene/textures';
 import { fitLabel, label, uiFont } from '../scene/text';
 import { formatValue, mapValue } from '../scene/values';
@@ -51,10 +51,12 @@ export function LayerStrip(props: PanelBodyProps): JSX.Element {
   });
 
   const onView = (view: SceneView, size: () => Size) => {
-    const images: ColourTiles[] = [];
-    const atlases: (AtlasLayout | null)[] = [];
-    const sources: ReturnType<typeof byteTexture>[] = [];
+    // Every layer's map in one texture (shelf-packed): one upload and one draw call per frame.
+    let atlasSrc = byteTexture(4, 1);
+    const images = new ColourTiles(atlasSrc, 'gray');
     const captions: BitmapText[] = [];
+    let slots: (Rect | null)[] = [];
+    view.root.addChild(images);
 
     const rebuild = () => {
       const s = size();
@@ -64,29 +66,29 @@ export function LayerStrip(props: PanelBodyProps): JSX.Element {
       const box = { x: PAD, y: PAD, w: s.w - 2 * PAD, h: s.h - 2 * PAD };
       grid = tileGrid({ count: ls.length, mapW: 1, mapH: 1 + CAPTION_RATIO, box, gap: 6 });
       const font = Math.max(9, Math.min(12, Math.floor(grid.tileW * CAPTION_RATIO * 0.8)));
+      const payloads = ls.map((l) => findPayload(r, l.name));
+      const pack = shelfPack(payloads.map((p) => (p ? { w: p.mapW, h: p.mapH } : { w: 1, h: 1 })), textureLimit());
+      if (atlasSrc.width !== pack.width || atlasSrc.height !== pack.height) {
+        const old = atlasSrc;
+        atlasSrc = byteTexture(pack.width, pack.height);
+        images.data = atlasSrc;
+        old.destroy();
+      }
+      slots = payloads.map((p, i) => (p ? pack.rects[i] : null));
+      const quads: Rect[] = [];
+      const texels: Rect[] = [];
       const rects: Rect[] = [];
       ls.forEach((l, i) => {
-        if (!images[i]) {
-          sources[i] = byteTexture(4, 1);
-          images[i] = new ColourTiles(sources[i], 'gray');
-          captions[i] = label('', font, 0xaab2c0);
-          atlases[i] = null;
-          view.root.addChild(images[i], captions[i]);
-        }
         const img = imageRect(grid!, i);
         rects.push(tileRect(grid!, i));
-        const p = findPayload(r, l.name);
-        images[i].visible = !!p;
-        if (p) {
-          const a = atlasLayout(1, p.mapW, p.mapH);
-          if (!atlases[i] || atlases[i]!.width !== a.width || atlases[i]!.height !== a.height) {
-            const old = sources[i];
-            sources[i] = byteTexture(a.width, a.height);
-            images[i].data = sources[i];
-            old.destroy();
-          }
-          atlases[i] = a;
-          images[i].setQuads([img], [{ x: 0, y: 0, w: p.mapW, h: p.mapH }], a.width, a.height);
+        const slot = slots[i];
+        if (slot) {
+          quads.push(img);
+          texels.push(slot);
+        }
+        if (!captions[i]) {
+          captions[i] = label('', font, 0xaab2c0);
+          view.root.addChild(captions[i]);
         }
         captions[i].style.fontFamily = uiFont(font);
         captions[i].style.fontSize = font;
@@ -94,19 +96,27 @@ export function LayerStrip(props: PanelBodyProps): JSX.Element {
         fitLabel(captions[i], l.name, img.w);
         captions[i].position.set(img.x + (img.w - captions[i].width) / 2, img.y + img.h + 2);
       });
-      for (let i = ls.length; i < images.length; i++) images[i].visible = captions[i].visible = false;
+      for (let i = ls.length; i < captions.length; i++) captions[i].visible = false;
+      images.setQuads(quads, texels, pack.width, pack.height);
       setThumbs(rects);
     };
 
     const draw = () => {
       const r = untrack(shown);
+      const dst = atlasSrc.resource as Uint8Array;
+      const width = atlasSrc.width;
       untrack(layers).forEach((l, i) => {
-        const p = findPayload(r, l.name);
-        const a = atlases[i];
-        if (!p || !a || p.channels.length === 0) return;
-        packAtlas(a, p.data.subarray(0, p.mapW * p.mapH), 1, sources[i].resource as Uint8Array);
-        sources[i].update();
+        const slot = slots[i];
+        const p = slot ? findPayload(r, l.name) : null;
+        if (!slot || !p || p.channels.length === 0 || p.mapW !== slot.w || p.mapH !== slot.h) return;
+        // The strongest map is the first sent (the shell subscribes these layers with the top-1 map).
+        let s0 = 0;
+        for (let y = 0; y < p.mapH; y++) {
+          let d = (slot.y + y) * width + slot.x;
+          for (let x = 0; x < p.mapW; x++) dst[d++] = p.data[s0++];
+        }
       });
+      atlasSrc.update();
     };
 
     createEffect(

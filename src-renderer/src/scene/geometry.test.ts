@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atlasLayout, atlasRect, autoColumns, fitRect, packAtlas, snapRect, tileAt, tileGrid, tileRect } from './geometry';
+import { atlasLayout, atlasRect, autoColumns, fitRect, packAtlas, shelfPack, snapRect, tileAt, tileGrid, tileRect } from './geometry';
 
 describe('tile grid', () => {
   it('picks the column count that makes tiles largest', () => {
@@ -19,6 +19,9 @@ describe('tile grid', () => {
     const last = tileRect(g, g.cols * g.rows - 1);
     // Centred: equal margins left and right.
     expect(Math.abs(g.x0 - 6 - (406 - (last.x + last.w)))).toBeLessThanOrEqual(1);
+    // Snapping never costs more than a quarter of the tile size.
+    expect(tileGrid({ count: 1, mapW: 10, mapH: 10, box: { x: 0, y: 0, w: 25, h: 25 } }).tileW).toBe(20);
+    expect(tileGrid({ count: 1, mapW: 10, mapH: 10, box: { x: 0, y: 0, w: 19, h: 19 } }).tileW).toBeCloseTo(19, 6);
     // FC cells fill the box instead: 500 neurons in 10 rows of 50.
     const fc = tileGrid({ count: 500, mapW: 1, mapH: 1, box: { x: 0, y: 0, w: 549, h: 109 }, rows: 10, gap: 1, fit: 'fill' });
     expect([fc.cols, fc.rows, fc.tileW, fc.tileH]).toEqual([50, 10, 10, 10]);
@@ -80,5 +83,24 @@ describe('texture atlas', () => {
       const r = atlasRect(av, n);
       expect(dv[r.y * av.width + r.x]).toBe(v[n]);
     }
+  });
+});
+
+describe('shelf packing', () => {
+  it('places maps of different sizes without overlap inside the texture', () => {
+    const sizes = [111, 111, 55, 55, 55, 27, 27, 27, 27, 13, 13, 13, 1].map((n) => ({ w: n, h: n }));
+    const { width, height, rects } = shelfPack(sizes, 4096);
+    expect(rects).toHaveLength(sizes.length);
+    rects.forEach((r, i) => {
+      expect([r.w, r.h]).toEqual([sizes[i].w, sizes[i].h]);
+      expect(r.x + r.w).toBeLessThanOrEqual(width);
+      expect(r.y + r.h).toBeLessThanOrEqual(height);
+      for (let j = 0; j < i; j++) {
+        const q = rects[j];
+        const apart = r.x >= q.x + q.w || q.x >= r.x + r.w || r.y >= q.y + q.h || q.y >= r.y + r.h;
+        expect(apart).toBe(true);
+      }
+    });
+    expect(width).toBeLessThanOrEqual(4096);
   });
 });

@@ -84,8 +84,10 @@ export function tileGrid(o: TileGridOptions): TileGrid {
   } else {
     let s = Math.max(0, scaleFor(cols, o));
     const dpr = o.devicePixelRatio ?? 1;
-    // Whole device pixels per texel keep nearest-neighbour maps evenly crisp.
-    if (s * dpr >= 1) s = Math.floor(s * dpr) / dpr;
+    // Whole device pixels per texel keep nearest-neighbour maps evenly crisp — unless snapping
+    // would shrink the tiles by more than a quarter (then size wins over even texels).
+    const snapped = Math.floor(s * dpr) / dpr;
+    if (snapped > 0 && snapped >= 0.75 * s) s = snapped;
     tileW = s * o.mapW;
     tileH = s * o.mapH;
   }
@@ -215,4 +217,31 @@ export function packAtlas(a: AtlasLayout, src: Uint8Array, count: number, dst: U
       for (let x = 0; x < mapW; x++) dst[d++] = src[s++];
     }
   }
+}
+
+/**
+ * Packs rectangles of different sizes into one texture, row by row ("shelves") in the given order:
+ * for the all-layers strip, whose layers' maps differ in size, so all thumbnails share one texture
+ * (one upload and one draw call per frame).
+ */
+export function shelfPack(sizes: readonly { w: number; h: number }[], maxWidth: number): { width: number; height: number; rects: Rect[] } {
+  const widest = sizes.reduce((m, s) => Math.max(m, s.w), 1);
+  const rowWidth = Math.max(widest, Math.min(maxWidth, Math.ceil(Math.sqrt(sizes.reduce((a, s) => a + s.w * s.h, 0)) * 1.5)));
+  const rects: Rect[] = [];
+  let x = 0;
+  let y = 0;
+  let shelf = 0;
+  let width = 0;
+  for (const s of sizes) {
+    if (x > 0 && x + s.w > rowWidth) {
+      y += shelf;
+      x = 0;
+      shelf = 0;
+    }
+    rects.push({ x, y, w: s.w, h: s.h });
+    x += s.w;
+    width = Math.max(width, x);
+    shelf = Math.max(shelf, s.h);
+  }
+  return { width: Math.max(1, width), height: Math.max(1, y + shelf), rects };
 }
