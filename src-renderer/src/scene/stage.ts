@@ -5,8 +5,8 @@
 // (pointer-events: none). Each panel is a Container in that canvas's stage, kept at its DOM body's
 // position. Why not a canvas per panel: browsers cap live WebGL contexts (~16), and sharing one context
 // by copying into per-panel canvases (Pixi's multiView, or transferToImageBitmap) forces a pixel
-// read-back per panel on a software GL — measured 3–10 ms per panel under SwiftShader, against well
-// under a millisecond for submitting the whole stage once. The canvas sits above panel bodies
+// read-back per panel on a software GL — measured 3–10 ms per panel under SwiftShader, against
+// about 1–3 ms for rendering the whole stage once. The canvas sits above panel bodies
 // (z-index SCENE_Z_INDEX) and below popovers and dialogs (the shell's start at 30).
 //
 // Drawing is batched: panels mark themselves dirty; one animation-frame pass updates every dirty panel
