@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { loadMnistTest } from '../engine/testing/data';
 import { describe, expect, it } from 'vitest';
 import { decodeModel } from '../onnx/proto';
 import { decodeNpy, encodeNpy } from './npy';
@@ -11,7 +11,6 @@ import { encodePng } from './png';
 import type { Summary } from './commands';
 
 const repo = resolve(__dirname, '../..');
-const data = resolve(repo, '../shared/data');
 const lenet = resolve(repo, 'assets/models/lenet');
 const golden = resolve(repo, 'src-main/importers/caffe/golden/lenet');
 
@@ -46,7 +45,7 @@ describe('convscope CLI', () => {
       ['ip1', 'InnerProduct', [10, 500]], ['relu1', 'ReLU', [10, 500]], ['ip2', 'InnerProduct', [10, 10]], ['loss', 'Softmax', [10, 10]],
     ]);
     // First ten MNIST test labels.
-    const labels = gunzipSync(readFileSync(join(data, 'mnist/t10k-labels-idx1-ubyte.gz'))).subarray(8, 18);
+    const labels = loadMnistTest(10).labels;
     expect(summary.top5).toHaveLength(10);
     expect(summary.top5.map((t) => t[0].label)).toEqual(Array.from(labels, String));
     expect(summary.top5.every((t) => t.length === 5 && t[0].score >= t[4].score)).toBe(true);
@@ -66,14 +65,14 @@ describe('convscope CLI', () => {
 
   it('activations on a photo-like PNG of a digit applies the manifest preprocessing (digit pipeline)', () => {
     // MNIST test digit 0 (a 7) as dark ink on off-white paper, 4× larger with a margin.
-    const images = gunzipSync(readFileSync(join(data, 'mnist/t10k-images-idx3-ubyte.gz')));
+    const { images } = loadMnistTest(1);
     const size = 160;
     const rgba = new Uint8Array(size * size * 4);
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
         const sy = Math.floor((y - 24) / 4);
         const sx = Math.floor((x - 24) / 4);
-        const ink = sy >= 0 && sy < 28 && sx >= 0 && sx < 28 ? images[16 + sy * 28 + sx] : 0;
+        const ink = sy >= 0 && sy < 28 && sx >= 0 && sx < 28 ? images[sy * 28 + sx] : 0;
         const paper = 235 - (x + y) / 16;
         const v = Math.round(paper - (ink / 255) * (paper - 30));
         rgba.set([v, v, v - 5, 255], (y * size + x) * 4);

@@ -1,9 +1,9 @@
-// Test data helpers: the shared MNIST files and a small PNG decoder (zlib only), so tests feed the
+// Test data helpers: the shared MNIST files, so tests feed the
 // engine real images without extra dependencies.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync, inflateSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const sharedData = resolve(repoRoot, '../shared/data');
@@ -135,82 +135,8 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return sab / Math.sqrt(saa * sbb);
 }
 
-/** Decodes 8-bit non-interlaced PNGs (gray, gray+alpha, RGB, RGBA, palette) to RGBA. */
-export function decodePng(bytes: Uint8Array): { width: number; height: number; rgba: Uint8Array } {
-  const sig = [137, 80, 78, 71, 13, 10, 26, 10];
-  if (!sig.every((b, i) => bytes[i] === b)) throw new Error('not a PNG file');
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let o = 8;
-  let width = 0, height = 0, depth = 0, type = 0, interlace = 0;
-  let palette: Uint8Array | undefined;
-  let trns: Uint8Array | undefined;
-  const idat: Uint8Array[] = [];
-  while (o < bytes.length) {
-    const len = v.getUint32(o);
-    const kind = String.fromCharCode(...bytes.subarray(o + 4, o + 8));
-    const body = bytes.subarray(o + 8, o + 8 + len);
-    if (kind === 'IHDR') {
-      width = v.getUint32(o + 8);
-      height = v.getUint32(o + 12);
-      depth = body[8];
-      type = body[9];
-      interlace = body[12];
-    } else if (kind === 'PLTE') palette = body;
-    else if (kind === 'tRNS') trns = body;
-    else if (kind === 'IDAT') idat.push(body);
-    else if (kind === 'IEND') break;
-    o += 12 + len;
-  }
-  if (depth !== 8 || interlace !== 0) throw new Error(`PNG: only 8-bit non-interlaced images are supported (depth ${depth}, interlace ${interlace})`);
-  const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[type];
-  if (!channels) throw new Error(`PNG: colour type ${type} not supported`);
-  const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * channels;
-  const px = new Uint8Array(height * stride);
-  let prev = new Uint8Array(stride);
-  for (let y = 0; y < height; y++) {
-    const f = raw[y * (stride + 1)];
-    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    const cur = px.subarray(y * stride, (y + 1) * stride);
-    for (let x = 0; x < stride; x++) {
-      const a = x >= channels ? cur[x - channels] : 0;
-      const b = prev[x];
-      const c = x >= channels ? prev[x - channels] : 0;
-      let pred = 0;
-      if (f === 1) pred = a;
-      else if (f === 2) pred = b;
-      else if (f === 3) pred = (a + b) >> 1;
-      else if (f === 4) {
-        const p = a + b - c;
-        const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-        pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-      }
-      cur[x] = (line[x] + pred) & 255;
-    }
-    prev = cur;
-  }
-  const rgba = new Uint8Array(width * height * 4);
-  for (let i = 0; i < width * height; i++) {
-    const s = px.subarray(i * channels, (i + 1) * channels);
-    let r: number, g: number, b: number, a = 255;
-    if (type === 3) {
-      r = palette![s[0] * 3];
-      g = palette![s[0] * 3 + 1];
-      b = palette![s[0] * 3 + 2];
-      if (trns && s[0] < trns.length) a = trns[s[0]];
-    } else if (channels <= 2) {
-      r = g = b = s[0];
-      if (channels === 2) a = s[1];
-    } else {
-      r = s[0];
-      g = s[1];
-      b = s[2];
-      if (channels === 4) a = s[3];
-    }
-    rgba.set([r, g, b, a], i * 4);
-  }
-  return { width, height, rgba };
-}
+/** PNG files as RGBA (the command line's decoder). */
+export { decodePng } from '../../cli/png';
 
 /**
  * A digit written with a fine pen: the MNIST digit enlarged 8×, binarised and eroded so its strokes

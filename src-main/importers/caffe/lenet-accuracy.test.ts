@@ -1,19 +1,15 @@
 // The converted Caffe LeNet classifies all 10,000 MNIST test digits like Caffe did (99.04 %).
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { loadMnistTest } from '../../engine/testing/data';
 import { importCaffe } from './index';
 
 const data = resolve(__dirname, '../../../../shared/data');
 
 describe('Caffe LeNet on MNIST t10k', () => {
   it('reaches ≥ 99.0 % top-1 with 1/256 input scaling', async () => {
-    const images = gunzipSync(readFileSync(resolve(data, 'mnist/t10k-images-idx3-ubyte.gz')));
-    const labels = gunzipSync(readFileSync(resolve(data, 'mnist/t10k-labels-idx1-ubyte.gz')));
-    expect(images.readUInt32BE(0)).toBe(2051);
-    const n = images.readUInt32BE(4);
+    const { images, labels, count: n } = loadMnistTest();
     expect(n).toBe(10000);
     const model = await importCaffe({
       prototxt: resolve(data, 'caffe/lenet/mnist_deploy.prototxt'),
@@ -25,13 +21,13 @@ describe('Caffe LeNet on MNIST t10k', () => {
     const batch = 500;
     for (let start = 0; start < n; start += batch) {
       const x = new Float32Array(batch * 784);
-      for (let i = 0; i < x.length; i++) x[i] = images[16 + start * 784 + i] * 0.00390625;
+      for (let i = 0; i < x.length; i++) x[i] = images[start * 784 + i] * 0.00390625;
       const res = await session.run({ data: new ort.Tensor('float32', x, [batch, 1, 28, 28]) }, [out]);
       const p = res[out].data as Float32Array;
       for (let b = 0; b < batch; b++) {
         let best = 0;
         for (let c = 1; c < 10; c++) if (p[b * 10 + c] > p[b * 10 + best]) best = c;
-        if (best === labels[8 + start + b]) correct++;
+        if (best === labels[start + b]) correct++;
       }
     }
     await session.release();
