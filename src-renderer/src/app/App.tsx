@@ -1,8 +1,9 @@
 // The one window: toolbar, notices, the panel grid, the status line, and the overlays.
-import { createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import type { RendererHost } from '../host';
 import { AddPanelMenu } from '../layout/AddPanelMenu';
 import { LayoutGrid } from '../layout/LayoutGrid';
+import { sceneFailure } from '../panels';
 import { createApp, type App as AppState } from './controller';
 import { HelpOverlay } from './HelpOverlay';
 import { keyAction } from './keys';
@@ -13,6 +14,8 @@ export function App(props: { host: RendererHost }): JSX.Element {
   const app = createApp(props.host);
   const [addOpen, setAddOpen] = createSignal(false);
   const [dropping, setDropping] = createSignal(false);
+  // Without WebGL 2 nothing can be drawn: say so where every other problem is reported.
+  createEffect(on(sceneFailure, (msg) => msg && app.notify('error', msg)));
 
   onMount(() => {
     const onKey = (e: KeyboardEvent) => {
