@@ -2,24 +2,13 @@
 // uneven light, with sensor noise, slight blur and a little hand-held jitter, centred where the
 // app's default crop square (centred, 60% of the shorter side) looks. A red sticker sits in the
 // paper's top-left corner, outside the default crop: a crop moved there shows it.
+import { rng } from '../../src-main/engine/testing/data';
 import type { MnistSet } from './mnist';
 import type { RgbFrame } from './y4m';
 
 export const CAMERA = { width: 640, height: 480 } as const;
 /** Digits play at 10 frames/s, 20 frames each: two seconds per digit, 20 s per loop. */
 export const DIGIT_VIDEO = { fps: 10, framesPerDigit: 20 } as const;
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run sees the same pictures. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The digit's ink coverage (0–1) at `size`×`size`, bilinearly enlarged and softened. */
 function inkMask(img28: Uint8Array, size: number): Float32Array {
@@ -83,7 +72,8 @@ export function* digitFrames(
   const light = new Float32Array(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) light[y * w + x] = lighting(x, y, w, h);
   // A table of noise values (σ ≈ 5 levels) read at a random offset per frame: fast and varied.
-  const rnd = seeded(12345);
+  // Deterministic pseudo-random numbers, so every run sees the same pictures.
+  const rnd = rng(12345);
   const noise = new Float32Array(1 << 20);
   for (let i = 0; i < noise.length; i++) noise[i] = (rnd() + rnd() + rnd() - 1.5) * 10;
   // The crop square is 288 px (60% of 480); MNIST's 20-px ink box inside 28 px becomes ~140 px.
