@@ -219,6 +219,19 @@ export interface UserSettings {
   /** Saved layouts, keyed by model id. Opaque to the host. */
   layouts: Record<string, unknown>;
   camera?: { deviceId?: string; width?: number; height?: number };
+  /**
+   * The user's edits to the proposed manifests of models opened from files, keyed by the model's
+   * file names (see modelFilesKey), so reopening the same files applies them again.
+   */
+  manifests?: Record<string, Partial<ModelManifest>>;
+}
+
+/** Key of a model opened from files: its file names (not folders), sorted, joined with ' + '. */
+export function modelFilesKey(paths: string[]): string {
+  return paths
+    .map((p) => p.split(/[\\/]/).pop() ?? p)
+    .sort()
+    .join(' + ');
 }
 
 /** What the renderer talks to. Implemented over an Electron MessagePort and over a WebSocket. */

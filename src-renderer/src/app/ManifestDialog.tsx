@@ -104,7 +104,7 @@ export function ManifestDialog(props: { model: ModelInfo; onSave: (m: Partial<Mo
             <input ref={fStd} type="text" placeholder="e.g. 58, 57, 57" value={(m.preprocess.std ?? []).join(', ')} />
           </label>
           <label class="check">
-            <input ref={fDigit} type="checkbox" checked={!!m.preprocess.digit} />
+            <input ref={fDigit} data-testid="manifest-digit" type="checkbox" checked={!!m.preprocess.digit} />
             Handwritten digit (MNIST-style: centre the ink, white on black)
           </label>
           <label class="check">
@@ -114,7 +114,7 @@ export function ManifestDialog(props: { model: ModelInfo; onSave: (m: Partial<Mo
         </div>
         <label class="labels">
           Class labels (one per line, {props.model.labels.length} now)
-          <textarea ref={fLabels} rows="6" value={props.model.labels.join('\n')} />
+          <textarea ref={fLabels} data-testid="manifest-labels" rows="6" value={props.model.labels.join('\n')} />
         </label>
         <Show when={error()}>
           <p class="form-error" role="alert">

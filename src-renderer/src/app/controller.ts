@@ -2,7 +2,7 @@
 // result, freezing, notices, and keeping the engine's subscription equal to what the panels show.
 import { batch, createEffect, createMemo, createSignal, on, type Accessor } from 'solid-js';
 import type { BundledModel, ClassWeights, FrameResult, ModelInfo, ModelManifest, ModelSource, Progress, UserSettings } from '../../../src-preload/contract';
-import { DEFAULT_SETTINGS } from '../../../src-preload/contract';
+import { DEFAULT_SETTINGS, modelFilesKey } from '../../../src-preload/contract';
 import { cropSizeFor } from '../../../src-preload/frame-size';
 import { CameraSource, type CropImage, type SourceState } from '../camera/camera';
 import { DEFAULT_CROP, type CropSquare } from '../camera/crop';
@@ -243,7 +243,10 @@ export function createApp(host: RendererHost) {
       const info = await engine.request({ type: 'loadModel', source: src });
       applyModel(info);
       setOpenedPaths('paths' in src ? src.paths : null);
-      settings = { ...settings, lastModel: 'paths' in src ? { paths: src.paths } : src };
+      settings = { ...settings, lastModel: src };
+      if ('paths' in src && src.manifest) {
+        settings = { ...settings, manifests: { ...settings.manifests, [modelFilesKey(src.paths)]: src.manifest } };
+      }
       void persist();
       return true;
     } catch (e) {
@@ -296,7 +299,9 @@ export function createApp(host: RendererHost) {
 
   const openPaths = async (paths: string[]) => {
     const name = paths.map((p) => p.split(/[\\/]/).pop()).join(' + ');
-    if (await loadModel({ paths }, name)) {
+    // Edits the user made to these files' manifest before apply again.
+    const saved = settings.manifests?.[modelFilesKey(paths)];
+    if (await loadModel(saved ? { paths, manifest: saved } : { paths }, name)) {
       notify('info', `Opened ${name}. Check how its input is prepared under "Input settings…".`);
     }
   };
