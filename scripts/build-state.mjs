@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const SOURCES = ['src-main', 'src-preload', 'src-renderer', 'electron.vite.config.ts', 'package.json'];
+const SOURCES = ['src-main', 'src-shared', 'src-preload', 'src-renderer', 'electron.vite.config.ts', 'package.json'];
 const OUTPUTS = ['out/main/index.js', 'out/main/web.js', 'out/main/engine-host.js', 'out/main/cli.js', 'out/renderer/index.html'];
 
 function newest(path) {

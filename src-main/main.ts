@@ -17,8 +17,8 @@ import {
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EngineEvent, UserSettings } from '../src-preload/contract';
-import type { MenuCommand } from '../src-preload/index';
+import type { EngineEvent, UserSettings } from '../src-shared/contract';
+import { IPC, type MenuCommand } from '../src-shared/ipc';
 import { SettingsStore } from './supervisor/settings-store';
 import { Supervisor, type EngineProcess } from './supervisor/supervisor';
 
@@ -94,7 +94,7 @@ function connectRenderer(crashReason: string | null): void {
 
 function deliverPort(): void {
   if (!win || !pageLoaded || !rendererPort) return;
-  win.webContents.postMessage('convscope:engine-port', null, [rendererPort]);
+  win.webContents.postMessage(IPC.enginePort, null, [rendererPort]);
   rendererPort = null;
 }
 
@@ -151,7 +151,7 @@ async function chooseModelFiles(): Promise<string[] | null> {
 }
 
 function sendMenu(cmd: MenuCommand): void {
-  win?.webContents.send('convscope:menu', cmd);
+  win?.webContents.send(IPC.menu, cmd);
 }
 
 function buildMenu(): Menu {
@@ -278,15 +278,15 @@ function createWindow(): void {
 }
 
 function registerIpc(): void {
-  ipcMain.handle('convscope:load-settings', () => settings);
-  ipcMain.handle('convscope:save-settings', async (_e, s: unknown) => {
+  ipcMain.handle(IPC.loadSettings, () => settings);
+  ipcMain.handle(IPC.saveSettings, async (_e, s: unknown) => {
     const engineBefore = JSON.stringify(settings.engine);
     settings = await store.save(s);
     supervisor.remember({ model: settings.lastModel });
     // A changed "force CPU" applies now (the host reloads the model on the other provider).
     if (JSON.stringify(settings.engine) !== engineBefore) void supervisor.applyEngineSettings(settings.engine).catch(() => {});
   });
-  ipcMain.handle('convscope:open-model-dialog', () => chooseModelFiles());
+  ipcMain.handle(IPC.openModelDialog, () => chooseModelFiles());
 }
 
 // A separate settings folder on request (tests, portable use); otherwise the app's userData folder.

@@ -5,45 +5,25 @@
 //
 // For the page:
 // - `window.convscopeElectron` — see `ConvScopeElectronBridge` below.
-// - The engine port arrives as `window.postMessage('convscope:engine-port', '*', [port])`: listen
+// - The engine port arrives as `window.postMessage(IPC.enginePort, '*', [port])`: listen
 //   for a message event whose `data === 'convscope:engine-port'` and take `event.ports[0]`. It is
 //   posted once the page has loaded, and again with a fresh port whenever the engine host was
 //   restarted (the old port is dead then; the first message on the new port is an
 //   'engineRestarted' event when the restart followed a crash).
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import type { UserSettings } from './contract';
-
-/** Commands from the application menu, for the page to carry out. */
-export type MenuCommand =
-  | { action: 'openModel'; paths: string[] }
-  | { action: 'loadModel'; bundled: string }
-  | { action: 'exportLayout' }
-  | { action: 'importLayout' }
-  | { action: 'view'; view: 'generic' | 'sorted' }
-  | { action: 'toggleFreeze' }
-  | { action: 'help' };
-
-export interface ConvScopeElectronBridge {
-  loadSettings(): Promise<UserSettings>;
-  saveSettings(s: UserSettings): Promise<void>;
-  /** Native "Open model…" dialog; null when cancelled. */
-  openModelDialog(): Promise<string[] | null>;
-  /** The file-system path of a File the user dropped or picked. */
-  pathForFile(file: File): string;
-  /** Subscribes to application-menu commands; returns the unsubscribe function. */
-  onMenu(cb: (cmd: MenuCommand) => void): () => void;
-}
+import { IPC, type ConvScopeElectronBridge, type MenuCommand } from '../src-shared/ipc';
+import type { UserSettings } from '../src-shared/contract';
 
 const bridge: ConvScopeElectronBridge = {
-  loadSettings: () => ipcRenderer.invoke('convscope:load-settings') as Promise<UserSettings>,
-  saveSettings: (s) => ipcRenderer.invoke('convscope:save-settings', s) as Promise<void>,
-  openModelDialog: () => ipcRenderer.invoke('convscope:open-model-dialog') as Promise<string[] | null>,
-  pathForFile: (file) => webUtils.getPathForFile(file),
+  loadSettings: () => ipcRenderer.invoke(IPC.loadSettings) as Promise<UserSettings>,
+  saveSettings: (s) => ipcRenderer.invoke(IPC.saveSettings, s) as Promise<void>,
+  openModelDialog: () => ipcRenderer.invoke(IPC.openModelDialog) as Promise<string[] | null>,
+  pathForFile: (file) => webUtils.getPathForFile(file as File),
   onMenu(cb) {
     const handler = (_e: IpcRendererEvent, cmd: MenuCommand) => cb(cmd);
-    ipcRenderer.on('convscope:menu', handler);
+    ipcRenderer.on(IPC.menu, handler);
     return () => {
-      ipcRenderer.off('convscope:menu', handler);
+      ipcRenderer.off(IPC.menu, handler);
     };
   },
 };
@@ -59,10 +39,10 @@ function deliverPort(): void {
   if (!pageLoaded || !waitingPort) return;
   const port = waitingPort;
   waitingPort = null;
-  window.postMessage('convscope:engine-port', '*', [port]);
+  window.postMessage(IPC.enginePort, '*', [port]);
 }
 
-ipcRenderer.on('convscope:engine-port', (e: IpcRendererEvent) => {
+ipcRenderer.on(IPC.enginePort, (e: IpcRendererEvent) => {
   const port = e.ports[0];
   if (!port) return;
   waitingPort?.close();

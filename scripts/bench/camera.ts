@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cropSizeFor } from '../../src-preload/frame-size';
+import { cropSizeFor } from '../../src-shared/frame-size';
 import { firstOfEachClass, loadMnistTest } from '../../e2e/support/mnist';
 import { CAMERA, digitFrames } from '../../e2e/support/scene';
 import { writeY4m, type RgbFrame } from '../../e2e/support/y4m';

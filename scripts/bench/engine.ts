@@ -4,7 +4,7 @@
 // faster than inference (processed/s, dropped frames, latency).
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { FrameResult, ModelInfo, Subscription } from '../../src-preload/contract';
+import type { FrameResult, ModelInfo, Subscription } from '../../src-shared/contract';
 import { Engine } from '../../src-main/engine/engine';
 import { defaultGenericPanels } from '../../src-renderer/src/layout/default-layout';
 import { subscriptionFor } from '../../src-renderer/src/layout/subscription';

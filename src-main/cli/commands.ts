@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { ModelManifest } from '../../src-preload/contract';
+import type { ModelManifest } from '../../src-shared/contract';
 import { fitMeanImage, preprocess } from '../engine/preprocess';
 import { resolveModel } from '../engine/model-source';
 import { importCaffe } from '../importers/caffe/index';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LayerInfo } from '../../src-preload/contract';
-import { dequantise } from '../../src-preload/payload';
+import type { LayerInfo } from '../../src-shared/contract';
+import { dequantise } from '../../src-shared/payload';
 import { floatToHalf } from '../onnx/proto';
 import { encodeLayer } from './encode';
 

@@ -1,6 +1,6 @@
 // Turns one layer's float activations into what a subscriber asked for: the chosen maps, quantised
 // to bytes with the real min/max per map (or one range for the whole layer; symmetric when signed).
-import type { LayerInfo, LayerPayload, LayerSubscription } from '../../src-preload/contract';
+import type { LayerInfo, LayerPayload, LayerSubscription } from '../../src-shared/contract';
 import { halfToFloat } from '../onnx/proto';
 
 /** A layer's values as the runtime returns them: float32, or float16 bits (converted only where needed). */

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FrameResult, ModelInfo } from '../../src-preload/contract';
+import type { FrameResult, ModelInfo } from '../../src-shared/contract';
 import { decodeModel, encodeModel, tensorToFloat32 } from '../onnx/proto';
 import { Engine, inspectModel } from './engine';
 import { resizePlane } from './resize';

@@ -9,8 +9,8 @@ import { Worker } from 'node:worker_threads';
 import type {
   BundledModel, ClassWeights, EngineEvent, EngineSettings, FrameMessage, FrameResult, ModelInfo, ModelSource, Progress,
   Subscription,
-} from '../../src-preload/contract';
-import { decodeResult } from '../../src-preload/payload';
+} from '../../src-shared/contract';
+import { decodeResult } from '../../src-shared/payload';
 import { Mailbox } from './mailbox';
 import { listBundled } from './model-source';
 import { availableProviders } from './providers';

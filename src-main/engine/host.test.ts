@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineEvent, ModelInfo, Response } from '../../src-preload/contract';
-import { decodeResult, encodeFrame, isResult } from '../../src-preload/payload';
+import type { EngineEvent, ModelInfo, Response } from '../../src-shared/contract';
+import { decodeResult, encodeFrame, isResult } from '../../src-shared/payload';
 import { assetsDir, loadMnistTest, mnistDigit, paperDigit, repoRoot } from './testing/data';
 
 // The host as the browser-mode server runs it: a Node child over an 'advanced' serialization link.

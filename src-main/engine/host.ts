@@ -4,8 +4,8 @@
 // (ArrayBuffer), Responses and { type: 'event' } messages. Argument: --assets <bundled models folder>.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EngineEvent, Request, Response } from '../../src-preload/contract';
-import { decodeFrame, isFrame } from '../../src-preload/payload';
+import type { EngineEvent, Request, Response } from '../../src-shared/contract';
+import { decodeFrame, isFrame } from '../../src-shared/payload';
 import { Engine } from './engine';
 
 /** Something messages can be sent on. */

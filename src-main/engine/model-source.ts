@@ -2,7 +2,7 @@
 // manifest beside it or a proposed one), or files of another format converted by an importer.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { BundledModel, ModelManifest, ModelSource } from '../../src-preload/contract';
+import type { BundledModel, ModelManifest, ModelSource } from '../../src-shared/contract';
 import { classifyModelFiles, importModelFiles } from '../importers/index';
 import type { ImportedLayer, ProgressFn } from '../importers/types';
 import { mergeManifest, readManifest, validateManifest } from '../models/manifest';

@@ -1,6 +1,6 @@
 // Camera crop (RGBA, any size) → the model's input tensor, exactly as its manifest describes.
-import type { ManifestInput, Preprocess } from '../../src-preload/contract';
-import { quantise } from '../../src-preload/payload';
+import type { ManifestInput, Preprocess } from '../../src-shared/contract';
+import { quantise } from '../../src-shared/payload';
 import { floatToHalf } from '../onnx/proto';
 import { paperDigitToMnist } from './digit';
 import { resizePlane, transposePlane } from './resize';

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type {
   ClassWeights, FrameResult, LayerInfo, LayerPayload, LayerSubscription, ModelInfo, ModelSource, Subscription,
-} from '../../src-preload/contract';
+} from '../../src-shared/contract';
 import type { ProgressFn } from '../importers/types';
 import { inputCHW, loadLabels, ManifestError } from '../models/manifest';
 import { readMeanImage } from '../models/mean';

@@ -1,5 +1,5 @@
 // Messages between the Engine (host thread) and its inference worker thread.
-import type { EngineSettings, ModelSource, Progress, Subscription } from '../../src-preload/contract';
+import type { EngineSettings, ModelSource, Progress, Subscription } from '../../src-shared/contract';
 
 export type ToWorker =
   | { type: 'init'; assetsDir: string; settings: EngineSettings }

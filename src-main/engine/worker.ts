@@ -1,8 +1,8 @@
 // The inference worker thread: owns onnxruntime-node and the loaded model. Messages are handled one
 // at a time in arrival order, so a model load never interleaves with a frame.
 import { parentPort } from 'node:worker_threads';
-import type { EngineSettings } from '../../src-preload/contract';
-import { encodeResult } from '../../src-preload/payload';
+import type { EngineSettings } from '../../src-shared/contract';
+import { encodeResult } from '../../src-shared/payload';
 import { ModelRuntime } from './runtime';
 import type { FromWorker, ToWorker } from './worker-protocol';
 

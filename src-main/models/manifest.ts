@@ -3,7 +3,7 @@
 // otherwise shows up much later as a wrong picture.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ManifestInput, ModelManifest, Preprocess } from '../../src-preload/contract';
+import type { ManifestInput, ModelManifest, Preprocess } from '../../src-shared/contract';
 
 export class ManifestError extends Error {
   override name = 'ManifestError';

@@ -1,7 +1,7 @@
 // Reads the weights that connect a layer's neurons to the output classes, from the model itself:
 // the Gemm/MatMul that consumes the layer (possibly through Flatten/Reshape or an activation)
 // and whose weight is stored in the graph.
-import type { ClassWeights } from '../../src-preload/contract';
+import type { ClassWeights } from '../../src-shared/contract';
 import { attr, type ModelProto, type NodeProto, type TensorProto, tensorToFloat32 } from './proto';
 
 /** Ops a neuron's identity survives: reshapes and element-wise activations. */

@@ -1,7 +1,7 @@
 // Graph instrumentation: every intermediate activation becomes an extra graph output so one run can
 // return any layer. ORT needs an element type for each output, so types are inferred here; tensors
 // that are not floating point (shapes, masks, indices) or that don't depend on the image are skipped.
-import type { LayerInfo } from '../../src-preload/contract';
+import type { LayerInfo } from '../../src-shared/contract';
 import { attr, DataType, type ModelProto, type NodeProto } from './proto';
 
 /** An activation the engine can show: a node output that depends on the image input. */

@@ -4,7 +4,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DEFAULT_SETTINGS, type UserSettings } from '../../src-preload/contract';
+import { DEFAULT_SETTINGS, type UserSettings } from '../../src-shared/contract';
 
 /** Browser mode's settings folder: $CONVSCOPE_CONFIG_DIR, else the platform's per-user config folder. */
 export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {

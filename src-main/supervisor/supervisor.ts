@@ -4,7 +4,7 @@
 // model that loaded successfully, replay the last subscription and engine settings, and tell the
 // clients with an 'engineRestarted' event. A model that crashes the native runtime therefore costs
 // the user a notice, not the window.
-import type { EngineEvent, EngineSettings, ModelSource, Response, Subscription } from '../../src-preload/contract';
+import type { EngineEvent, EngineSettings, ModelSource, Response, Subscription } from '../../src-shared/contract';
 
 /** One running engine host, whatever kind of process it is. */
 export interface EngineProcess {

@@ -11,7 +11,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import type { EngineEvent, ModelInfo, UserSettings } from '../../src-preload/contract';
+import type { EngineEvent, ModelInfo, UserSettings } from '../../src-shared/contract';
 import { spawnNodeChild } from '../supervisor/node-child';
 import { SettingsStore } from '../supervisor/settings-store';
 import { Supervisor, type EngineProcess } from '../supervisor/supervisor';

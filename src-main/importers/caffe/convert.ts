@@ -2,16 +2,8 @@
 // after the layer (in-place layers included: "conv1" is the convolution, "relu1" the ReLU of it);
 // layers with several tops name them "<layer>/<top>". Caffe's semantics are reproduced exactly where
 // ONNX differs (pooling rounding and divisors, WITHIN_CHANNEL LRN, BatchNorm's scale factor).
-import {
-  AttributeType,
-  DataType,
-  int64Tensor,
-  type AttributeProto,
-  type ModelProto,
-  type NodeProto,
-  type TensorProto,
-  type ValueInfoProto,
-} from '../../onnx/proto';
+import { DataType, type ModelProto, type ValueInfoProto } from '../../onnx/proto';
+import { attr, GraphBuilder } from '../../onnx/graph-builder';
 import { SUPPORTED_TYPES } from './layers';
 import { blobData, blobShape, layerRef, type CaffeLayer, type CaffeNet } from './net';
 import type { BlobProto } from './schema';
@@ -46,12 +38,6 @@ export interface ConvertedNet {
   outputs: string[];
 }
 
-export const OPSET = 13;
-
-const ai = (name: string, i: number): AttributeProto => ({ name, type: AttributeType.INT, i });
-const ais = (name: string, ints: number[]): AttributeProto => ({ name, type: AttributeType.INTS, ints });
-const af = (name: string, f: number): AttributeProto => ({ name, type: AttributeType.FLOAT, f });
-
 const fmt = (s: number[]) => (s.length ? s.join('×') : 'scalar');
 const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
 const stripOnes = (s: number[]) => {
@@ -59,44 +45,6 @@ const stripOnes = (s: number[]) => {
   while (i < s.length && s[i] === 1) i++;
   return s.slice(i);
 };
-
-class GraphBuilder {
-  readonly nodes: NodeProto[] = [];
-  readonly inits: TensorProto[] = [];
-  private readonly used = new Set<string>();
-
-  unique(base: string): string {
-    let n = base;
-    let k = 1;
-    while (this.used.has(n)) n = `${base}_${++k}`;
-    this.used.add(n);
-    return n;
-  }
-  reserve(name: string): void {
-    this.used.add(name);
-  }
-  add(op: string, inputs: string[], outputs: string[], attrs: AttributeProto[] = []): void {
-    this.nodes.push({ opType: op, input: inputs, output: outputs, name: outputs[0], attribute: attrs });
-  }
-  /** Adds a node with one fresh output tensor and returns its name. */
-  op(base: string, op: string, inputs: string[], attrs: AttributeProto[] = []): string {
-    const out = this.unique(base);
-    this.add(op, inputs, [out], attrs);
-    return out;
-  }
-  /** A float32 initializer from values or raw little-endian bytes (kept as a view, not copied). */
-  constF(base: string, dims: number[], data: Float32Array | Uint8Array | number[]): string {
-    const name = this.unique(base);
-    const bytes = data instanceof Uint8Array ? data : bytesOf(data instanceof Float32Array ? data : Float32Array.from(data));
-    this.inits.push({ name, dims, dataType: DataType.FLOAT, rawData: bytes });
-    return name;
-  }
-  constI(base: string, values: number[]): string {
-    const name = this.unique(base);
-    this.inits.push(int64Tensor(name, [values.length], values));
-    return name;
-  }
-}
 
 type Params = Record<string, unknown>;
 const param = (l: CaffeLayer, key: string): Params => (l.raw[key] ?? {}) as Params;
@@ -220,7 +168,7 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
         const w = g.constF(tmp('weights'), wShape, blob(0, 'weights', wShape).bytes);
         const ins = [inT[0], w];
         if (bool(p, 'bias_term', true)) ins.push(g.constF(tmp('bias'), [nOut], blob(1, 'bias', [nOut]).bytes));
-        const attrs = [ais('kernel_shape', [kh, kw]), ais('pads', [ph, pw, ph, pw]), ais('strides', [sh, sw]), ais('dilations', [dh, dw]), ai('group', group)];
+        const attrs = [attr.ints('kernel_shape', [kh, kw]), attr.ints('pads', [ph, pw, ph, pw]), attr.ints('strides', [sh, sw]), attr.ints('dilations', [dh, dw]), attr.int('group', group)];
         g.add(t === 'Convolution' ? 'Conv' : 'ConvTranspose', ins, [out], attrs);
         const ekh = dh * (kh - 1) + 1;
         const ekw = dw * (kw - 1) + 1;
@@ -259,12 +207,12 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
           if (pp > 0 && (o - 1) * ss >= H + pp) o--;
           return o;
         };
-        const attrs = [ais('kernel_shape', [kh, kw]), ais('strides', [sh, sw]), ai('ceil_mode', ceil ? 1 : 0)];
+        const attrs = [attr.ints('kernel_shape', [kh, kw]), attr.ints('strides', [sh, sw]), attr.int('ceil_mode', ceil ? 1 : 0)];
         const mayDrop = ceil && (ph > 0 || pw > 0 || sh > kh || sw > kw);
         const pooled = mayDrop ? g.unique(tmp('pooled')) : out;
         if (method === 'MAX') {
           // Padding never wins a max: ONNX MaxPool ignores padded cells like Caffe does.
-          g.add('MaxPool', [inT[0]], [pooled], [...attrs, ais('pads', [ph, pw, ph, pw])]);
+          g.add('MaxPool', [inT[0]], [pooled], [...attrs, attr.ints('pads', [ph, pw, ph, pw])]);
         } else {
           // Caffe divides by the window clipped to the padded input (padding counts, the ceil
           // overhang past the padding does not). Zero-pad explicitly, then average without
@@ -272,7 +220,7 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
           const src = ph > 0 || pw > 0
             ? g.op(tmp('padded'), 'Pad', [inT[0], g.constI(tmp('pads'), [0, 0, ph, pw, 0, 0, ph, pw])])
             : inT[0];
-          g.add('AveragePool', [src], [pooled], [...attrs, ai('count_include_pad', 0)]);
+          g.add('AveragePool', [src], [pooled], [...attrs, attr.int('count_include_pad', 0)]);
         }
         if (mayDrop) {
           // Keep the windows that start inside input + leading padding: ceil((H + p) / s) of them,
@@ -299,12 +247,12 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
           w = new Float32Array(nOut * K);
           for (let i = 0; i < K; i++) for (let j = 0; j < nOut; j++) w[j * K + i] = wt[i * nOut + j];
         } else w = blob(0, 'weights', [nOut, K]).bytes;
-        const flat = x.length === axis + 1 && axis === 1 ? inT[0] : g.op(tmp('flatten'), 'Flatten', [inT[0]], [ai('axis', axis)]);
+        const flat = x.length === axis + 1 && axis === 1 ? inT[0] : g.op(tmp('flatten'), 'Flatten', [inT[0]], [attr.int('axis', axis)]);
         const ins = [flat, g.constF(tmp('weights'), [nOut, K], w)];
         if (bool(p, 'bias_term', true)) ins.push(g.constF(tmp('bias'), [nOut], blob(1, 'bias', [nOut]).bytes));
-        if (axis === 1) g.add('Gemm', ins, [out], [ai('transB', 1)]);
+        if (axis === 1) g.add('Gemm', ins, [out], [attr.int('transB', 1)]);
         else {
-          const gemm = g.op(tmp('gemm'), 'Gemm', ins, [ai('transB', 1)]);
+          const gemm = g.op(tmp('gemm'), 'Gemm', ins, [attr.int('transB', 1)]);
           g.add('Reshape', [gemm, g.constI(tmp('shape'), [-1, ...x.slice(1, axis), nOut])], [out]);
         }
         outShapes = [[...x.slice(0, axis), nOut]];
@@ -313,7 +261,7 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
       case 'ReLU': {
         needInputs(1);
         const slope = num(param(layer, 'relu_param'), 'negative_slope', 0);
-        g.add(slope === 0 ? 'Relu' : 'LeakyRelu', [inT[0]], [out], slope === 0 ? [] : [af('alpha', slope)]);
+        g.add(slope === 0 ? 'Relu' : 'LeakyRelu', [inT[0]], [out], slope === 0 ? [] : [attr.float('alpha', slope)]);
         outShapes = [inS[0]];
         break;
       }
@@ -330,7 +278,7 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
       }
       case 'ELU':
         needInputs(1);
-        g.add('Elu', [inT[0]], [out], [af('alpha', num(param(layer, 'elu_param'), 'alpha', 1))]);
+        g.add('Elu', [inT[0]], [out], [attr.float('alpha', num(param(layer, 'elu_param'), 'alpha', 1))]);
         outShapes = [inS[0]];
         break;
       case 'Sigmoid':
@@ -383,7 +331,7 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
       case 'Softmax': {
         needInputs(1);
         const axis = axisOf(num(param(layer, 'softmax_param'), 'axis', 1), inS[0].length, err);
-        g.add('Softmax', [inT[0]], [out], [ai('axis', axis)]);
+        g.add('Softmax', [inT[0]], [out], [attr.int('axis', axis)]);
         outShapes = [inS[0]];
         break;
       }
@@ -397,14 +345,14 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
         if (size % 2 !== 1) err(`local_size must be odd, got ${size}`);
         if (inS[0].length !== 4) err(`LRN needs an N×C×H×W input (input is ${fmt(inS[0])})`);
         if (str(p, 'norm_region', 'ACROSS_CHANNELS') === 'ACROSS_CHANNELS') {
-          g.add('LRN', [inT[0]], [out], [ai('size', size), af('alpha', alpha), af('beta', beta), af('bias', k)]);
+          g.add('LRN', [inT[0]], [out], [attr.int('size', size), attr.float('alpha', alpha), attr.float('beta', beta), attr.float('bias', k)]);
         } else {
           // WITHIN_CHANNEL has no ONNX op. Caffe computes x · (1 + α · mean_{n×n}(x²))^−β with a
           // zero-padded n×n window always divided by n² (k is not used in this mode).
           const pad = (size - 1) / 2;
           const sq = g.op(tmp('square'), 'Mul', [inT[0], inT[0]]);
           const avg = g.op(tmp('window_mean'), 'AveragePool', [sq], [
-            ais('kernel_shape', [size, size]), ais('pads', [pad, pad, pad, pad]), ais('strides', [1, 1]), ai('count_include_pad', 1),
+            attr.ints('kernel_shape', [size, size]), attr.ints('pads', [pad, pad, pad, pad]), attr.ints('strides', [1, 1]), attr.int('count_include_pad', 1),
           ]);
           const scaled = g.op(tmp('scaled'), 'Mul', [avg, g.constF(tmp('alpha'), [], [alpha])]);
           const shifted = g.op(tmp('shifted'), 'Add', [scaled, g.constF(tmp('one'), [], [1])]);
@@ -433,7 +381,7 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
           g.constF(tmp('zeros'), [c], new Float32Array(c)),
           g.constF(tmp('mean'), [c], m),
           g.constF(tmp('variance'), [c], v),
-        ], [out], [af('epsilon', eps)]);
+        ], [out], [attr.float('epsilon', eps)]);
         outShapes = [x];
         break;
       }
@@ -489,7 +437,7 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
         needInputs(1);
         const p = param(layer, 'concat_param');
         const axis = axisOf(num(p, 'axis', num(p, 'concat_dim', 1)), inS[0].length, err);
-        g.add('Concat', inT, [out], [ai('axis', axis)]);
+        g.add('Concat', inT, [out], [attr.int('axis', axis)]);
         const s = [...inS[0]];
         s[axis] = inS.reduce((a, sh) => a + sh[axis], 0);
         outShapes = [s];
@@ -518,7 +466,7 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
           if (x[axis] % n !== 0) err(`cannot split an axis of size ${x[axis]} into ${n} equal parts`);
           sizes = new Array(n).fill(x[axis] / n);
         }
-        g.add('Split', [inT[0], g.constI(tmp('sizes'), sizes)], outs, [ai('axis', axis)]);
+        g.add('Split', [inT[0], g.constI(tmp('sizes'), sizes)], outs, [attr.int('axis', axis)]);
         outShapes = sizes.map((s) => x.map((d, i) => (i === axis ? s : d)));
         break;
       }
@@ -529,7 +477,7 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
         const axis = axisOf(num(p, 'axis', 1), x.length, err);
         const end = axisOf(num(p, 'end_axis', -1), x.length, err);
         const s = [...x.slice(0, axis), prod(x.slice(axis, end + 1)), ...x.slice(end + 1)];
-        if (axis === 1 && end === x.length - 1) g.add('Flatten', [inT[0]], [out], [ai('axis', 1)]);
+        if (axis === 1 && end === x.length - 1) g.add('Flatten', [inT[0]], [out], [attr.int('axis', 1)]);
         else g.add('Reshape', [inT[0], g.constI(tmp('shape'), s.map((d, i) => (i === 0 ? (axis === 0 ? -1 : 0) : d)))], [out]);
         outShapes = [s];
         break;
@@ -571,7 +519,7 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
         const perm = [...order];
         for (let i = 0; i < x.length; i++) if (!perm.includes(i)) perm.push(i);
         if (perm.length !== x.length || perm.some((v) => v >= x.length)) err(`order ${order.join(',')} does not fit a ${x.length}-D input`);
-        g.add('Transpose', [inT[0]], [out], [ais('perm', perm)]);
+        g.add('Transpose', [inT[0]], [out], [attr.ints('perm', perm)]);
         outShapes = [perm.map((i) => x[i])];
         break;
       }
@@ -618,18 +566,6 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
   const outputs = last ? [last, ...finals.filter((t) => t !== last)] : finals;
   if (outputs.length === 0) throw new CaffeConvertError(`${opts.prototxtName}: the net has no layers to run`);
 
-  const model: ModelProto = {
-    irVersion: 7,
-    opsetImport: [{ domain: '', version: OPSET }],
-    producerName: 'ConvScope Caffe importer',
-    producerVersion: '1',
-    graph: {
-      name: net.name,
-      node: g.nodes,
-      initializer: g.inits,
-      input: graphInputs,
-      output: outputs.map((name) => ({ name, type: { tensorType: { elemType: DataType.FLOAT } } })),
-    },
-  };
+  const model: ModelProto = g.model({ name: net.name, producer: 'ConvScope Caffe importer', inputs: graphInputs, outputs });
   return { model, layers, inputs, outputs };
 }

@@ -3,11 +3,11 @@
 // and input normalisation). Conversion: convert.ts. Layer metadata: layers.ts.
 import { open } from 'node:fs/promises';
 import { basename, dirname, relative, resolve } from 'node:path';
-import type { ModelManifest, Preprocess } from '../../../src-preload/contract';
-import type { ImportedModel, ProgressFn } from '../types';
+import type { ModelManifest, Preprocess } from '../../../src-shared/contract';
+import type { ImportedLayer, ImportedModel, ProgressFn } from '../types';
 import { convertNet, type ConvertedNet } from './convert';
 import { buildNet, blobData, blobShape, weightsByLayer, type CaffeNet } from './net';
-import { encodeOnnx } from './onnx-writer';
+import { encodeOnnx } from '../../onnx/writer';
 import { parsePrototxt } from './prototxt';
 import type { BlobProto, NetParameter } from './schema';
 import { decodeCaffe } from './wire';
@@ -34,6 +34,7 @@ export interface CaffeSources {
 }
 
 export interface CaffeImport extends ImportedModel {
+  layers: ImportedLayer[];
   /** Layers with their nominal output shapes (batch included), in graph order. */
   shapes: { name: string; type: string; tensor: string; shape: number[] }[];
   /** Layers left out at inference (losses, accuracy, TRAIN-phase layers, ArgMax) with the reason. */

@@ -1,7 +1,7 @@
 // "Input settings" for a model the user opened: how the crop becomes its input tensor and what its
 // classes are called. Prefilled with what the engine proposed; saving reloads the model with them.
 import { createSignal, Show, type JSX } from 'solid-js';
-import type { ModelInfo, ModelManifest, Preprocess } from '../../../src-preload/contract';
+import type { ModelInfo, ModelManifest, Preprocess } from '../../../src-shared/contract';
 
 function numbersOrUndefined(text: string, what: string): number[] | undefined {
   const t = text.trim();

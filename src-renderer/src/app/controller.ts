@@ -1,9 +1,9 @@
 // The window's state and what the user can do with it: which model is loaded, the layout, the live
 // result, freezing, notices, and keeping the engine's subscription equal to what the panels show.
 import { batch, createEffect, createMemo, createSignal, on, type Accessor } from 'solid-js';
-import type { BundledModel, ClassWeights, FrameResult, ModelInfo, ModelManifest, ModelSource, Progress, UserSettings } from '../../../src-preload/contract';
-import { DEFAULT_SETTINGS, modelFilesKey } from '../../../src-preload/contract';
-import { cropSizeFor } from '../../../src-preload/frame-size';
+import type { BundledModel, ClassWeights, FrameResult, ModelInfo, ModelManifest, ModelSource, Progress, UserSettings } from '../../../src-shared/contract';
+import { DEFAULT_SETTINGS, modelFilesKey } from '../../../src-shared/contract';
+import { cropSizeFor } from '../../../src-shared/frame-size';
 import { CameraSource, type CropImage, type SourceState } from '../camera/camera';
 import { DEFAULT_CROP, type CropSquare } from '../camera/crop';
 import type { ConnectionState, RendererHost } from '../host';

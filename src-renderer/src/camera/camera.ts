@@ -2,7 +2,7 @@
 // that cuts the crop square out of every new video frame, scales it to the size the engine wants
 // and sends it. The crop of every sent frame is kept briefly so the crop view can show exactly the
 // image whose result is on screen.
-import type { FrameMessage } from '../../../src-preload/contract';
+import type { FrameMessage } from '../../../src-shared/contract';
 import { CropRing, cropRectPx, type CropSquare } from './crop';
 
 export interface CropImage {

@@ -1,8 +1,8 @@
 // Electron: the engine host's MessagePort arrives from the preload via window.postMessage (again,
 // with a fresh port, whenever the engine host was restarted); settings and dialogs go through the
 // preload's bridge.
-import type { ConvScopeElectronBridge } from '../../../src-preload/index';
-import { DEFAULT_SETTINGS } from '../../../src-preload/contract';
+import { IPC, type ConvScopeElectronBridge } from '../../../src-shared/ipc';
+import { DEFAULT_SETTINGS } from '../../../src-shared/contract';
 import { EngineLink } from './link';
 import type { RendererHost } from './types';
 
@@ -17,7 +17,7 @@ export function connectElectron(bridge: ConvScopeElectronBridge): RendererHost {
   let current: MessagePort | null = null;
 
   window.addEventListener('message', (e: MessageEvent) => {
-    if (e.data !== 'convscope:engine-port' || !e.ports[0]) return;
+    if (e.data !== IPC.enginePort || !e.ports[0]) return;
     const port = e.ports[0];
     if (current) {
       current.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FrameResult, Request } from '../../../src-preload/contract';
-import { decodeFrame, encodeResult } from '../../../src-preload/payload';
+import type { FrameResult, Request } from '../../../src-shared/contract';
+import { decodeFrame, encodeResult } from '../../../src-shared/payload';
 import { EngineLink } from './link';
 
 function result(id: number): FrameResult {

@@ -1,8 +1,8 @@
 // The renderer's side of the engine wire protocol, independent of the transport (Electron
 // MessagePort or WebSocket): request ids with one promise each, binary results decoded with the
 // shared codec, unsolicited events, and the connection state shown in the window.
-import type { EngineChannel, EngineEvent, FrameMessage, FrameResult, Request, ResponseMap } from '../../../src-preload/contract';
-import { decodeResult, encodeFrame } from '../../../src-preload/payload';
+import type { EngineChannel, EngineEvent, FrameMessage, FrameResult, Request, ResponseMap } from '../../../src-shared/contract';
+import { decodeResult, encodeFrame } from '../../../src-shared/payload';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 

@@ -1,5 +1,5 @@
-import type { ConvScopeHost } from '../../../src-preload/contract';
-import type { MenuCommand } from '../../../src-preload/index';
+import type { ConvScopeHost } from '../../../src-shared/contract';
+import type { MenuCommand } from '../../../src-shared/ipc';
 import type { ConnectionState } from './link';
 
 export type { ConnectionState, MenuCommand };

@@ -1,7 +1,7 @@
 // Browser mode: the engine behind the local server's WebSocket, settings and uploads over HTTP.
 // The access token comes from the page's URL and goes with every request.
-import type { UserSettings } from '../../../src-preload/contract';
-import { DEFAULT_SETTINGS } from '../../../src-preload/contract';
+import type { UserSettings } from '../../../src-shared/contract';
+import { DEFAULT_SETTINGS } from '../../../src-shared/contract';
 import { EngineLink } from './link';
 import type { RendererHost } from './types';
 

@@ -1,6 +1,6 @@
 // A panel's settings popover: which layer, which maps/neurons, rows/columns, normalisation.
 import { For, Show, type JSX } from 'solid-js';
-import type { ModelInfo } from '../../../src-preload/contract';
+import type { ModelInfo } from '../../../src-shared/contract';
 import { layersForKind } from './layers';
 import type { PanelSpec } from './types';
 

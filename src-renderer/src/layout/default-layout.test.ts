@@ -2,7 +2,7 @@
 // inspector (the same ModelInfo the window receives).
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ModelInfo, ModelSource } from '../../../src-preload/contract';
+import type { ModelInfo, ModelSource } from '../../../src-shared/contract';
 import { inspectModel } from '../../../src-main/engine/engine';
 import { defaultGenericPanels, defaultLayout, defaultSortedPanels } from './default-layout';
 import { isValidPlacement } from './grid';

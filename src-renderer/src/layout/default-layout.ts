@@ -1,5 +1,5 @@
 // A sensible first layout for any model, generated from its graph (or from its manifest's panels).
-import type { ModelInfo } from '../../../src-preload/contract';
+import type { ModelInfo } from '../../../src-shared/contract';
 import { defaultConvLayers, defaultFcRows, findLayer, hiddenFcLayer, sortedLayer } from './layers';
 import type { Layout, PanelSpec } from './types';
 

@@ -1,6 +1,6 @@
 // Which layers of a graph a person most likely wants to see. Works on ModelInfo alone (names, ops,
 // shapes in graph order), so it serves ONNX, Caffe and Keras models alike.
-import type { LayerInfo, ModelInfo } from '../../../src-preload/contract';
+import type { LayerInfo, ModelInfo } from '../../../src-shared/contract';
 
 const CONV_OPS = /^(conv|convolution|convtranspose|deconvolution|conv2d|separableconv2d|depthwiseconv2d)$/i;
 const FC_OPS = /^(gemm|matmul|innerproduct|fullyconnected|dense)$/i;

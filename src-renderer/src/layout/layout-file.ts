@@ -1,7 +1,7 @@
 // Layouts as JSON: saved per model in the user's settings and exported to / imported from files.
 // Validation names the exact field that is wrong, so a hand-edited file can be fixed; a layout that
 // fails validation is never applied (the caller keeps the previous one).
-import type { ModelInfo } from '../../../src-preload/contract';
+import type { ModelInfo } from '../../../src-shared/contract';
 import { defaultSortedPanels } from './default-layout';
 import { compact, isValidPlacement } from './grid';
 import { findLayer } from './layers';

@@ -1,5 +1,5 @@
 // What the engine must send: the union of what the visible panels show, one entry per layer.
-import type { LayerSubscription, ModelInfo, Subscription } from '../../../src-preload/contract';
+import type { LayerSubscription, ModelInfo, Subscription } from '../../../src-shared/contract';
 import { mapLayers } from './layers';
 import type { PanelSpec } from './types';
 

@@ -1,5 +1,5 @@
 // Panel titles that say what a panel shows, e.g. "conv1 — 20 feature maps (24×24)".
-import type { ModelInfo } from '../../../src-preload/contract';
+import type { ModelInfo } from '../../../src-shared/contract';
 import { findLayer } from './layers';
 import type { PanelSpec } from './types';
 

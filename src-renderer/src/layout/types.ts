@@ -1,7 +1,7 @@
 // What the user's layout is made of. Layouts are plain data: saved per model, exported as JSON.
 // NOTE for SCENE (from APP SHELL): additive change only — Layout gained `sortedPanels` (the sorted
 // view's own panels) and GRID constants; PanelSpec is unchanged.
-import type { LayerSubscription } from '../../../src-preload/contract';
+import type { LayerSubscription } from '../../../src-shared/contract';
 
 export const COLOUR_MAPS = ['gray', 'viridis', 'magma', 'inferno', 'plasma', 'cividis', 'turbo', 'jet', 'diverging'] as const;
 export type ColourMap = (typeof COLOUR_MAPS)[number];

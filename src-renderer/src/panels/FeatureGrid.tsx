@@ -1,7 +1,7 @@
 // Conv panel: a layer's feature maps as a tiled grid, coloured through the panel's LUT. Clicking a
 // map enlarges it here and overlays it on the crop view; clicking the enlarged map returns.
 import { createEffect, createMemo, createSignal, on, untrack, type JSX } from 'solid-js';
-import type { LayerPayload } from '../../../src-preload/contract';
+import type { LayerPayload } from '../../../src-shared/contract';
 import type { PanelSpec } from '../layout/types';
 import { ColourTiles } from '../scene/ColourTiles';
 import { atlasLayout, atlasRect, fitRect, inRect, packAtlas, tileAt, tileGrid, tileRect, type AtlasLayout, type Rect, type TileGrid } from '../scene/geometry';

@@ -2,7 +2,7 @@
 // renderer, size tracking, the frozen-frame hold and the hover tooltip.
 import { createMemo, createSignal, onCleanup, onMount, Show, type Accessor, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
-import type { FrameResult, LayerPayload } from '../../../src-preload/contract';
+import type { FrameResult, LayerPayload } from '../../../src-shared/contract';
 import { SceneView } from '../scene/stage';
 import type { CropImage, PanelBodyProps } from './types';
 

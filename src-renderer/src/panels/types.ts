@@ -1,5 +1,5 @@
 import type { Accessor } from 'solid-js';
-import type { ClassWeights, FrameResult, ModelInfo } from '../../../src-preload/contract';
+import type { ClassWeights, FrameResult, ModelInfo } from '../../../src-shared/contract';
 import type { PanelSpec } from '../layout/types';
 
 /** The camera crop as sent to the engine (RGBA, row-major). */

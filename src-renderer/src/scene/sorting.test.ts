@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../src-main/engine/engine';
-import type { ClassWeights } from '../../../src-preload/contract';
+import type { ClassWeights } from '../../../src-shared/contract';
 import { rowMeans, sortNeuronsByWeight } from './sorting';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LayerPayload } from '../../../src-preload/contract';
-import { quantise } from '../../../src-preload/payload';
+import type { LayerPayload } from '../../../src-shared/contract';
+import { quantise } from '../../../src-shared/payload';
 import { dequantiseByte, formatValue, mapValue, neuronView } from './values';
 
 function payload(values: number[][], mapH: number, mapW: number, signed = false): LayerPayload {

@@ -1,7 +1,7 @@
 // Real values behind the bytes the engine sends: every map travels as uint8 with the real value of
 // byte 0 and byte 255 beside it (symmetric around zero for signed maps), so a hovered cell can show
 // what the network actually computed.
-import type { LayerPayload } from '../../../src-preload/contract';
+import type { LayerPayload } from '../../../src-shared/contract';
 
 /** value = min + byte / 255 · (max − min). Signed maps arrive with min = −max, so 127.5 ↔ 0. */
 export function dequantiseByte(byte: number, min: number, max: number): number {

@@ -2,7 +2,7 @@
 // initializer's bytes two or three times (Buffer conversion, then the final buffer), which for a
 // 500 MB VGG-16 costs seconds and gigabytes; here the graph structure goes through protobufjs
 // (encodeModel) and the float initializers are written at the wire level straight into the output.
-import { encodeModel, type ModelProto, type TensorProto } from '../../onnx/proto';
+import { encodeModel, type ModelProto, type TensorProto } from './proto';
 
 const GRAPH_FIELD = 7; // ModelProto.graph
 const INITIALIZER_FIELD = 5; // GraphProto.initializer
