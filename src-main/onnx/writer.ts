@@ -2,6 +2,7 @@
 // initializer's bytes two or three times (Buffer conversion, then the final buffer), which for a
 // 500 MB VGG-16 costs seconds and gigabytes; here the graph structure goes through protobufjs
 // (encodeModel) and the float initializers are written at the wire level straight into the output.
+import { readVarint, varintNumber, type Varint } from '../formats/protobuf/wire';
 import { encodeModel, type ModelProto, type TensorProto } from './proto';
 
 const GRAPH_FIELD = 7; // ModelProto.graph
@@ -45,16 +46,11 @@ function tensorBody(t: TensorProto, name: Uint8Array, raw: Uint8Array): number {
   return n;
 }
 
-/** Reads a varint at `pos`; returns [value, next position]. */
-function readVarint(b: Uint8Array, pos: number): [number, number] {
-  let v = 0;
-  let mul = 1;
-  for (;;) {
-    const x = b[pos++];
-    v += (x & 0x7f) * mul;
-    if (x < 128) return [v, pos];
-    mul *= 128;
-  }
+/** The varint at `pos` of bytes protobufjs just wrote (so always complete). */
+function varintIn(b: Uint8Array, pos: number): Varint {
+  const v = readVarint(b, pos);
+  if (!v) throw new Error(`encodeOnnx: unreadable varint at byte ${pos} of the encoded graph`);
+  return v;
 }
 
 /** Encodes an ONNX model whose initializers carry rawData (any other initializer goes via protobufjs). */
@@ -69,20 +65,21 @@ export function encodeOnnx(model: ModelProto): Uint8Array {
   let graphBody = 0;
   let graphLen = 0;
   while (pos < skeleton.length) {
-    const [key, p1] = readVarint(skeleton, pos);
-    const wire = key & 7;
+    const key = varintIn(skeleton, pos);
+    const wire = key.lo & 7;
     if (wire === 0) {
-      pos = readVarint(skeleton, p1)[1];
+      pos = varintIn(skeleton, key.next).next;
     } else if (wire === 2) {
-      const [len, p2] = readVarint(skeleton, p1);
-      if (key >>> 3 === GRAPH_FIELD) {
+      const lenField = varintIn(skeleton, key.next);
+      const len = varintNumber(lenField);
+      if (key.lo >>> 3 === GRAPH_FIELD) {
         graphStart = pos;
-        graphBody = p2;
+        graphBody = lenField.next;
         graphLen = len;
       }
-      pos = p2 + len;
-    } else if (wire === 5) pos = p1 + 4;
-    else pos = p1 + 8;
+      pos = lenField.next + len;
+    } else if (wire === 5) pos = key.next + 4;
+    else pos = key.next + 8;
   }
   if (graphStart < 0) throw new Error('encodeOnnx: the model has no graph');
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeNpy } from '../../cli/npy';
+import { decodeNpy } from '../../formats/npy';
 import { importCaffe } from './index';
 import { runLayers } from './testing/run-layers';
 import { synthetic, writeCaffemodel } from './testing/synthetic';

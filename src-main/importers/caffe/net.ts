@@ -1,7 +1,7 @@
 // One view of a Caffe net whatever its syntax: V1 `layers` / V2 `layer`, legacy `input:` fields,
 // Input layers, and the data layer at the head of a train-style file. Layers not run at inference
 // (TRAIN-phase layers, losses) are filtered here.
-import { lineOf } from './prototxt';
+import { lineOf } from '../../formats/protobuf/text';
 import type { BlobProto, NetParameter, NetStateRule, RawLayer } from './schema';
 import { V1_TYPE_NAMES, layerInfo } from './layers';
 

@@ -270,8 +270,8 @@ export function caffeType(name: string): protobuf.Type {
   return caffeRoot.lookupType(`caffe.${name}`);
 }
 
-// Plain-object views of decoded messages. Absent optional fields stay undefined: callers apply
-// Caffe's defaults where they read them (convert.ts).
+// Plain-object views of decoded messages. Absent optional fields stay undefined: layer parameters
+// get caffe.proto's defaults from layers.ts when a handler in ops/ reads them.
 export interface BlobShape { dim?: number[] }
 export interface BlobProto {
   shape?: BlobShape;

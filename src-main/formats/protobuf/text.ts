@@ -1,24 +1,25 @@
-// Protobuf text format (what .prototxt files are) → plain objects shaped by the Caffe schema.
-// Every error names the file, line and column. Fields the schema does not know (fillers, learning
-// rates, solver hints) are skipped: they do not affect inference.
-import protobuf from 'protobufjs';
-import { caffeType } from './schema';
+// Protobuf text format (Caffe's .prototxt, TensorFlow's .pbtxt) → plain objects shaped by any
+// protobufjs reflection schema. Every error names the file, line and column. Fields the schema does
+// not know are skipped: a schema lists only what its reader needs (Caffe's leaves out fillers,
+// learning rates and solver hints).
+import type protobuf from 'protobufjs';
 
-export class PrototxtError extends Error {
+export class TextFormatError extends Error {
   constructor(
     readonly file: string,
     readonly line: number,
     readonly column: number,
-    what: string,
+    /** What is wrong, without the position. */
+    readonly reason: string,
   ) {
-    super(`${file}:${line}:${column}: ${what}`);
+    super(`${file}:${line}:${column}: ${reason}`);
   }
 }
 
 /** Hidden property holding the line a message starts on. */
-export const LINE = '__prototxtLine';
+const LINE = '__textFormatLine';
 
-/** Line where a parsed message started, when it came from prototxt. */
+/** Line where a parsed message started, when it came from text format. */
 export function lineOf(obj: object): number | undefined {
   return (obj as Record<string, number | undefined>)[LINE];
 }
@@ -65,7 +66,7 @@ function tokenize(src: string, file: string): Token[] {
       let j = i + 1;
       let value = '';
       while (true) {
-        if (j >= n || src[j] === '\n') throw new PrototxtError(file, line, col, 'unterminated string');
+        if (j >= n || src[j] === '\n') throw new TextFormatError(file, line, col, 'unterminated string');
         const d = src[j];
         if (d === c) break;
         if (d === '\\') {
@@ -81,7 +82,7 @@ function tokenize(src: string, file: string): Token[] {
             j += 4;
             continue;
           }
-          throw new PrototxtError(file, line, j - lineStart + 1, `unknown escape '\\${e}' in string`);
+          throw new TextFormatError(file, line, j - lineStart + 1, `unknown escape '\\${e}' in string`);
         }
         value += d;
         j++;
@@ -102,7 +103,7 @@ function tokenize(src: string, file: string): Token[] {
       i += num[0].length;
       continue;
     }
-    throw new PrototxtError(file, line, col, `unexpected character '${c}'`);
+    throw new TextFormatError(file, line, col, `unexpected character '${c}'`);
   }
   out.push({ kind: 'eof', text: '', line, col: i - lineStart + 1 });
   return out;
@@ -135,7 +136,7 @@ class Parser {
     return this.toks[this.p++];
   }
   private err(tok: Token, what: string): never {
-    throw new PrototxtError(this.file, tok.line, tok.col, what);
+    throw new TextFormatError(this.file, tok.line, tok.col, what);
   }
   private describe(tok: Token): string {
     return tok.kind === 'eof' ? 'end of file' : `'${tok.text}'`;
@@ -255,8 +256,10 @@ class Parser {
   }
 }
 
-/** Parses prototxt text as the given Caffe message type (default NetParameter). */
-export function parsePrototxt<T = Record<string, unknown>>(text: string, file: string, typeName = 'NetParameter'): T {
-  const parser = new Parser(tokenize(text, file), file);
-  return parser.parseMessage(caffeType(typeName), null) as T;
+/**
+ * Parses text-format `text` as the message `type` (null: check the syntax only, keep nothing).
+ * Messages keep the line they start on (lineOf).
+ */
+export function parseTextFormat<T = Record<string, unknown>>(text: string, file: string, type: protobuf.Type | null): T {
+  return new Parser(tokenize(text, file), file).parseMessage(type, null) as T;
 }

@@ -1,17 +1,49 @@
-// Binary protobuf decoding for .caffemodel and .binaryproto files, driven by the reflection schema
-// in schema.ts. Written at the wire level (instead of protobufjs's decode) so that the float data of
-// weight blobs — hundreds of MB for VGG-16 — becomes Float32Array views on the file's bytes rather
-// than JavaScript number arrays, and so that a truncated file is reported with the byte offset and
-// the layer being read.
+// Binary protobuf decoding driven by any protobufjs reflection schema (Caffe's .caffemodel and
+// .binaryproto, any other format's messages). Written at the wire level (instead of protobufjs's
+// decode) so that repeated float fields — the weights, hundreds of MB for VGG-16 — become
+// Float32Array views on the file's bytes rather than JavaScript number arrays, and so that a
+// truncated file is reported with the byte offset and what was being read.
 import type protobuf from 'protobufjs';
-import { caffeType } from './schema';
 
-export class CaffeFileError extends Error {}
+/** A file that is truncated or not the expected message; the message names file and byte offset. */
+export class ProtobufWireError extends Error {}
 
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
 const WIRE_LEN = 2;
 const WIRE_FIXED32 = 5;
+
+/** A decoded varint: its low and high 32 bits (unsigned) and the position just after it. */
+export interface Varint {
+  lo: number;
+  hi: number;
+  next: number;
+}
+
+/**
+ * Reads the varint starting at `bytes[pos]`, not reading at or past `limit`. Undefined when the
+ * bytes end inside it or it runs longer than the 10 bytes a 64-bit value can take.
+ */
+export function readVarint(bytes: Uint8Array, pos: number, limit = bytes.length): Varint | undefined {
+  let lo = 0;
+  let hi = 0;
+  let shift = 0;
+  for (let i = 0; i < 10; i++) {
+    if (pos >= limit) return undefined;
+    const b = bytes[pos++];
+    if (shift < 28) lo |= (b & 0x7f) << shift;
+    else if (shift === 28) {
+      lo |= (b & 0x0f) << 28;
+      hi |= (b & 0x7f) >> 4;
+    } else hi |= (b & 0x7f) << (shift - 32);
+    if ((b & 0x80) === 0) return { lo: lo >>> 0, hi: hi >>> 0, next: pos };
+    shift += 7;
+  }
+  return undefined;
+}
+
+/** A varint as an unsigned number (exact up to 2^53). */
+export const varintNumber = (v: { lo: number; hi: number }): number => v.hi * 2 ** 32 + v.lo;
 
 const VARINT_TYPES = new Set(['int32', 'uint32', 'int64', 'uint64', 'sint32', 'sint64', 'bool']);
 
@@ -20,53 +52,53 @@ interface Cursor {
   pos: number;
 }
 
-/** What a decode is reading, for error messages ("layer 'conv2', field blobs"). */
-type Where = () => string;
-
 export interface DecodeOptions {
   /** File name used in error messages. */
   file: string;
+  /** What the file should be, for error messages (default: "a binary protobuf <type name>"). */
+  expected?: string;
   /** Called as top-level fields are read: (bytes read, total bytes). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Names what was last read, for error messages ("layer 'conv2'"), from the top-level message
+   * decoded so far and the field just read. Default: "field '<name>'".
+   */
+  describe?: (message: Record<string, unknown>, field: string) => string;
 }
 
-/** Decodes a whole buffer as the given Caffe message type (e.g. 'NetParameter', 'BlobProto'). */
-export function decodeCaffe<T>(typeName: string, bytes: Uint8Array, opts: DecodeOptions): T {
-  const type = caffeType(typeName);
+interface Decoding {
+  opts: DecodeOptions;
+  /** What was last read at the top level ('' before the first field). */
+  after: string;
+}
+
+/** Decodes a whole buffer as the message `type`; enums become their value names, as in text format. */
+export function decodeMessage<T>(type: protobuf.Type, bytes: Uint8Array, opts: DecodeOptions): T {
   const cur: Cursor = { buf: bytes, pos: 0 };
-  let current = '';
-  const where: Where = () => current;
-  return decodeMessage(type, cur, bytes.length, where, opts, (obj, fieldName) => {
-    const layers = (obj as Record<string, unknown[] | undefined>)[fieldName];
-    const last = layers?.[layers.length - 1] as { name?: string } | undefined;
-    current = last?.name !== undefined ? `layer '${last.name}'` : `field '${fieldName}'`;
+  const d: Decoding = { opts: { expected: `a binary protobuf ${type.name}`, ...opts }, after: '' };
+  const describe = opts.describe ?? ((_: Record<string, unknown>, field: string) => `field '${field}'`);
+  return decodeFields(type, cur, bytes.length, d, (obj, field) => {
+    d.after = describe(obj, field);
     opts.onProgress?.(cur.pos, bytes.length);
   }) as T;
 }
 
-function fail(opts: DecodeOptions, cur: Cursor, where: Where, what: string): never {
-  const ctx = where();
-  throw new CaffeFileError(
-    `${opts.file}: ${what} at byte ${cur.pos} of ${cur.buf.length}${ctx ? ` (after ${ctx})` : ''} — the file is truncated or not a Caffe binary protobuf`,
+function fail(d: Decoding, cur: Cursor, what: string): never {
+  throw new ProtobufWireError(
+    `${d.opts.file}: ${what} at byte ${cur.pos} of ${cur.buf.length}${d.after ? ` (after ${d.after})` : ''} — the file is truncated or not ${d.opts.expected}`,
   );
 }
 
-function readVarint(cur: Cursor, end: number, opts: DecodeOptions, where: Where): { lo: number; hi: number } {
-  let lo = 0;
-  let hi = 0;
-  let shift = 0;
-  for (let i = 0; i < 10; i++) {
-    if (cur.pos >= end) fail(opts, cur, where, 'unexpected end of data in a varint');
-    const b = cur.buf[cur.pos++];
-    if (shift < 28) lo |= (b & 0x7f) << shift;
-    else if (shift === 28) {
-      lo |= (b & 0x0f) << 28;
-      hi |= (b & 0x7f) >> 4;
-    } else hi |= (b & 0x7f) << (shift - 32);
-    if ((b & 0x80) === 0) return { lo: lo >>> 0, hi: hi >>> 0 };
-    shift += 7;
+/** readVarint at the cursor, failing with the offset where the varint broke off. */
+function varintAt(cur: Cursor, end: number, d: Decoding): Varint {
+  const v = readVarint(cur.buf, cur.pos, end);
+  if (v) {
+    cur.pos = v.next;
+    return v;
   }
-  fail(opts, cur, where, 'malformed varint');
+  const truncated = cur.pos + 10 > end;
+  cur.pos = truncated ? end : cur.pos + 10;
+  fail(d, cur, truncated ? 'unexpected end of data in a varint' : 'malformed varint');
 }
 
 function varintValue(v: { lo: number; hi: number }, type: string): number | boolean {
@@ -75,13 +107,13 @@ function varintValue(v: { lo: number; hi: number }, type: string): number | bool
   if (type === 'uint32') return v.lo;
   if (type === 'sint32' || type === 'sint64') return (v.lo >>> 1) ^ -(v.lo & 1);
   if (type === 'int64' && v.hi & 0x80000000) return -((~v.hi >>> 0) * 2 ** 32 + (~v.lo >>> 0) + 1);
-  return v.hi * 2 ** 32 + v.lo;
+  return varintNumber(v);
 }
 
-function skipField(wire: number, cur: Cursor, end: number, opts: DecodeOptions, where: Where): void {
+function skipField(wire: number, cur: Cursor, end: number, d: Decoding): void {
   switch (wire) {
     case WIRE_VARINT:
-      readVarint(cur, end, opts, where);
+      varintAt(cur, end, d);
       return;
     case WIRE_FIXED64:
       cur.pos += 8;
@@ -90,22 +122,22 @@ function skipField(wire: number, cur: Cursor, end: number, opts: DecodeOptions, 
       cur.pos += 4;
       break;
     case WIRE_LEN: {
-      const len = readVarint(cur, end, opts, where);
-      cur.pos += len.hi * 2 ** 32 + len.lo;
+      const len = varintNumber(varintAt(cur, end, d));
+      cur.pos += len;
       break;
     }
     default:
-      fail(opts, cur, where, `unsupported wire type ${wire}`);
+      fail(d, cur, `unsupported wire type ${wire}`);
   }
-  if (cur.pos > end) fail(opts, cur, where, 'field runs past the end of its message');
+  if (cur.pos > end) fail(d, cur, 'field runs past the end of its message');
 }
 
 /** Raw little-endian bytes of repeated float fields, kept beside the decoded object. */
 const RAW = Symbol('raw float bytes');
 
 /**
- * The bytes of a decoded repeated float field (e.g. a BlobProto's `data`) as a view on the file's
- * buffer: weights go into the ONNX model without ever being copied into numbers.
+ * The bytes of a decoded repeated float field (e.g. a Caffe BlobProto's `data`) as a view on the
+ * file's buffer: weights go into the ONNX model without ever being copied into numbers.
  */
 export function rawFloatBytes(obj: object, field: string): Uint8Array | undefined {
   return (obj as { [RAW]?: Record<string, Uint8Array> })[RAW]?.[field];
@@ -154,23 +186,22 @@ function concatDouble(a: Float64Array | undefined, b: Float64Array): Float64Arra
 
 const utf8 = new TextDecoder();
 
-function decodeMessage(
+function decodeFields(
   type: protobuf.Type,
   cur: Cursor,
   end: number,
-  where: Where,
-  opts: DecodeOptions,
+  d: Decoding,
   afterField?: (obj: Record<string, unknown>, fieldName: string) => void,
 ): Record<string, unknown> {
   const obj: Record<string, unknown> = {};
   const dv = new DataView(cur.buf.buffer, cur.buf.byteOffset, cur.buf.byteLength);
   while (cur.pos < end) {
-    const key = readVarint(cur, end, opts, where);
+    const key = varintAt(cur, end, d);
     const id = (key.lo >>> 3) + key.hi * 2 ** 29;
     const wire = key.lo & 7;
     const field = type.fieldsById[id];
     if (!field) {
-      skipField(wire, cur, end, opts, where);
+      skipField(wire, cur, end, d);
       continue;
     }
     field.resolve();
@@ -182,17 +213,16 @@ function decodeMessage(
       let start: number;
       let len: number;
       if (wire === WIRE_LEN) {
-        const l = readVarint(cur, end, opts, where);
-        len = l.hi * 2 ** 32 + l.lo;
+        len = varintNumber(varintAt(cur, end, d));
         start = cur.pos;
-        if (len % size !== 0) fail(opts, cur, where, `packed ${ftype} field '${name}' has a length that is not a multiple of ${size}`);
+        if (len % size !== 0) fail(d, cur, `packed ${ftype} field '${name}' has a length that is not a multiple of ${size}`);
       } else if ((wire === WIRE_FIXED32 && size === 4) || (wire === WIRE_FIXED64 && size === 8)) {
         start = cur.pos;
         len = size;
       } else {
-        fail(opts, cur, where, `field '${name}' has wire type ${wire}, expected a ${ftype}`);
+        fail(d, cur, `field '${name}' has wire type ${wire}, expected a ${ftype}`);
       }
-      if (start + len > end) fail(opts, cur, where, `field '${name}' needs ${len} bytes but the data ends`);
+      if (start + len > end) fail(d, cur, `field '${name}' needs ${len} bytes but the data ends`);
       cur.pos = start + len;
       if (field.repeated) {
         if (size === 4) addFloatBytes(obj, name, cur.buf.subarray(start, start + len));
@@ -201,33 +231,32 @@ function decodeMessage(
         obj[name] = size === 4 ? dv.getFloat32(start, true) : dv.getFloat64(start, true);
       }
     } else if (VARINT_TYPES.has(ftype) || (resolved && !('fields' in resolved))) {
-      // Varint scalars and enums (enums become their value names, as in prototxt).
+      // Varint scalars and enums (enums become their value names, as in text format).
       const enumType = resolved && !('fields' in resolved) ? (resolved as protobuf.Enum) : null;
       const values: (number | boolean | string)[] = [];
       const decodeOne = () => {
-        const v = readVarint(cur, end, opts, where);
+        const v = varintAt(cur, end, d);
         if (enumType) values.push(enumType.valuesById[v.lo] ?? v.lo);
         else values.push(varintValue(v, ftype));
       };
       if (wire === WIRE_LEN) {
-        const l = readVarint(cur, end, opts, where);
-        const stop = cur.pos + l.lo + l.hi * 2 ** 32;
-        if (stop > end) fail(opts, cur, where, `packed field '${name}' runs past the end of its message`);
+        const len = varintNumber(varintAt(cur, end, d));
+        const stop = cur.pos + len;
+        if (stop > end) fail(d, cur, `packed field '${name}' runs past the end of its message`);
         while (cur.pos < stop) decodeOne();
       } else if (wire === WIRE_VARINT) decodeOne();
-      else fail(opts, cur, where, `field '${name}' has wire type ${wire}, expected a varint`);
+      else fail(d, cur, `field '${name}' has wire type ${wire}, expected a varint`);
       if (field.repeated) obj[name] = [...((obj[name] as unknown[]) ?? []), ...values];
       else obj[name] = values[values.length - 1];
     } else {
-      if (wire !== WIRE_LEN) fail(opts, cur, where, `field '${name}' has wire type ${wire}, expected length-delimited`);
-      const l = readVarint(cur, end, opts, where);
-      const len = l.lo + l.hi * 2 ** 32;
+      if (wire !== WIRE_LEN) fail(d, cur, `field '${name}' has wire type ${wire}, expected length-delimited`);
+      const len = varintNumber(varintAt(cur, end, d));
       const stop = cur.pos + len;
-      if (stop > end) fail(opts, cur, where, `field '${name}' (${len} bytes) runs past the end of the data`);
+      if (stop > end) fail(d, cur, `field '${name}' (${len} bytes) runs past the end of the data`);
       let value: unknown;
       if (ftype === 'string') value = utf8.decode(cur.buf.subarray(cur.pos, stop));
       else if (ftype === 'bytes') value = cur.buf.subarray(cur.pos, stop);
-      else value = decodeMessage(resolved as protobuf.Type, cur, stop, where, opts);
+      else value = decodeFields(resolved as protobuf.Type, cur, stop, d);
       cur.pos = stop;
       if (field.repeated) {
         const arr = (obj[name] as unknown[]) ?? [];
@@ -237,6 +266,6 @@ function decodeMessage(
     }
     afterField?.(obj, name);
   }
-  if (cur.pos !== end) fail(opts, cur, where, 'a field runs past the end of its message');
+  if (cur.pos !== end) fail(d, cur, 'a field runs past the end of its message');
   return obj;
 }
