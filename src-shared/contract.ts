@@ -160,8 +160,19 @@ export interface EngineSettings {
 /** Where a model comes from when the user asks to load one. */
 export type ModelSource =
   | { bundled: string }
-  /** Files on the engine's machine: one .onnx, or .prototxt + .caffemodel (+ .binaryproto), or .h5. */
+  /** Files on the engine's machine: the files of one model in a format listFormats names, optionally with its manifest .json. */
   | { paths: string[]; manifest?: Partial<ModelManifest> };
+
+/** A model format the engine opens (from the importer registry). A manifest .json may accompany any of them. */
+export interface ModelFormatInfo {
+  format: ModelManifest['format'];
+  /** Name for people, e.g. 'Caffe'. */
+  label: string;
+  /** Which files make one model, e.g. 'a deploy .prototxt with its .caffemodel, optionally a mean .binaryproto'. */
+  description: string;
+  /** Extensions of the format's files, lower case with the dot, e.g. ['.prototxt', '.pbtxt', '.caffemodel', '.binaryproto']. */
+  extensions: string[];
+}
 
 export interface BundledModel {
   id: string;
@@ -176,7 +187,8 @@ export type Request =
   | { rid: number; type: 'subscribe'; subscription: Subscription }
   | { rid: number; type: 'classWeights'; layer: string }
   | { rid: number; type: 'setEngineSettings'; settings: EngineSettings }
-  | { rid: number; type: 'availableProviders' };
+  | { rid: number; type: 'availableProviders' }
+  | { rid: number; type: 'listFormats' };
 
 export interface ClassWeights {
   /** The layer whose neurons are weighted (e.g. 'ip1'). */
@@ -196,6 +208,7 @@ export interface ResponseMap {
   classWeights: ClassWeights;
   setEngineSettings: ModelInfo | null;
   availableProviders: string[];
+  listFormats: ModelFormatInfo[];
 }
 
 export type Response =

@@ -1,6 +1,5 @@
-// Screenshots Playwright takes, as RGBA pixels: the app's own PNG decoder (src-main/cli/png.ts),
-// so we look at the pixels the app actually drew.
-import { decodePng as decode } from '../../src-main/cli/png';
+// Screenshots Playwright takes, as RGBA pixels (the PNG decoder the command line uses).
+import { decodePng as decode } from '../../src-main/formats/image';
 
 export interface Rgba {
   width: number;

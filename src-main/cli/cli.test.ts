@@ -1,17 +1,19 @@
-// The command line run as a child process (as `npm run cli` runs it) on the Caffe LeNet.
+// The command line run as a child process (as `npm run cli` runs it) on the bundled models.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadMnistTest } from '../engine/testing/data';
+import { loadMnistTest, sharedData } from '../engine/testing/data';
 import { describe, expect, it } from 'vitest';
+import { encodePng } from '../formats/image';
+import { decodeNpy, encodeNpy } from '../formats/npy';
+import { modelFormats } from '../importers/registry';
 import { decodeModel } from '../onnx/proto';
-import { decodeNpy, encodeNpy } from './npy';
-import { encodePng } from './png';
-import type { Summary } from './commands';
+import type { Summary } from './activations';
 
 const repo = resolve(__dirname, '../..');
 const lenet = resolve(repo, 'assets/models/lenet');
+const squeezenet = resolve(repo, 'assets/models/squeezenet');
 const golden = resolve(repo, 'src-main/importers/caffe/golden/lenet');
 
 function cli(...args: string[]) {
@@ -39,6 +41,7 @@ describe('convscope CLI', () => {
       '--input', join(golden, 'input.npy'), '--out', out);
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.layout).toBe('NCHW');
     expect(summary.layers.map((l) => [l.name, l.type, l.shape])).toEqual([
       ['conv1', 'Convolution', [10, 20, 24, 24]], ['pool1', 'Pooling', [10, 20, 12, 12]],
       ['conv2', 'Convolution', [10, 50, 8, 8]], ['pool2', 'Pooling', [10, 50, 4, 4]],
@@ -101,8 +104,72 @@ describe('convscope CLI', () => {
     expect(badShape.code).toBe(1);
     expect(badShape.stderr).toMatch(/flat\.npy: shape \(784\) has 1 dimensions, input 'data' needs 4/);
 
+    const photo = cli('activations', '--model', join(lenet, 'mnist_deploy.prototxt'), join(lenet, 'lenet_iter_10000.caffemodel'),
+      '--input', join(dir, 'flat.gif'), '--out', join(dir, 'out'));
+    expect(photo.code).toBe(1);
+    expect(photo.stderr).toMatch(/flat\.gif: cannot read image \(ENOENT\)/);
+
     const usage = cli('frobnicate');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/unknown command 'frobnicate'/);
+  }, SLOW);
+});
+
+describe('convscope CLI and the importer registry', () => {
+  it('formats lists every format of the registry with its extensions', () => {
+    const r = cli('formats');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    for (const f of modelFormats()) {
+      const line = lines.find((l) => l.startsWith(`${f.label} (${f.format}):`));
+      expect(line).toBeDefined();
+      for (const e of f.extensions) expect(line).toContain(e);
+    }
+    expect(lines.some((l) => l.startsWith('manifest: .json'))).toBe(true);
+  }, SLOW);
+
+  it('ignores a manifest.json in the net\'s folder that is not ConvScope\'s or names another net', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'convscope-stray-'));
+    copyFileSync(join(lenet, 'mnist_deploy.prototxt'), join(dir, 'net.pbtxt'));
+    copyFileSync(join(lenet, 'lenet_iter_10000.caffemodel'), join(dir, 'w.caffemodel'));
+    const run = () => cli('activations', '--model', join(dir, 'net.pbtxt'), join(dir, 'w.caffemodel'), '--input', join(golden, 'input.npy'), '--out', join(dir, 'out'));
+    const labels = Array.from(loadMnistTest(10).labels, String);
+
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ name: 'some web app', short_name: 'app', icons: [], display: 'standalone' }));
+    const web = run();
+    expect(web.code, web.stderr).toBe(0);
+    const proposed = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as Summary;
+    expect(proposed.model.manifest).toBe('net.pbtxt (proposed manifest)');
+    expect(proposed.top5.map((t) => t[0].label)).toEqual(labels);
+
+    const other = JSON.parse(readFileSync(join(lenet, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...other, files: { model: 'other.prototxt', weights: 'w.caffemodel' } }));
+    expect(run().code).toBe(0);
+
+    // One that names this net is its manifest, and a mistake in it is reported.
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...other, files: { model: 'net.pbtxt', weights: 'w.caffemodel' }, prepocess: {} }));
+    const typo = run();
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/manifest\.json: unknown field prepocess/);
+  }, SLOW);
+
+  it('activations on a JPEG photo with an ONNX model and the manifest in its folder (SqueezeNet)', () => {
+    const out = mkdtempSync(join(tmpdir(), 'convscope-jpeg-'));
+    const r = cli('activations', '--model', join(squeezenet, 'squeezenet_fp16.onnx'), '--input', join(sharedData, 'images/space_shuttle.jpg'), '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.model.manifest).toBe(join(squeezenet, 'manifest.json'));
+    expect(summary.input).toMatchObject({ name: 'data_0', shape: [1, 3, 224, 224] });
+    expect(summary.top5[0][0].label).toBe('space shuttle');
+    expect(summary.layers.length).toBeGreaterThan(60);
+  }, SLOW);
+
+  it('convert reads any format of the registry: an .onnx gives the same graph back', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'convscope-cli-')), 'copy.onnx');
+    const r = cli('convert', join(repo, 'assets/models/mnist/mnist.onnx'), '-o', out);
+    expect(r.code, r.stderr).toBe(0);
+    const original = decodeModel(readFileSync(join(repo, 'assets/models/mnist/mnist.onnx')));
+    expect(r.stdout).toMatch(new RegExp(`wrote .*copy\\.onnx: ${original.graph.node.length} nodes`));
+    expect(decodeModel(readFileSync(out)).graph.node.map((n) => n.opType)).toEqual(original.graph.node.map((n) => n.opType));
   }, SLOW);
 });

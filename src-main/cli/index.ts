@@ -1,7 +1,17 @@
 // ConvScope command line (`npm run cli -- …`): built to out/main/cli.js, or run from source with
 // tsx (scripts/cli.mjs picks). Prints results on stdout, progress and errors on stderr; exits 1 on
 // failure, 2 on a usage error.
-import { activationsCommand, CliError, convertCommand, parseArgs, USAGE } from './commands';
+import { activationsCommand } from './activations';
+import { CliError, parseArgs, type Args } from './args';
+import { convertCommand } from './convert';
+import { formatsCommand } from './formats';
+import { USAGE } from './usage';
+
+const COMMANDS: Record<string, (args: Args) => string | Promise<string>> = {
+  formats: formatsCommand,
+  convert: convertCommand,
+  activations: activationsCommand,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -10,12 +20,9 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   try {
-    const args = parseArgs(rest);
-    let message: string;
-    if (command === 'convert') message = await convertCommand(args);
-    else if (command === 'activations') message = await activationsCommand(args);
-    else throw new CliError(`unknown command '${command}'\n${USAGE}`);
-    process.stdout.write(`${message}\n`);
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!run) throw new CliError(`unknown command '${command}'\n${USAGE}`);
+    process.stdout.write(`${await run(parseArgs(rest))}\n`);
     return 0;
   } catch (e) {
     process.stderr.write(`convscope ${command}: error: ${(e as Error).message}\n`);

@@ -7,10 +7,11 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type {
-  BundledModel, ClassWeights, EngineEvent, EngineSettings, FrameMessage, FrameResult, ModelInfo, ModelSource, Progress,
-  Subscription,
+  BundledModel, ClassWeights, EngineEvent, EngineSettings, FrameMessage, FrameResult, ModelFormatInfo, ModelInfo, ModelSource,
+  Progress, Subscription,
 } from '../../src-shared/contract';
 import { decodeResult } from '../../src-shared/payload';
+import { modelFormats } from '../importers/registry';
 import { Mailbox } from './mailbox';
 import { listBundled } from './model-source';
 import { availableProviders } from './providers';
@@ -192,6 +193,11 @@ export class Engine {
 
   availableProviders(): string[] {
     return availableProviders();
+  }
+
+  /** The model formats the engine opens, from the importer registry. */
+  listFormats(): ModelFormatInfo[] {
+    return modelFormats();
   }
 
   get model(): ModelInfo | null {

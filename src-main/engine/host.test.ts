@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, ModelInfo, Response } from '../../src-shared/contract';
 import { decodeResult, encodeFrame, isResult } from '../../src-shared/payload';
+import { modelFormats } from '../importers/registry';
 import { assetsDir, loadMnistTest, mnistDigit, paperDigit, repoRoot } from './testing/data';
 
 // The host as the browser-mode server runs it: a Node child over an 'advanced' serialization link.
@@ -52,6 +53,7 @@ describe('engine host process (child_process link)', () => {
   it('answers requests, streams results for frames, and survives bad input', async () => {
     const list = await request({ type: 'listModels' });
     expect(list.ok && (list.result as { id: string }[]).map((m) => m.id)).toEqual(expect.arrayContaining(['mnist', 'squeezenet']));
+    expect(await request({ type: 'listFormats' })).toMatchObject({ ok: true, result: modelFormats() });
 
     const loaded = await request({ type: 'loadModel', source: { bundled: 'mnist' } });
     expect(loaded.ok).toBe(true);

@@ -71,6 +71,9 @@ async function main(): Promise<void> {
         case 'availableProviders':
           result = engine.availableProviders();
           break;
+        case 'listFormats':
+          result = engine.listFormats();
+          break;
         default:
           throw new Error(`unknown request type '${(req as { type?: unknown }).type}'`);
       }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,52 @@ describe('model sources', () => {
     expect(over.name).toBe('Mine');
     writeFileSync(join(dir, 'labels.txt'), 'zero\none\n');
     await expect(inspectModel({ paths: [file] }, assetsDir)).rejects.toThrow(/digits\.json: 2 labels, but output Plus214_Output_0 has 10 classes/);
+  });
+});
+
+describe('model sources through the importer registry', () => {
+  const lenet = resolve(assetsDir, 'lenet');
+
+  it('opens a .pbtxt net dropped together with its .caffemodel as a Caffe model, panels left to the app', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'caffe-'));
+    copyFileSync(join(lenet, 'mnist_deploy.prototxt'), join(dir, 'net.pbtxt'));
+    copyFileSync(join(lenet, 'lenet_iter_10000.caffemodel'), join(dir, 'w.caffemodel'));
+    const info = await inspectModel({ paths: [join(dir, 'w.caffemodel'), join(dir, 'net.pbtxt')] }, assetsDir);
+    expect(info.format).toBe('caffe');
+    expect(info.layers.map((l) => l.name)).toEqual(['conv1', 'pool1', 'conv2', 'pool2', 'ip1', 'relu1', 'ip2', 'loss']);
+    expect(info.manifest.panels).toBeUndefined();
+    expect(info.source).toBe(`${join(dir, 'net.pbtxt')}, ${join(dir, 'w.caffemodel')}`);
+  });
+
+  it('uses a manifest beside (or picked with) a model of any format, and checks its format', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'caffe-'));
+    copyFileSync(join(lenet, 'mnist_deploy.prototxt'), join(dir, 'digits.prototxt'));
+    copyFileSync(join(lenet, 'lenet_iter_10000.caffemodel'), join(dir, 'digits.caffemodel'));
+    const bundled = JSON.parse(readFileSync(join(lenet, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'digits.json'), JSON.stringify({ ...bundled, id: 'digits', name: 'Digits beside', files: { model: 'x', weights: 'y' } }));
+    const paths = [join(dir, 'digits.prototxt'), join(dir, 'digits.caffemodel')];
+    const beside = await inspectModel({ paths }, assetsDir);
+    expect(beside.name).toBe('Digits beside');
+    expect(beside.manifest.preprocess.digit).toBe(true);
+    expect(beside.manifest.files).toEqual({ model: paths[0], weights: paths[1] });
+    mkdirSync(join(dir, 'other'));
+    writeFileSync(join(dir, 'other', 'picked.json'), JSON.stringify({ ...bundled, id: 'picked', name: 'Picked', files: { model: 'x', weights: 'y' } }));
+    expect((await inspectModel({ paths: [...paths, join(dir, 'other', 'picked.json')] }, assetsDir)).name).toBe('Picked');
+    writeFileSync(join(dir, 'digits.json'), JSON.stringify({ ...bundled, format: 'onnx', files: { model: 'digits.onnx' } }));
+    await expect(inspectModel({ paths }, assetsDir)).rejects.toThrow(/digits\.json: format is 'onnx', but the model files are Caffe \(digits\.prototxt\)/);
+  });
+
+  it("reads a bundled model's files through the registry and names its manifest when they do not fit", async () => {
+    const assets = mkdtempSync(join(tmpdir(), 'assets-'));
+    mkdirSync(join(assets, 'wrong'));
+    copyFileSync(resolve(assetsDir, 'mnist/mnist.onnx'), join(assets, 'wrong', 'mnist.onnx'));
+    const manifest = JSON.parse(readFileSync(resolve(assetsDir, 'mnist/manifest.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(assets, 'wrong', 'manifest.json'), JSON.stringify({ ...manifest, format: 'caffe', files: { model: 'mnist.onnx', weights: 'w.caffemodel' } }));
+    await expect(inspectModel({ bundled: 'wrong' }, assets)).rejects.toThrow(/wrong\/manifest\.json: files: files of more than one model format given \(ONNX: mnist\.onnx; Caffe: w\.caffemodel\)/);
+    writeFileSync(join(assets, 'wrong', 'manifest.json'), JSON.stringify({ ...manifest, id: 'wrong', files: { model: 'mnist.pdf' } }));
+    await expect(inspectModel({ bundled: 'wrong' }, assets)).rejects.toThrow(/wrong\/manifest\.json: files: mnist\.pdf: not a model file ConvScope can open/);
+    writeFileSync(join(assets, 'wrong', 'manifest.json'), JSON.stringify({ ...manifest, id: 'wrong' }));
+    expect((await inspectModel({ bundled: 'wrong' }, assets)).layers.length).toBeGreaterThan(5);
   });
 });
 

@@ -1,12 +1,15 @@
-// Where a model's bytes, manifest and labels come from: a bundled folder, an .onnx file (with its
-// manifest beside it or a proposed one), or files of another format converted by an importer.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// Where a model's bytes, manifest and labels come from. Every format goes through the importer
+// registry: files the user picked, and the files a bundled model's manifest names. The manifest is
+// the bundled one, one picked with the model files or sitting beside the model (<name>.json), or
+// else the one the importer proposes (with the user's overrides merged in).
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { BundledModel, ModelManifest, ModelSource } from '../../src-shared/contract';
-import { classifyModelFiles, importModelFiles } from '../importers/index';
-import type { ImportedLayer, ProgressFn } from '../importers/types';
-import { mergeManifest, readManifest, validateManifest } from '../models/manifest';
-import { decodeModel, DataType, type ModelProto } from '../onnx/proto';
+import { isModelFile, matchModelFiles, modelFilePaths, type MatchedModel } from '../importers/registry';
+import type { ImportedLayer, ImportedModel, ModelFiles, ProgressFn } from '../importers/types';
+import { checkInputSizeKnown } from '../models/check';
+import { ManifestError, mergeManifest, readManifest, validateManifest } from '../models/manifest';
+import { decodeModel, type ModelProto } from '../onnx/proto';
 
 export interface ResolvedModel {
   manifest: ModelManifest;
@@ -50,54 +53,42 @@ export function listBundled(assetsDir: string): BundledModel[] {
   return out;
 }
 
-function readModelBytes(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new Error(`${path}: cannot read model file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+const stem = (path: string) => basename(path, extname(path));
+
+/** A manifest must describe a model of the format its files are. */
+function checkFormat(manifest: ModelManifest, matched: MatchedModel, manifestFile: string): void {
+  if (manifest.format !== matched.importer.format) {
+    throw new ManifestError(`${manifestFile}: format is '${manifest.format}', but the model files are ${matched.importer.label} (${basename(matched.files.model)})`);
   }
 }
 
-function decodeOnnx(bytes: Uint8Array, file: string): ModelProto {
+/** `<name>.json` beside the model, when it exists and is not itself a file of some format. */
+function manifestBeside(files: ModelFiles): string | undefined {
+  const file = join(dirname(files.model), `${stem(files.model)}.json`);
+  if (modelFilePaths(files).includes(file) || !existsSync(file) || isModelFile(file)) return undefined;
+  return file;
+}
+
+async function importMatched(matched: MatchedModel, onProgress?: ProgressFn): Promise<{ imported: ImportedModel; proto: ModelProto }> {
+  onProgress?.(0, `reading ${matched.importer.label} model`);
+  const imported = await matched.importer.import(matched.files, onProgress);
+  if (imported.proto) return { imported, proto: imported.proto };
   try {
-    return decodeModel(bytes);
+    return { imported, proto: decodeModel(imported.onnx) };
   } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
+    throw new Error(`${basename(matched.files.model)} (converted): ${(e as Error).message}`);
   }
 }
 
-/** Graph inputs that are real inputs (IR < 4 lists initializers as inputs too). */
-export function dataInputs(proto: ModelProto): ModelProto['graph']['input'] {
-  const inits = new Set(proto.graph.initializer.map((t) => t.name));
-  return proto.graph.input.filter((i) => !inits.has(i.name));
-}
-
-/** A manifest guessed from the graph, for an .onnx without one. */
-export function proposeOnnxManifest(proto: ModelProto, file: string): Partial<ModelManifest> {
-  const input = dataInputs(proto)[0];
-  if (!input) throw new Error(`${file}: the graph has no input`);
-  const tt = input.type?.tensorType;
-  const dims = (tt?.shape?.dim ?? []).map((d, i) => (d.dimValue && d.dimValue > 0 ? d.dimValue : i === 0 ? 1 : 0));
-  const m: Partial<ModelManifest> = {
-    id: basename(file, extname(file)).replace(/[^A-Za-z0-9_.-]/g, '_') || 'model',
-    name: basename(file),
-    description: 'Manifest proposed from the graph: check the preprocessing (scale, channel order) and labels.',
-    format: 'onnx',
-    files: { model: basename(file) },
+function resolvedModel(
+  matched: MatchedModel, imported: ImportedModel, proto: ModelProto, source: string,
+  manifest: { manifest: ModelManifest; manifestFile: string; manifestDir: string; labelsProposed: boolean },
+): ResolvedModel {
+  const files = modelFilePaths(matched.files);
+  return {
+    ...manifest, onnx: imported.onnx, proto, ...(imported.layers ? { layers: imported.layers } : {}), source,
+    file: files.length === 1 ? files[0] : files.map((p) => basename(p)).join(' + '),
   };
-  const layout = dims.length === 4 && (dims[1] === 1 || dims[1] === 3) ? 'NCHW' : dims.length === 4 && (dims[3] === 1 || dims[3] === 3) ? 'NHWC' : undefined;
-  if (dims.length === 4 && layout && dims.every((d) => d > 0)) {
-    m.input = { name: input.name, shape: dims, layout, ...(tt?.elemType === DataType.FLOAT16 ? { dtype: 'float16' as const } : {}) };
-    const c = layout === 'NCHW' ? dims[1] : dims[3];
-    m.preprocess = c === 1 ? { colour: 'gray', scale: 1 / 255 } : { colour: 'rgb', scale: 1 / 255 };
-  } else if (layout) {
-    // Spatial size unknown (fully convolutional): leave input.shape to the user's manifest.
-    m.input = { name: input.name, shape: dims, layout };
-  }
-  const outName = proto.graph.output[0]?.name;
-  const producer = proto.graph.node.find((n) => n.output.includes(outName));
-  m.output = { name: outName, softmax: producer?.opType !== 'Softmax' };
-  return m;
 }
 
 /** Resolves a ModelSource to ONNX bytes, a validated manifest and labels. */
@@ -108,66 +99,42 @@ export async function resolveModel(source: ModelSource, assetsDir: string, onPro
     const file = join(dir, 'manifest.json');
     if (!existsSync(file)) throw new Error(`bundled model '${source.bundled}': ${file} not found`);
     const manifest = readManifest(file);
-    return fromManifest(manifest, file, dir, 'bundled', onProgress);
-  }
-  const paths = source.paths.map((p) => resolve(p));
-  const jsons = paths.filter((p) => extname(p).toLowerCase() === '.json');
-  const files = classifyModelFiles(paths);
-  if (files.format === 'onnx') {
-    const sidecar = jsons[0] ?? join(dirname(files.model), `${basename(files.model, extname(files.model))}.json`);
-    if (existsSync(sidecar)) {
-      const base = readManifest(sidecar);
-      const merged = mergeManifest(base, source.manifest);
-      const manifest = source.manifest ? validateManifest(merged, `${sidecar} (with overrides)`) : base;
-      // The sidecar names the model file relative to itself; the picked file wins.
-      manifest.files = { ...manifest.files, model: files.model };
-      return fromManifest(manifest, sidecar, dirname(sidecar), files.model, onProgress);
+    const paths = [manifest.files.model, ...(manifest.files.weights ? [manifest.files.weights] : [])].map((p) => resolve(dir, p));
+    let matched: MatchedModel;
+    try {
+      matched = matchModelFiles(paths);
+    } catch (e) {
+      throw new ManifestError(`${file}: files: ${(e as Error).message}`);
     }
-    onProgress?.(0.1, 'reading');
-    const bytes = readModelBytes(files.model);
-    const proto = decodeOnnx(bytes, files.model);
-    const proposed = mergeManifest(proposeOnnxManifest(proto, files.model), source.manifest);
-    const labelsProposed = proposed.labels === undefined;
-    if (labelsProposed) proposed.labels = ['(classes)'];
-    const where = `${files.model} (proposed manifest)`;
-    if (!proposed.input?.shape || proposed.input.shape.some((d) => !(d > 0))) {
-      throw new Error(`${files.model}: input ${proposed.input?.name ?? ''} has no fixed size [${proposed.input?.shape?.join(', ') ?? '?'}]; give input.shape in a manifest beside the model (${basename(files.model, extname(files.model))}.json)`);
-    }
-    const manifest = validateManifest(proposed, where);
-    return { manifest, manifestFile: where, manifestDir: dirname(files.model), labelsProposed, onnx: bytes, proto, source: files.model, file: files.model };
+    checkFormat(manifest, matched, file);
+    const { imported, proto } = await importMatched(matched, onProgress);
+    return resolvedModel(matched, imported, proto, 'bundled', { manifest, manifestFile: file, manifestDir: dir, labelsProposed: false });
   }
-  onProgress?.(0, `converting ${files.format} model`);
-  const imported = await importModelFiles(files, onProgress);
-  const first = files.format === 'caffe' ? files.prototxt : files.model;
+
+  const matched = matchModelFiles(source.paths.map((p) => resolve(p)));
+  const { files, importer } = matched;
+  const sourceText = modelFilePaths(files).join(', ');
+  const manifestFile = matched.manifest ?? manifestBeside(files);
+  const { imported, proto } = await importMatched(matched, onProgress);
+
+  if (manifestFile) {
+    const base = readManifest(manifestFile);
+    checkFormat(base, matched, manifestFile);
+    const manifest = source.manifest ? validateManifest(mergeManifest(base, source.manifest), `${manifestFile} (with overrides)`) : base;
+    // The manifest names the model files relative to itself; the files given win.
+    manifest.files = { model: files.model, ...(files.weights ? { weights: files.weights } : {}) };
+    return resolvedModel(matched, imported, proto, sourceText, { manifest, manifestFile, manifestDir: dirname(manifestFile), labelsProposed: false });
+  }
+
   const proposed = mergeManifest({ ...imported.manifest }, source.manifest);
-  proposed.format ??= files.format;
-  proposed.id ??= basename(first, extname(first)).replace(/[^A-Za-z0-9_.-]/g, '_');
-  proposed.name ??= basename(first);
-  proposed.files ??= files.format === 'caffe' ? { model: files.prototxt, weights: files.caffemodel } : { model: files.model };
+  proposed.format ??= importer.format;
+  proposed.id ??= stem(files.model).replace(/[^A-Za-z0-9_.-]/g, '_') || 'model';
+  proposed.name ??= basename(files.model);
+  proposed.files ??= { model: basename(files.model), ...(files.weights ? { weights: files.weights } : {}) };
   const labelsProposed = proposed.labels === undefined;
   if (labelsProposed) proposed.labels = ['(classes)'];
-  const where = `${basename(first)} (proposed manifest)`;
+  checkInputSizeKnown(proposed, files.model, `${stem(files.model)}.json`);
+  const where = `${basename(files.model)} (proposed manifest)`;
   const manifest = validateManifest(proposed, where);
-  const proto = decodeOnnx(imported.onnx, `${basename(first)} (converted)`);
-  return {
-    manifest, manifestFile: where, manifestDir: dirname(first), labelsProposed, onnx: imported.onnx, proto,
-    layers: imported.layers, source: paths.join(', '), file: paths.map((p) => basename(p)).join(' + '),
-  };
-}
-
-async function fromManifest(manifest: ModelManifest, file: string, dir: string, source: string, onProgress?: ProgressFn): Promise<ResolvedModel> {
-  const modelPath = resolve(dir, manifest.files.model);
-  if (manifest.format === 'onnx') {
-    onProgress?.(0.1, 'reading');
-    const bytes = readModelBytes(modelPath);
-    return { manifest, manifestFile: file, manifestDir: dir, labelsProposed: false, onnx: bytes, proto: decodeOnnx(bytes, modelPath), source, file: modelPath };
-  }
-  const paths = [modelPath, ...(manifest.files.weights ? [resolve(dir, manifest.files.weights)] : [])];
-  const files = classifyModelFiles(paths);
-  if (files.format === 'onnx') throw new Error(`${file}: format is '${manifest.format}' but files.model is an .onnx file`);
-  const imported = await importModelFiles(files, onProgress);
-  return {
-    manifest, manifestFile: file, manifestDir: dir, labelsProposed: false, onnx: imported.onnx,
-    proto: decodeOnnx(imported.onnx, `${modelPath} (converted)`), layers: imported.layers, source, file: paths.join(' + '),
-  };
+  return resolvedModel(matched, imported, proto, sourceText, { manifest, manifestFile: where, manifestDir: dirname(files.model), labelsProposed });
 }

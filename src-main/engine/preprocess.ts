@@ -1,17 +1,12 @@
 // Camera crop (RGBA, any size) → the model's input tensor, exactly as its manifest describes.
 import type { ManifestInput, Preprocess } from '../../src-shared/contract';
 import { quantise } from '../../src-shared/payload';
+import type { MeanImage } from '../models/mean';
 import { floatToHalf } from '../onnx/proto';
 import { paperDigitToMnist } from './digit';
 import { resizePlane, transposePlane } from './resize';
 
-/** A mean image in the tensor's channel order, planar c × h × w (0–255 scale). */
-export interface MeanImage {
-  c: number;
-  h: number;
-  w: number;
-  data: Float32Array;
-}
+export type { MeanImage };
 
 export interface InputSpec {
   /** Tensor size without batch. */
@@ -67,8 +62,8 @@ export function fitMeanImage(mean: MeanImage, h: number, w: number): MeanImage {
   const planes: Float32Array[] = [];
   for (let c = 0; c < mean.c; c++) {
     let plane = mean.data.subarray(c * mean.h * mean.w, (c + 1) * mean.h * mean.w) as Float32Array;
-    let ph = mean.h;
-    let pw = mean.w;
+    const ph = mean.h;
+    const pw = mean.w;
     if (ph >= h && pw >= w) {
       const y0 = Math.floor((ph - h) / 2);
       const x0 = Math.floor((pw - w) / 2);
@@ -78,8 +73,6 @@ export function fitMeanImage(mean: MeanImage, h: number, w: number): MeanImage {
     } else {
       plane = resizePlane(Float32Array.from(plane), pw, ph, w, h);
     }
-    ph = h;
-    pw = w;
     planes.push(plane);
   }
   const data = new Float32Array(mean.c * h * w);

@@ -8,13 +8,14 @@ import type {
   ClassWeights, FrameResult, LayerInfo, LayerPayload, LayerSubscription, ModelInfo, ModelSource, Subscription,
 } from '../../src-shared/contract';
 import type { ProgressFn } from '../importers/types';
-import { inputCHW, loadLabels, ManifestError } from '../models/manifest';
+import { checkInputTensor, checkLabels, checkManifestFitsGraph, checkMeanChannels, checkPanels, type ModelPorts } from '../models/check';
+import { inputCHW, loadLabels } from '../models/manifest';
 import { readMeanImage } from '../models/mean';
 import { findClassWeights } from '../onnx/class-weights';
 import { addOutputs, buildLayerInfos, findActivations, type ActivationTensor } from '../onnx/instrument';
 import { encodeModel, floatToHalf as floatToHalfBits, halfToFloat } from '../onnx/proto';
 import { encodeLayer, halfLut, type Activations } from './encode';
-import { dataInputs, resolveModel, type ResolvedModel } from './model-source';
+import { resolveModel, type ResolvedModel } from './model-source';
 import { fitMeanImage, preprocess, type InputSpec, type PreparedInput, type RgbaImage } from './preprocess';
 import { createSession } from './providers';
 
@@ -60,6 +61,8 @@ interface Layer {
 }
 
 export interface RawActivations {
+  /** The input tensor's shape (the model's input layout, batch included). */
+  inputDims: number[];
   /** Every layer's own output, float32, with its full shape (batch included). */
   layers: Map<string, { dims: number[]; data: Float32Array }>;
   /** The class output (softmax applied where the manifest asks), batch included. */
@@ -82,8 +85,8 @@ export class ModelRuntime {
     private instrumented: Ort.InferenceSession,
     private readonly instrumentedBytes: Uint8Array,
     private readonly originalBytes: Uint8Array,
-    private readonly inputName: string,
-    private readonly outputName: string,
+    /** The graph's input and output the manifest refers to. */
+    readonly ports: ModelPorts,
     private readonly spec: InputSpec,
     private readonly layers: Map<string, Layer>,
     info: ModelInfo,
@@ -98,17 +101,8 @@ export class ModelRuntime {
     const r = await resolveModel(source, assetsDir, (f, d) => progress(f < 0 ? -1 : f * 0.6, d));
     const m = r.manifest;
     const where = r.manifestFile;
-
-    const inputs = dataInputs(r.proto).map((i) => i.name);
-    const inputName = m.input.name ?? inputs[0];
-    if (!inputName || !inputs.includes(inputName)) {
-      throw new ManifestError(`${where}: input.name '${m.input.name}' is not an input of the model (inputs: ${inputs.join(', ') || 'none'})`);
-    }
-    const outputs = r.proto.graph.output.map((o) => o.name);
-    const outputName = m.output?.name ?? outputs[0];
-    if (!outputName || !outputs.includes(outputName)) {
-      throw new ManifestError(`${where}: output.name '${m.output?.name}' is not an output of the model (outputs: ${outputs.join(', ')})`);
-    }
+    const ports = checkManifestFitsGraph(m, r.proto, where, r.file);
+    const { inputName, outputName } = ports;
 
     // Activations to expose: exactly the importer's layers, else every float tensor downstream of the input.
     let acts: ActivationTensor[];
@@ -142,7 +136,7 @@ export class ModelRuntime {
       let meanImage;
       if (m.preprocess.meanFile) {
         const mean = readMeanImage(resolve(r.manifestDir, m.preprocess.meanFile));
-        if (mean.c !== c) throw new ManifestError(`${where}: preprocess.meanFile has ${mean.c} channels, the input has ${c}`);
+        checkMeanChannels(mean.c, c, where);
         meanImage = fitMeanImage(mean, h, w);
       }
       const spec: InputSpec = { c, h, w, layout: m.input.layout, dtype, preprocess: m.preprocess, ...(meanImage ? { meanImage } : {}) };
@@ -169,17 +163,9 @@ export class ModelRuntime {
       if (r.labelsProposed) labels = Array.from({ length: classes }, (_, i) => `class ${i}`);
       else {
         labels = loadLabels(m, r.manifestDir, where);
-        if (labels.length !== classes) {
-          throw new ManifestError(`${where}: ${labels.length} labels, but output ${outputName} has ${classes} classes`);
-        }
+        checkLabels(labels, classes, outputName, where);
       }
-      for (const [kind, names] of Object.entries(m.panels ?? {})) {
-        for (const name of names ?? []) {
-          if (!byName.has(name)) {
-            throw new ManifestError(`${where}: panels.${kind} names layer '${name}', which the model does not have (layers: ${layerInfos.slice(0, 30).map((l) => l.name).join(', ')}${layerInfos.length > 30 ? ', …' : ''})`);
-          }
-        }
-      }
+      checkPanels(m.panels, layerInfos.map((l) => l.name), where);
       for (const t of Object.values(out)) (t as Ort.Tensor).dispose?.();
 
       const manifest = r.labelsProposed ? { ...m, labels } : m;
@@ -188,7 +174,7 @@ export class ModelRuntime {
         provider: fast.provider, source: r.source,
       };
       progress(1, 'ready');
-      return new ModelRuntime(ort, r, fast.session, inst.session, instrumentedBytes, r.onnx, inputName, outputName, spec, byName, info);
+      return new ModelRuntime(ort, r, fast.session, inst.session, instrumentedBytes, r.onnx, ports, spec, byName, info);
     } catch (e) {
       await fast.session.release();
       await inst.session.release();
@@ -221,10 +207,10 @@ export class ModelRuntime {
       : new this.ort.Tensor('float32', prepared.data as Float32Array, prepared.dims);
     const subscribed = this.subscription;
     const session = subscribed.length ? this.instrumented : this.fast;
-    const fetches = [this.outputName, ...new Set(subscribed.map((s) => s.layer.tensor))];
-    const out = await session.run({ [this.inputName]: tensor }, fetches.filter((f, i) => fetches.indexOf(f) === i));
+    const fetches = [this.ports.outputName, ...new Set(subscribed.map((s) => s.layer.tensor))];
+    const out = await session.run({ [this.ports.inputName]: tensor }, fetches.filter((f, i) => fetches.indexOf(f) === i));
     const t2 = performance.now();
-    let probs: Float32Array = Float32Array.from(tensorFloats(out[this.outputName] as Ort.Tensor));
+    let probs: Float32Array = Float32Array.from(tensorFloats(out[this.ports.outputName] as Ort.Tensor));
     if (this.resolved.manifest.output?.softmax) probs = softmax(probs);
     const layers: LayerPayload[] = subscribed.map(({ sub, layer }) =>
       encodeLayer(sub, layer.info, activationsOf(out[layer.tensor] as Ort.Tensor)),
@@ -239,26 +225,33 @@ export class ModelRuntime {
     };
   }
 
+  /** Where the manifest came from (a file, or a proposed manifest), for reports. */
+  get manifestFile(): string {
+    return this.resolved.manifestFile;
+  }
+
   /**
    * Raw float activations of every layer plus the class output, for exporting (the command line's
-   * `activations`). `input` is a tensor in the model's own layout, batch included.
+   * `activations`). `input` is a tensor in the model's own layout, batch included; `what` names it
+   * in the error when its shape does not fit the model's input.
    */
-  async activations(input: Float32Array, dims: number[]): Promise<RawActivations> {
+  async activations(input: Float32Array, dims: number[], what = 'input tensor'): Promise<RawActivations> {
+    checkInputTensor(dims, this.ports, what);
     const tensor = this.spec.dtype === 'float16'
       ? new this.ort.Tensor('float16', Uint16Array.from(input, (v) => floatToHalfBits(v)), dims)
       : new this.ort.Tensor('float32', input as Float32Array<ArrayBuffer>, dims);
     const layers = [...this.layers.values()];
-    const out = await this.instrumented.run({ [this.inputName]: tensor }, [...new Set([...layers.map((l) => l.tensor), this.outputName])]);
+    const out = await this.instrumented.run({ [this.ports.inputName]: tensor }, [...new Set([...layers.map((l) => l.tensor), this.ports.outputName])]);
     const raw = (t: Ort.Tensor) => ({ dims: [...t.dims], data: Float32Array.from(tensorFloats(t)) });
     const result = new Map<string, { dims: number[]; data: Float32Array }>();
     for (const l of layers) result.set(l.info.name, raw(out[l.tensor] as Ort.Tensor));
-    const output = raw(out[this.outputName] as Ort.Tensor);
+    const output = raw(out[this.ports.outputName] as Ort.Tensor);
     if (this.resolved.manifest.output?.softmax) {
       // Softmax per batch item, as the probabilities the app shows.
       const per = output.data.length / Math.max(1, output.dims[0]);
       for (let b = 0; b < output.dims[0]; b++) output.data.set(softmax(output.data.subarray(b * per, (b + 1) * per)), b * per);
     }
-    return { layers: result, probs: output };
+    return { inputDims: [...dims], layers: result, probs: output };
   }
 
   /** The manifest's preprocessing applied to an image (what a camera frame would become). */

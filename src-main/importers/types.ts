@@ -3,6 +3,7 @@
 // runs) plus a proposed manifest and the list of user-visible layers. Importers never know the UI,
 // the engine or the command line.
 import type { ModelManifest } from '../../src-shared/contract';
+import type { ModelProto } from '../onnx/proto';
 
 export type ModelFormat = ModelManifest['format'];
 
@@ -27,6 +28,8 @@ export interface ImportedModel {
   layers?: ImportedLayer[];
   /** Things the user should know (layers left out at inference, guesses made), one line each. */
   notes?: string[];
+  /** `onnx` decoded, where the importer has it anyway (saves decoding a large model twice). */
+  proto?: ModelProto;
 }
 
 /** The files of one model, as an importer sorted them. Paths are as given (absolute in the app). */
@@ -43,6 +46,12 @@ export interface ModelFiles {
 /** Reports progress of long conversions: fraction in 0–1 (or -1 unknown). */
 export type ProgressFn = (fraction: number, detail?: string) => void;
 
+/** What the user can tell an importer beyond the files (the command line's options). */
+export interface ImportOptions {
+  /** Full input shape with batch (e.g. [1, 3, 227, 227]) for models whose files do not give one. */
+  inputShape?: number[];
+}
+
 export interface Importer {
   format: ModelFormat;
   /** Name of the format for people, e.g. 'Caffe'. */
@@ -58,5 +67,5 @@ export interface Importer {
    */
   match(paths: readonly string[]): ModelFiles | null;
   /** Converts the model. Errors name the file (and line, layer or byte offset where there is one). */
-  import(files: ModelFiles, onProgress?: ProgressFn): Promise<ImportedModel>;
+  import(files: ModelFiles, onProgress?: ProgressFn, options?: ImportOptions): Promise<ImportedModel>;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeNpy } from '../cli/npy';
+import { encodeNpy } from '../formats/npy';
 import { sharedData } from '../engine/testing/data';
 import { readMeanImage } from './mean';
 

@@ -1,11 +1,18 @@
 // Mean images for preprocessing: Caffe .binaryproto (BlobProto) or a float32 .npy array, both C×H×W.
-// The files are read with the Caffe importer's BlobProto reader and the command line's .npy reader.
+// The files are read with the Caffe importer's BlobProto reader and the .npy reader.
 import { readFileSync } from 'node:fs';
-import { decodeNpy } from '../cli/npy';
-import type { MeanImage } from '../engine/preprocess';
+import { decodeNpy } from '../formats/npy';
 import { blobData, blobShape } from '../importers/caffe/net';
 import type { BlobProto } from '../importers/caffe/schema';
-import { decodeCaffe } from '../importers/caffe/wire';
+import { decodeCaffe } from '../importers/caffe/read';
+
+/** A mean image in the tensor's channel order, planar c × h × w (0–255 scale). */
+export interface MeanImage {
+  c: number;
+  h: number;
+  w: number;
+  data: Float32Array;
+}
 
 function toChw(dims: number[], data: Float32Array, file: string): MeanImage {
   let d = dims;

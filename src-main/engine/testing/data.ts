@@ -135,8 +135,8 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return sab / Math.sqrt(saa * sbb);
 }
 
-/** PNG files as RGBA (the command line's decoder). */
-export { decodePng } from '../../cli/png';
+/** PNG files as RGBA. */
+export { decodePng } from '../../formats/image';
 
 /**
  * A digit written with a fine pen: the MNIST digit enlarged 8×, binarised and eroded so its strokes

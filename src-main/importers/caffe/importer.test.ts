@@ -1,15 +1,15 @@
-// Reader, conversion structure and error messages of the Caffe importer.
+// Reading Caffe's files, the conversion's structure and the importer's error messages.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { rawFloatBytes } from '../../formats/protobuf/wire';
 import { attr, decodeModel, tensorToFloat32 } from '../../onnx/proto';
-import { CaffeConvertError, CaffeFileError, CaffeNetError, importCaffe, PrototxtError as PrototxtErr, type CaffeSources } from './index';
+import { CaffeConvertError, CaffeFileError, CaffeNetError, importCaffe, PrototxtError, type CaffeSources } from './index';
 import { weightsByLayer, blobData, blobShape } from './net';
-import { parsePrototxt, PrototxtError } from './prototxt';
+import { decodeCaffe } from './read';
 import type { NetParameter } from './schema';
 import { writeCaffemodel } from './testing/synthetic';
-import { decodeCaffe, rawFloatBytes } from './wire';
 
 const caffe = resolve(__dirname, '../../../../shared/data/caffe');
 const lenetProto = readFileSync(resolve(caffe, 'lenet/mnist_deploy.prototxt'), 'utf8');
@@ -36,42 +36,6 @@ async function runOutput(onnx: Uint8Array, x: Float32Array, dims: number[], out:
   return data;
 }
 
-describe('prototxt parser', () => {
-  it('reads messages, repeated fields, enums, lists, comments, adjacent strings and <> blocks', () => {
-    const net = parsePrototxt<NetParameter>(
-      `name: "a" "b"  # comment
-input: 'data' input_dim: [1, 3, 8, 8]
-layer < name: "p" type: "Pooling" bottom: "data" top: "p" pooling_param { pool: AVE kernel_size: 3 stride: 2 } >
-layer { name: "r" type: "ReLU" bottom: "p" top: "p" relu_param { negative_slope: -1.5e-1 } some_unknown_field { x: 1 } }`,
-      'x.prototxt',
-    );
-    expect(net.name).toBe('ab');
-    expect(net.input).toEqual(['data']);
-    expect(net.input_dim).toEqual([1, 3, 8, 8]);
-    expect(net.layer?.[0].pooling_param).toEqual({ pool: 'AVE', kernel_size: 3, stride: 2 });
-    expect(net.layer?.[1].relu_param).toEqual({ negative_slope: -0.15 });
-  });
-
-  it('reports syntax errors with file, line and column', () => {
-    const bad = (text: string) => {
-      try {
-        parsePrototxt(text, 'bad.prototxt');
-      } catch (e) {
-        expect(e).toBeInstanceOf(PrototxtError);
-        return (e as Error).message;
-      }
-      throw new Error('parsed');
-    };
-    expect(bad('name: "x"\nlayer {\n  name: "c"\n  type: "ReLU"\n')).toMatch(/^bad\.prototxt:5:1: missing '\}'/);
-    expect(bad('layer {\n  name: "c"\n  convolution_param { num_output: many }\n}')).toBe(
-      "bad.prototxt:3:35: field 'num_output' expects a number, found 'many'",
-    );
-    expect(bad('layer { pooling_param { pool: MEDIAN } }')).toMatch(/^bad\.prototxt:1:31: 'MEDIAN' is not a valid value for 'pool'/);
-    expect(bad('name: "unterminated\n')).toMatch(/^bad\.prototxt:1:7: unterminated string/);
-    expect(bad('layer {\n name "x"\n}')).toMatch(/^bad\.prototxt:2:7: expected ':' or '\{' after 'name'/);
-  });
-});
-
 describe('importCaffe', () => {
   it('converts LeNet: layer names are tensors, in-place ReLU gets its own, Gemm weights [out, in], dynamic batch', async () => {
     const progress: number[] = [];
@@ -97,7 +61,8 @@ describe('importCaffe', () => {
     expect(model.graph.input[0].type?.tensorType?.shape?.dim[0].dimParam).toBe('batch');
     expect(m.manifest.input).toEqual({ name: 'data', shape: [1, 1, 28, 28], layout: 'NCHW', dtype: 'float32' });
     expect(m.manifest.output).toEqual({ name: 'loss', softmax: false });
-    expect(m.manifest.panels).toEqual({ conv: ['conv1', 'conv2'], fc: ['relu1'] });
+    // Default panels are the app's graph-based choice, the same for every format.
+    expect(m.manifest.panels).toBeUndefined();
     expect(progress[progress.length - 1]).toBe(1);
     expect(progress.every((p, i) => i === 0 || p >= progress[i - 1])).toBe(true);
   });
@@ -205,7 +170,7 @@ describe('importCaffe errors name the file, line or layer', () => {
     expect(await failure({ prototxt: '/nonexistent/net.prototxt', caffemodel: lenetModel })).toMatch(/\/nonexistent\/net\.prototxt: cannot open \(ENOENT\)/);
   });
   it('any truncation or corruption ends in one named error, never a crash', async () => {
-    const known = (e: unknown) => e instanceof CaffeFileError || e instanceof CaffeConvertError || e instanceof CaffeNetError || e instanceof PrototxtErr;
+    const known = (e: unknown) => e instanceof CaffeFileError || e instanceof CaffeConvertError || e instanceof CaffeNetError || e instanceof PrototxtError;
     for (let k = 1; k < 40; k++) {
       const cut = Math.floor((lenetModel.length * k) / 40) + (k % 7);
       const err = await importCaffe({ prototxt: enc(lenetProto), caffemodel: lenetModel.subarray(0, cut), names }).then(() => null, (e) => e);

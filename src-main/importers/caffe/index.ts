@@ -4,18 +4,17 @@
 import { open } from 'node:fs/promises';
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { ModelManifest, Preprocess } from '../../../src-shared/contract';
-import type { ImportedLayer, ImportedModel, ProgressFn } from '../types';
+import { atMostOne, withExtension } from '../file-match';
+import type { ImportedLayer, ImportedModel, Importer, ProgressFn } from '../types';
 import { convertNet, type ConvertedNet } from './convert';
 import { buildNet, blobData, blobShape, weightsByLayer, type CaffeNet } from './net';
 import { encodeOnnx } from '../../onnx/writer';
-import { parsePrototxt } from './prototxt';
+import { decodeCaffe, parsePrototxt } from './read';
 import type { BlobProto, NetParameter } from './schema';
-import { decodeCaffe } from './wire';
 
 export { CaffeConvertError } from './convert';
 export { CaffeNetError } from './net';
-export { PrototxtError } from './prototxt';
-export { CaffeFileError } from './wire';
+export { CaffeFileError, PrototxtError } from './read';
 
 /** A file given by path (read from disk) or by its bytes / text. */
 export type CaffeFile = string | Uint8Array;
@@ -83,8 +82,8 @@ async function readWithProgress(path: string, report: (done: number, total: numb
  *   input { name, shape [1, C, H, W], layout 'NCHW' }, preprocess (colour 'bgr' for 3 channels,
  *   'gray' for 1; scale / mean_value of a data layer's transform_param; meanFile = the mean path,
  *   or per-channel `mean` when the mean was given as bytes), output { name: last layer, softmax:
- *   false when the net ends in Softmax }, labels '0'…'N−1', panels (first two convolutions' outputs
- *   after their in-place activation; first hidden fully connected layer after its activation).
+ *   false when the net ends in Softmax }, labels '0'…'N−1'. No panels: the app's default layout
+ *   chooses them from the graph, the same for every format.
  * - `layers`: every converted layer in graph order (inputs and dropped training layers excluded).
  * The ONNX bytes are a plain Uint8Array (not a Node Buffer).
  * Progress: reading 0–0.45, decoding weights 0.45–0.75, converting 0.75–0.95, encoding to 1.
@@ -187,18 +186,6 @@ export function proposeManifest(
   const layers = conv.layers;
   const last = layers[layers.length - 1];
   const classes = last.shape.length >= 2 ? last.shape[1] : 1;
-  // Default panels: show a layer after its in-place activation when there is one.
-  const after = (i: number) => {
-    const next = layers[i + 1];
-    return next && ['ReLU', 'PReLU', 'ELU', 'TanH', 'Sigmoid'].includes(next.type) && next.shape.join() === layers[i].shape.join()
-      ? next.name
-      : layers[i].name;
-  };
-  const convIdx = layers.map((l, i) => (l.type === 'Convolution' ? i : -1)).filter((i) => i >= 0);
-  const fcIdx = layers.map((l, i) => (l.type === 'InnerProduct' ? i : -1)).filter((i) => i >= 0);
-  const panels: { conv?: string[]; fc?: string[] } = {};
-  if (convIdx.length) panels.conv = convIdx.slice(0, 2).map(after);
-  if (fcIdx.length > 1) panels.fc = [after(fcIdx[0])];
 
   const id = `caffe-${net.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'net'}`;
   return {
@@ -210,6 +197,42 @@ export function proposeManifest(
     output: { name: last.tensor, softmax: last.type !== 'Softmax' },
     preprocess,
     labels: Array.from({ length: classes }, (_, i) => String(i)),
-    panels,
   };
 }
+
+const NET = ['.prototxt', '.pbtxt'];
+const WEIGHTS = ['.caffemodel'];
+const MEAN = ['.binaryproto'];
+
+/** The Caffe member of the importer registry: deploy net + trained weights (+ mean image). */
+export const caffeImporter: Importer = {
+  format: 'caffe',
+  label: 'Caffe',
+  description: 'a deploy .prototxt with its .caffemodel, optionally a mean .binaryproto',
+  extensions: [...NET, ...WEIGHTS, ...MEAN],
+  match(paths) {
+    const nets = withExtension(paths, NET);
+    const weights = withExtension(paths, WEIGHTS);
+    const means = withExtension(paths, MEAN);
+    if (nets.length + weights.length + means.length === 0) return null;
+    const net = atMostOne(nets, '.prototxt files');
+    if (!net) {
+      throw new Error(weights.length
+        ? `${basename(weights[0])}: a Caffe model also needs its deploy .prototxt`
+        : `${basename(means[0])}: a mean file goes with a Caffe model; also give its deploy .prototxt and .caffemodel`);
+    }
+    const caffemodel = atMostOne(weights, '.caffemodel files');
+    if (!caffemodel) throw new Error(`${basename(net)}: a Caffe net also needs its trained weights (.caffemodel)`);
+    const mean = atMostOne(means, 'mean files');
+    return { format: 'caffe', model: net, weights: caffemodel, extras: mean ? [mean] : [] };
+  },
+  async import(files, onProgress, options) {
+    if (!files.weights) throw new Error(`${basename(files.model)}: a Caffe net also needs its trained weights (.caffemodel)`);
+    const mean = files.extras[0];
+    const model = await importCaffe(
+      { prototxt: files.model, caffemodel: files.weights, ...(mean ? { mean } : {}), ...(options?.inputShape ? { inputShape: options.inputShape } : {}) },
+      onProgress,
+    );
+    return { ...model, notes: model.dropped.map((d) => `left out ${d.name} (${d.type}): ${d.why}`) };
+  },
+};

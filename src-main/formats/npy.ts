@@ -1,5 +1,5 @@
 // NumPy .npy files (format 1.0/2.0/3.0): float32 writing, float32/float64/uint8 reading, C order.
-// The activations command writes one per layer; tests read the committed golden activations.
+// The command line writes one per layer; mean images and the golden tests read them.
 
 export interface NpyArray {
   shape: number[];
