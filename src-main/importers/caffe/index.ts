@@ -1,6 +1,7 @@
 // Caffe importer: deploy .prototxt + .caffemodel (+ optional mean .binaryproto) → ONNX in memory.
-// Reader: prototxt.ts (text format), wire.ts (binary), schema.ts (the schema both use), net.ts (V1/V2
-// and input normalisation). Conversion: convert.ts. Layer metadata: layers.ts.
+// Reader: read.ts (the .prototxt text and binary .caffemodel / .binaryproto through formats/protobuf,
+// with schema.ts), net.ts (V1/V2 and input normalisation). Conversion: convert.ts, one handler per
+// layer type in ops/. Layer metadata (roles, blobs, parameter defaults): layers.ts.
 import { open } from 'node:fs/promises';
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { ModelManifest, Preprocess } from '../../../src-shared/contract';
