@@ -11,7 +11,7 @@ export default defineConfig({
       externalizeDeps: true,
       rollupOptions: {
         input: {
-          index: resolve(__dirname, 'src-main/main.ts'),
+          index: resolve(__dirname, 'src-main/electron/main.ts'),
           'engine-host': resolve(__dirname, 'src-main/engine/host.ts'),
           'engine-worker': resolve(__dirname, 'src-main/engine/worker.ts'),
           web: resolve(__dirname, 'src-main/web/server.ts'),

@@ -1,34 +1,39 @@
-// Electron preload: the only bridge between the page and the main process. It exposes a small,
-// typed API (settings, the open-model dialog, file paths of dropped files, menu commands) and
-// forwards the engine host's MessagePort to the page, so frames and results travel renderer ⇄
-// engine host directly, without passing through the main process.
+// Electron preload: the only bridge between the page and the main process. It builds one `api`
+// object of the shared `ConvScopeElectronBridge` type (settings, the open-model dialog, file paths
+// of dropped files, menu commands, engine events raised in the main process) and forwards the
+// engine host's MessagePort to the page, so frames and results travel renderer ⇄ engine host
+// directly, without passing through the main process.
 //
 // For the page:
-// - `window.convscopeElectron` — see `ConvScopeElectronBridge` below.
+// - `window.convscopeElectron` — see `ConvScopeElectronBridge` in src-shared/ipc.ts.
 // - The engine port arrives as `window.postMessage(IPC.enginePort, '*', [port])`: listen
-//   for a message event whose `data === 'convscope:engine-port'` and take `event.ports[0]`. It is
+//   for a message event whose `data === IPC.enginePort` and take `event.ports[0]`. It is
 //   posted once the page has loaded, and again with a fresh port whenever the engine host was
-//   restarted (the old port is dead then; the first message on the new port is an
-//   'engineRestarted' event when the restart followed a crash).
+//   restarted or the page reloaded (the old port is dead then; the first message on the new port
+//   is an 'engineRestarted' event when the restart followed a crash).
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import type { EngineEvent, UserSettings } from '../src-shared/contract';
 import { IPC, type ConvScopeElectronBridge, type MenuCommand } from '../src-shared/ipc';
-import type { UserSettings } from '../src-shared/contract';
 
-const bridge: ConvScopeElectronBridge = {
+/** Subscribes to a main → page channel; returns the unsubscribe function. */
+function listen<T>(channel: string, cb: (value: T) => void): () => void {
+  const handler = (_e: IpcRendererEvent, value: T) => cb(value);
+  ipcRenderer.on(channel, handler);
+  return () => {
+    ipcRenderer.off(channel, handler);
+  };
+}
+
+const api = {
   loadSettings: () => ipcRenderer.invoke(IPC.loadSettings) as Promise<UserSettings>,
   saveSettings: (s) => ipcRenderer.invoke(IPC.saveSettings, s) as Promise<void>,
   openModelDialog: () => ipcRenderer.invoke(IPC.openModelDialog) as Promise<string[] | null>,
   pathForFile: (file) => webUtils.getPathForFile(file as File),
-  onMenu(cb) {
-    const handler = (_e: IpcRendererEvent, cmd: MenuCommand) => cb(cmd);
-    ipcRenderer.on(IPC.menu, handler);
-    return () => {
-      ipcRenderer.off(IPC.menu, handler);
-    };
-  },
-};
+  onMenu: (cb) => listen<MenuCommand>(IPC.menu, cb),
+  onEngineEvent: (cb) => listen<EngineEvent>(IPC.engineEvent, cb),
+} satisfies ConvScopeElectronBridge;
 
-contextBridge.exposeInMainWorld('convscopeElectron', bridge);
+contextBridge.exposeInMainWorld('convscopeElectron', api);
 
 // A port can be transferred only once, so it waits here until the page's scripts have run
 // (they install their 'message' listener at start-up), then goes to the page.

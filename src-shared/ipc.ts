@@ -1,7 +1,7 @@
 // The Electron bridge between the page and the main process: IPC channel names (defined once, used
 // by main, preload and renderer) and the API the preload exposes as `window.convscopeElectron`.
 // Types only (and string constants): nothing here touches Node, Electron or the DOM at run time.
-import type { UserSettings } from './contract';
+import type { EngineEvent, UserSettings } from './contract';
 
 export const IPC = {
   loadSettings: 'convscope:load-settings',
@@ -11,6 +11,12 @@ export const IPC = {
   menu: 'convscope:menu',
   /** Main → preload → page: the engine host's MessagePort (again after every restart). */
   enginePort: 'convscope:engine-port',
+  /**
+   * Main → page: an engine event raised by the main process rather than the engine host — the
+   * model rebuilt on another provider after saved engine settings, a model that could not be
+   * reloaded after a restart, a crash loop.
+   */
+  engineEvent: 'convscope:engine-event',
 } as const;
 
 /** Commands from the application menu, for the page to carry out. */
@@ -29,6 +35,10 @@ export type DroppedFile = Blob & { readonly name: string };
 /** What the preload exposes to the page as `window.convscopeElectron`. */
 export interface ConvScopeElectronBridge {
   loadSettings(): Promise<UserSettings>;
+  /**
+   * Saves the settings; a changed `engine` part is applied by the main process, which then sends
+   * the model as rebuilt on the new provider as a 'modelLoaded' event (see onEngineEvent).
+   */
   saveSettings(s: UserSettings): Promise<void>;
   /** Native "Open model…" dialog; null when cancelled. */
   openModelDialog(): Promise<string[] | null>;
@@ -36,4 +46,9 @@ export interface ConvScopeElectronBridge {
   pathForFile(file: DroppedFile): string;
   /** Subscribes to application-menu commands; returns the unsubscribe function. */
   onMenu(cb: (cmd: MenuCommand) => void): () => void;
+  /**
+   * Subscribes to engine events from the main process (handle them like the events on the engine
+   * port); returns the unsubscribe function.
+   */
+  onEngineEvent(cb: (event: EngineEvent) => void): () => void;
 }

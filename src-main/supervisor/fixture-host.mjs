@@ -1,50 +1,81 @@
-// A small stand-in engine host for the supervisor and server tests: it speaks the host's wire
-// protocol (ready event, Request → Response, binary frame → binary result) over a forked child's
-// IPC channel, and can be told to crash, so supervision is tested against a real process that dies.
-// Loading the bundled model 'crash' kills the process, like a model that crashes the native runtime.
-const state = { model: null, subscription: null, settings: null, frames: 0 };
+// A small stand-in engine host for the supervisor, engine-connection and server tests: it speaks the
+// host's wire protocol (ready event, Request → Response, binary frame → binary result) over a forked
+// child's IPC channel, and can be told to crash, so supervision is tested against a real process
+// that dies. Loading the bundled model 'crash' kills the process, like a model that crashes the
+// native runtime.
+//
+// A child process cannot receive a MessagePort, so a renderer channel (Electron hands the host one
+// end of a MessageChannel) is carried over the same IPC link: { type: 'port' } opens it, and every
+// message on it travels wrapped as { port: message } in both directions.
+const state = { model: null, subscription: null, settings: null, frames: 0, settingsApplied: 0, portsOpened: 0 };
+let portOpen = false;
 
-function reply(rid, result) {
-  process.send({ rid, ok: true, result });
+const toParent = (msg) => process.send(msg);
+const toPort = (msg) => process.send({ port: msg });
+
+function modelInfo() {
+  const source = state.model.bundled !== undefined ? 'bundled' : state.model.paths.join(' + ');
+  return { id: state.model.bundled ?? 'file', source, provider: state.settings?.forceCpu ? 'cpu' : 'fake-gpu' };
 }
 
-process.on('message', (msg) => {
+/** Events go to every link, like the real host's. */
+function broadcast(event) {
+  toParent({ type: 'event', event });
+  if (portOpen) toPort({ type: 'event', event });
+}
+
+function handle(msg, send) {
   if (msg instanceof Uint8Array || msg instanceof ArrayBuffer) {
     const bytes = msg instanceof ArrayBuffer ? new Uint8Array(msg) : msg;
     state.frames++;
     // The "result" is the frame's bytes reversed, so a test can tell it went through this process.
     const out = new Uint8Array(bytes.length);
     for (let i = 0; i < bytes.length; i++) out[i] = bytes[bytes.length - 1 - i];
-    process.send(out);
+    send(out);
     return;
   }
+  const reply = (result) => send({ rid: msg.rid, ok: true, result });
   switch (msg.type) {
     case 'loadModel':
       if (msg.source.bundled === 'crash') process.exit(3);
       if (msg.source.bundled === 'broken') {
-        process.send({ rid: msg.rid, ok: false, error: 'broken.onnx: not a model' });
+        send({ rid: msg.rid, ok: false, error: 'broken.onnx: not a model' });
         return;
       }
       state.model = msg.source;
       state.subscription = null;
-      reply(msg.rid, { id: msg.source.bundled ?? 'file' });
-      process.send({ type: 'event', event: { type: 'modelLoaded', info: { id: msg.source.bundled ?? 'file' } } });
+      reply(modelInfo());
+      broadcast({ type: 'modelLoaded', info: modelInfo() });
       return;
     case 'subscribe':
       state.subscription = msg.subscription;
-      reply(msg.rid, null);
+      reply(null);
       return;
     case 'setEngineSettings':
+      // The real host rebuilds the inference sessions here and answers with the reloaded model.
       state.settings = msg.settings;
-      reply(msg.rid, null);
+      state.settingsApplied++;
+      reply(state.model ? modelInfo() : null);
       return;
     case 'state':
-      reply(msg.rid, { ...state, pid: process.pid });
+      reply({ ...state, pid: process.pid });
       return;
     default:
-      process.send({ rid: msg.rid, ok: false, error: `unknown request ${msg.type}` });
+      send({ rid: msg.rid, ok: false, error: `unknown request ${msg.type}` });
   }
+}
+
+process.on('message', (msg) => {
+  if (msg && typeof msg === 'object' && msg.type === 'port') {
+    portOpen = true;
+    state.portsOpened++;
+    toPort({ type: 'event', event: { type: 'ready' } });
+    if (state.model) toPort({ type: 'event', event: { type: 'modelLoaded', info: modelInfo() } });
+    return;
+  }
+  if (msg && typeof msg === 'object' && 'port' in msg) handle(msg.port, toPort);
+  else handle(msg, toParent);
 });
 
 const startDelay = Number(process.env.FIXTURE_START_DELAY_MS ?? 0);
-setTimeout(() => process.send({ type: 'event', event: { type: 'ready' } }), startDelay);
+setTimeout(() => toParent({ type: 'event', event: { type: 'ready' } }), startDelay);

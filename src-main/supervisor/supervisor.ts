@@ -17,16 +17,21 @@ export interface EngineProcess {
   kill(): void;
 }
 
-export interface SupervisorOptions {
-  spawn(): EngineProcess;
+export interface SupervisorOptions<P extends EngineProcess = EngineProcess> {
+  spawn(): P;
   /** Every message of the current host that is not the answer to one of the supervisor's own requests. */
   onMessage(msg: unknown): void;
+  /**
+   * The supervisor's own events for the clients (a model that could not be reloaded, a crash loop,
+   * 'engineRestarted'). Without this they go to onMessage like the host's events.
+   */
+  onNotice?(event: EngineEvent): void;
   /**
    * Called whenever a host is up and ready, before the replay. Electron hands the renderer a new
    * MessagePort here; `restarted` is false for the first start, `crashReason` says why the
    * previous host died (null for the first start and for deliberate restarts).
    */
-  onStarted?(proc: EngineProcess, restarted: boolean, crashReason: string | null): void;
+  onStarted?(proc: P, restarted: boolean, crashReason: string | null): void;
   /** The host died unexpectedly; clients' requests in flight will never be answered. */
   onExit?(reason: string): void;
   /** How long a new host may take to say 'ready'. */
@@ -59,8 +64,8 @@ const CRASH_WINDOW_MS = 60_000;
 /** After this many crashes in the window the last model is no longer trusted and is not reloaded. */
 const CRASHES_BEFORE_DROPPING_MODEL = 3;
 
-export class Supervisor {
-  private proc: EngineProcess | null = null;
+export class Supervisor<P extends EngineProcess = EngineProcess> {
+  private proc: P | null = null;
   private ready = false;
   private stopping = false;
   private generation = 0;
@@ -72,9 +77,9 @@ export class Supervisor {
   private nextInternalRid = -1;
   private readyWaiters: { resolve(): void; reject(e: Error): void }[] = [];
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly opts: Required<Pick<SupervisorOptions, 'readyTimeoutMs' | 'replayTimeoutMs'>> & SupervisorOptions;
+  private readonly opts: Required<Pick<SupervisorOptions<P>, 'readyTimeoutMs' | 'replayTimeoutMs'>> & SupervisorOptions<P>;
 
-  constructor(opts: SupervisorOptions) {
+  constructor(opts: SupervisorOptions<P>) {
     this.opts = { readyTimeoutMs: 60_000, replayTimeoutMs: 300_000, ...opts };
   }
 
@@ -152,7 +157,26 @@ export class Supervisor {
   async applyEngineSettings(settings: EngineSettings): Promise<Response | null> {
     this.remember({ settings });
     if (!this.ready) return null;
-    return this.internalRequest({ type: 'setEngineSettings', settings });
+    return this.request({ type: 'setEngineSettings', settings });
+  }
+
+  /**
+   * Sends a request on behalf of the main process or server itself (not a client's) to the current
+   * host and resolves with its answer; rejects when no host is up, the host dies first or does not
+   * answer in time.
+   */
+  request(body: { type: string } & Record<string, unknown>): Promise<Response> {
+    const proc = this.proc;
+    if (!proc) return Promise.reject(new Error('no engine host'));
+    const rid = this.nextInternalRid--;
+    return new Promise<Response>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(rid);
+        reject(new Error(`engine host did not answer '${body.type}' within ${this.opts.replayTimeoutMs} ms`));
+      }, this.opts.replayTimeoutMs);
+      this.waiters.set(rid, { resolve, reject, timer });
+      proc.send({ ...body, rid });
+    });
   }
 
   /** Stops the host for good. */
@@ -192,7 +216,7 @@ export class Supervisor {
 
   private launch(restarted: boolean, reason: string | null = null): void {
     const gen = ++this.generation;
-    let proc: EngineProcess;
+    let proc: P;
     try {
       proc = this.opts.spawn();
     } catch (e) {
@@ -260,7 +284,7 @@ export class Supervisor {
     if (!restarted && this.state.settings) {
       // Settings from the user's file (e.g. force CPU) hold from the first model on.
       try {
-        const r = await this.internalRequest({ type: 'setEngineSettings', settings: this.state.settings });
+        const r = await this.request({ type: 'setEngineSettings', settings: this.state.settings });
         if (!r.ok) this.opts.log?.(`engine settings were not applied: ${r.error}`);
       } catch (e) {
         this.opts.log?.(`engine settings were not applied: ${errorText(e)}`);
@@ -270,17 +294,17 @@ export class Supervisor {
     if (restarted) {
       const s = this.state;
       try {
-        if (s.settings) await this.internalRequest({ type: 'setEngineSettings', settings: s.settings });
+        if (s.settings) await this.request({ type: 'setEngineSettings', settings: s.settings });
         let modelOk = false;
         if (s.model) {
-          const r = await this.internalRequest({ type: 'loadModel', source: s.model });
+          const r = await this.request({ type: 'loadModel', source: s.model });
           modelOk = r.ok;
           if (!r.ok) {
             this.opts.log?.(`reloading the last model failed: ${r.error}`);
             this.emitEvent({ type: 'error', message: `After the engine restart the last model could not be reloaded: ${r.error}` });
           }
         }
-        if (modelOk && s.subscription) await this.internalRequest({ type: 'subscribe', subscription: s.subscription });
+        if (modelOk && s.subscription) await this.request({ type: 'subscribe', subscription: s.subscription });
       } catch (e) {
         // The new host died during the replay; its exit handler has already scheduled the next try.
         this.opts.log?.(`replay into the restarted engine host failed: ${errorText(e)}`);
@@ -320,20 +344,6 @@ export class Supervisor {
     this.opts.onMessage(msg);
   }
 
-  private internalRequest(body: Record<string, unknown>): Promise<Response> {
-    const proc = this.proc;
-    if (!proc) return Promise.reject(new Error('no engine host'));
-    const rid = this.nextInternalRid--;
-    return new Promise<Response>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(rid);
-        reject(new Error(`engine host did not answer '${String(body.type)}' within ${this.opts.replayTimeoutMs} ms`));
-      }, this.opts.replayTimeoutMs);
-      this.waiters.set(rid, { resolve, reject, timer });
-      proc.send({ ...body, rid });
-    });
-  }
-
   private failWaiters(err: Error): void {
     for (const [rid, w] of this.waiters) {
       clearTimeout(w.timer);
@@ -343,7 +353,8 @@ export class Supervisor {
   }
 
   private emitEvent(event: EngineEvent): void {
-    this.opts.onMessage({ type: 'event', event });
+    if (this.opts.onNotice) this.opts.onNotice(event);
+    else this.opts.onMessage({ type: 'event', event });
   }
 }
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { safeFileName, startWebServer, type WebServer } from './app';
+import { safeFileName } from './api';
+import { startWebServer, type WebServer } from './app';
 
 const fixtureHost = fileURLToPath(new URL('../supervisor/fixture-host.mjs', import.meta.url));
 
@@ -163,7 +164,7 @@ describe('browser-mode server', () => {
     await waitFor((m) => !m.binary && json(m).type === 'event');
     ws.send(JSON.stringify({ rid: 41, type: 'loadModel', source: { bundled: 'lenet' } }));
     const res = json(await waitFor((m) => !m.binary && json(m).rid === 41));
-    expect(res).toEqual({ rid: 41, ok: true, result: { id: 'lenet' } });
+    expect(res).toMatchObject({ rid: 41, ok: true, result: { id: 'lenet', source: 'bundled' } });
     ws.send(Buffer.from([5, 6, 7]), { binary: true });
     const result = await waitFor((m) => m.binary);
     expect(Array.from(result.data)).toEqual([7, 6, 5]);
@@ -173,12 +174,80 @@ describe('browser-mode server', () => {
     process.kill(pid, 'SIGKILL');
     const restarted = await waitFor((m) => !m.binary && (json(m).event as { type?: string } | undefined)?.type === 'engineRestarted');
     expect(String((json(restarted).event as { reason: string }).reason)).toMatch(/SIGKILL/);
-    ws.send(JSON.stringify({ rid: 42, type: 'state' }));
-    const state = json(await waitFor((m) => !m.binary && json(m).rid === 42));
-    expect((state.result as { model: unknown }).model).toEqual({ bundled: 'lenet' });
+    await server.supervisor.whenReady();
+    const state = await server.supervisor.request({ type: 'state' });
+    expect(state.ok && (state.result as { model: unknown }).model).toEqual({ bundled: 'lenet' });
     // The settings test above saved "force CPU": the restarted host got it too.
-    expect((state.result as { settings: unknown }).settings).toEqual({ forceCpu: true });
-    expect((state.result as { pid: number }).pid).not.toBe(pid);
+    expect(state.ok && (state.result as { settings: unknown }).settings).toEqual({ forceCpu: true });
+    expect(state.ok && (state.result as { pid: number }).pid).not.toBe(pid);
     ws.close();
   });
+
+  it('checks each request before it reaches the engine and keeps serving the tab', async () => {
+    const t = await tab();
+    t.ws.send('{not json');
+    expect(await t.next((m) => (m.event as { type?: string } | undefined)?.type === 'error')).toEqual({ type: 'event', event: { type: 'error', message: 'malformed request (not JSON)' } });
+    t.ws.send(JSON.stringify({ rid: 7, type: 'loadModel', source: 0 }));
+    expect(await t.next((m) => m.rid === 7)).toMatchObject({ rid: 7, ok: false, error: expect.stringMatching(/source must be/) });
+    t.ws.send(`{"rid":8,"type":"loadModel","source":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    expect(await t.next((m) => m.rid === 8)).toMatchObject({ rid: 8, ok: false, error: expect.stringMatching(/nested deeper/) });
+    t.ws.send(JSON.stringify({ rid: 9, type: 'state' }));
+    expect(await t.next((m) => m.rid === 9)).toMatchObject({ rid: 9, ok: false, error: expect.stringMatching(/unknown request type 'state'/) });
+    t.ws.send(JSON.stringify({ rid: 10, type: 'subscribe', subscription: { layers: [{ layer: 'conv1', norm: 'all' }] } }));
+    expect(await t.next((m) => m.rid === 10)).toMatchObject({ rid: 10, ok: false, error: expect.stringMatching(/layers\[0\]\.norm/) });
+    // None of them reached the engine; a good request still does.
+    t.ws.send(JSON.stringify({ rid: 11, type: 'loadModel', source: { bundled: 'lenet' } }));
+    expect(await t.next((m) => m.rid === 11)).toMatchObject({ rid: 11, ok: true, result: { id: 'lenet' } });
+    t.ws.close();
+  });
+
+  it('applies one "Force CPU" toggle once, through the settings, and tells every tab the new provider', async () => {
+    const a = await tab();
+    const b = await tab();
+    a.ws.send(JSON.stringify({ rid: 1, type: 'loadModel', source: { bundled: 'lenet' } }));
+    await a.next((m) => m.rid === 1);
+    const applied = async () => {
+      const r = await server.supervisor.request({ type: 'state' });
+      return r.ok ? (r.result as { settingsApplied: number }).settingsApplied : -1;
+    };
+    const before = await applied();
+    const saved = JSON.parse((await http('GET', `/api/settings?token=${server.token}`)).body) as { engine: { forceCpu: boolean } };
+    const forceCpu = !saved.engine.forceCpu;
+    const put = (body: unknown) =>
+      http('PUT', `/api/settings?token=${server.token}`, { 'Content-Type': 'application/json', Origin: origin }, JSON.stringify(body));
+    expect((await put({ ...saved, engine: { forceCpu } })).status).toBe(200);
+    // What the renderer used to do as well: ask the engine itself. Pages may not; the settings own it.
+    a.ws.send(JSON.stringify({ rid: 2, type: 'setEngineSettings', settings: { forceCpu } }));
+    expect(await a.next((m) => m.rid === 2)).toMatchObject({ ok: false, error: expect.stringMatching(/not accepted/) });
+    // A later save with the same engine settings (a layout change) applies nothing.
+    expect((await put({ ...saved, engine: { forceCpu }, layouts: { lenet: { panels: [] } } })).status).toBe(200);
+    const provider = forceCpu ? 'cpu' : 'fake-gpu';
+    // The load above was announced on the old provider; the switch is announced on the new one.
+    const announced = (m: Record<string, unknown>) => {
+      const e = m.event as { type?: string; info?: { provider?: string } } | undefined;
+      return e?.type === 'modelLoaded' && e.info?.provider === provider;
+    };
+    for (const t of [a, b]) expect(await t.next(announced)).toMatchObject({ event: { info: { id: 'lenet' } } });
+    expect((await applied()) - before).toBe(1);
+    expect(server.supervisor.lastGoodState.settings).toEqual({ forceCpu });
+    a.ws.close();
+    b.ws.close();
+  });
 });
+
+/** A browser tab on the engine socket: every JSON message it receives, and a way to wait for one. */
+async function tab(): Promise<{ ws: WebSocket; next(pred: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> }> {
+  const got: Record<string, unknown>[] = [];
+  const ws = await connect({ Origin: origin }, undefined, (d, bin) => {
+    if (!bin) got.push(JSON.parse(d.toString()) as Record<string, unknown>);
+  });
+  const next = async (pred: (m: Record<string, unknown>) => boolean) => {
+    for (let i = 0; i < 400; i++) {
+      const hit = got.find(pred);
+      if (hit) return hit;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`no such message; got ${JSON.stringify(got)}`);
+  };
+  return { ws, next };
+}

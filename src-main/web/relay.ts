@@ -1,0 +1,158 @@
+// The WebSocket engine relay of browser mode: every tab's socket ⇄ the one supervised engine host.
+// Requests get server-wide ids so that each response goes back to the tab that asked; binary frames
+// go to the engine and its results to the tab that sent the frame; events go to every tab. A
+// request is checked against the contract before it is passed on, and nothing a tab sends can
+// throw out of a handler: a bad message costs that tab an error answer, not the server.
+import type { RawData, WebSocket } from 'ws';
+import type { EngineEvent } from '../../src-shared/contract';
+import { CLIENT_REQUEST_TYPES, parseRequest, REQUEST_LIMITS } from '../../src-shared/requests';
+
+/** Results waiting in a socket beyond this are dropped: a slow browser gets the newest, not a queue. */
+const MAX_BUFFERED_RESULT_BYTES = 8 * 1024 * 1024;
+
+/** What the relay needs of the supervisor. */
+export interface RelayEngine {
+  /** Returns false (dropping the message) while no host is ready. */
+  send(msg: unknown): boolean;
+  noteRequest(req: unknown): void;
+  whenReady(): Promise<void>;
+}
+
+interface Client {
+  ws: WebSocket;
+  droppedResults: number;
+}
+
+export interface Relay {
+  /** Serves one accepted socket until it closes. */
+  attach(ws: WebSocket): void;
+  /** Every message of the engine host (and the supervisor's own events). */
+  fromEngine(msg: unknown): void;
+  /** The host died: requests in flight will never be answered. */
+  engineLost(reason: string): void;
+  broadcast(event: EngineEvent): void;
+  closeAll(): void;
+}
+
+export function createRelay(engine: RelayEngine, log: (line: string) => void): Relay {
+  const clients = new Set<Client>();
+  /** Server-wide request ids → the client and the id it used. */
+  const pending = new Map<number, { client: Client; rid: number }>();
+  let nextRid = 1;
+  /** The client whose frame went to the engine last. */
+  let frameOwner: Client | null = null;
+
+  const sendJson = (c: Client, msg: unknown) => {
+    try {
+      c.ws.send(JSON.stringify(msg));
+    } catch (e) {
+      log(`websocket send failed: ${(e as Error).message}`);
+    }
+  };
+  const sendError = (c: Client, rid: number | null, message: string) =>
+    sendJson(c, rid === null ? { type: 'event', event: { type: 'error', message } } : { rid, ok: false, error: message });
+
+  const broadcast = (event: EngineEvent) => {
+    for (const c of clients) sendJson(c, { type: 'event', event });
+  };
+
+  function forward(client: Client, req: { rid: number }): void {
+    const rid = nextRid++;
+    pending.set(rid, { client, rid: req.rid });
+    const forwarded = { ...req, rid };
+    engine.noteRequest(forwarded);
+    if (engine.send(forwarded)) return;
+    // The engine is starting or restarting: hold the request until it is ready.
+    void engine.whenReady().then(() => {
+      if (!pending.has(rid)) return;
+      engine.noteRequest(forwarded);
+      engine.send(forwarded);
+    });
+  }
+
+  function onText(client: Client, bytes: Uint8Array): void {
+    if (bytes.byteLength > REQUEST_LIMITS.maxTextBytes) {
+      return sendError(client, null, `request refused: longer than ${REQUEST_LIMITS.maxTextBytes} bytes`);
+    }
+    const check = parseRequest(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), CLIENT_REQUEST_TYPES);
+    if (!check.ok) return sendError(client, check.rid, check.error);
+    forward(client, check.request);
+  }
+
+  function attach(ws: WebSocket): void {
+    const client: Client = { ws, droppedResults: 0 };
+    clients.add(client);
+    ws.on('close', () => {
+      clients.delete(client);
+      if (frameOwner === client) frameOwner = null;
+      for (const [rid, p] of pending) if (p.client === client) pending.delete(rid);
+    });
+    ws.on('error', (e) => log(`websocket: ${e.message}`));
+    void engine.whenReady().then(() => {
+      if (clients.has(client)) sendJson(client, { type: 'event', event: { type: 'ready' } });
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      try {
+        const bytes = ownBytes(data);
+        if (!isBinary) return onText(client, bytes);
+        // Frames that arrive while the engine restarts are dropped: the camera sends new ones.
+        if (engine.send(bytes)) frameOwner = client;
+      } catch (e) {
+        log(`websocket message not handled: ${(e as Error).message}`);
+        sendError(client, null, `the server could not handle a message: ${(e as Error).message}`);
+      }
+    });
+  }
+
+  function fromEngine(msg: unknown): void {
+    if (msg instanceof ArrayBuffer || ArrayBuffer.isView(msg)) {
+      const bytes = msg instanceof ArrayBuffer ? new Uint8Array(msg) : new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
+      // The engine answers the newest frame, so the result belongs to whoever sent it.
+      const c = frameOwner;
+      if (!c || !clients.has(c)) return;
+      if (c.ws.bufferedAmount > MAX_BUFFERED_RESULT_BYTES) c.droppedResults++;
+      else c.ws.send(bytes, { binary: true });
+      return;
+    }
+    const m = msg as { rid?: unknown; type?: unknown };
+    if (typeof m.rid === 'number') {
+      const p = pending.get(m.rid);
+      if (!p) return;
+      pending.delete(m.rid);
+      sendJson(p.client, { ...m, rid: p.rid });
+      return;
+    }
+    if (m.type === 'event') for (const c of clients) sendJson(c, msg);
+  }
+
+  function engineLost(reason: string): void {
+    for (const [, p] of pending) sendError(p.client, p.rid, `${reason}; it is being restarted`);
+    pending.clear();
+    broadcast({ type: 'error', message: `${reason}; restarting it with the last model that worked…` });
+  }
+
+  return {
+    attach,
+    fromEngine,
+    engineLost,
+    broadcast,
+    closeAll() {
+      for (const c of clients) c.ws.terminate();
+    },
+  };
+}
+
+/**
+ * A standalone Uint8Array with its own ArrayBuffer: ws may hand out views into shared buffers, and
+ * the IPC serialiser would otherwise copy the whole backing store, not just the view.
+ */
+function ownBytes(data: RawData): Uint8Array {
+  const parts = Array.isArray(data) ? data : [data instanceof ArrayBuffer ? new Uint8Array(data) : data];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.byteLength;
+  }
+  return out;
+}
