@@ -64,7 +64,9 @@ describe('engine host process (child_process link)', () => {
     const bad = await request({ type: 'subscribe', subscription: { layers: [{ layer: 'nope' }] } });
     expect(bad).toMatchObject({ ok: false, error: "subscribe: model mnist has no layer 'nope'" });
     const unknown = await request({ type: 'frobnicate' });
-    expect(unknown).toMatchObject({ ok: false, error: "unknown request type 'frobnicate'" });
+    expect(unknown).toMatchObject({ ok: false, error: "request 6: unknown request type 'frobnicate'" });
+    const deep = await request({ type: 'subscribe', subscription: { layers: JSON.parse('['.repeat(100) + ']'.repeat(100)) } });
+    expect(deep).toMatchObject({ ok: false, error: expect.stringMatching(/^request 7 \(subscribe\): .*deep/) });
     child.send('garbage');
     await until((m) => ((m as { event?: EngineEvent }).event?.type === 'error' ? true : undefined));
 

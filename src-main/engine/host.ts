@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EngineEvent, Request, Response } from '../../src-shared/contract';
 import { decodeFrame, isFrame } from '../../src-shared/payload';
+import { checkRequest, CLIENT_REQUEST_TYPES, REQUEST_TYPES, type RequestType } from '../../src-shared/requests';
 import { Engine } from './engine';
 
 /** Something messages can be sent on. */
@@ -83,8 +84,12 @@ async function main(): Promise<void> {
     }
   }
 
-  /** One inbound message from any link; replies go back on the link it came from. */
-  function onInbound(data: unknown, from: Outlet): void {
+  /**
+   * One inbound message from any link; replies go back on the link it came from. Requests are
+   * checked against the contract's shape first; `allowed` limits what a link may ask (the
+   * renderer's port may not change engine settings: the settings owner in the main process does).
+   */
+  function onInbound(data: unknown, from: Outlet, allowed: readonly RequestType[] = REQUEST_TYPES): void {
     try {
       if (isBinary(data)) {
         if (!isFrame(data)) throw new Error('binary message is not an encoded frame');
@@ -92,12 +97,14 @@ async function main(): Promise<void> {
         engine.pushFrame(decodeFrame(data));
         return;
       }
-      const req = data as Request;
-      if (req && typeof req === 'object' && typeof req.rid === 'number' && typeof req.type === 'string') {
-        handleRequest(req).then((res) => from.send(res), (e) => from.send({ rid: req.rid, ok: false, error: errorText(e) }));
+      const check = checkRequest(data, allowed);
+      if (!check.ok) {
+        if (check.rid === null) throw new Error(check.error);
+        from.send({ rid: check.rid, ok: false, error: check.error });
         return;
       }
-      throw new Error('message is neither a frame nor a request');
+      const req = check.request;
+      handleRequest(req).then((res) => from.send(res), (e) => from.send({ rid: req.rid, ok: false, error: errorText(e) }));
     } catch (e) {
       from.send({ type: 'event', event: { type: 'error', message: `engine host: ${errorText(e)}` } });
     }
@@ -118,7 +125,7 @@ async function main(): Promise<void> {
         rendererOutlet = outlet;
         frameOutlet = outlet;
         eventOutlets.add(outlet);
-        port.on('message', (pe) => onInbound(pe.data, outlet));
+        port.on('message', (pe) => onInbound(pe.data, outlet, CLIENT_REQUEST_TYPES));
         port.start?.();
         // The renderer may connect after 'ready' went out on parentPort; tell it too.
         outlet.send({ type: 'event', event: { type: 'ready' } });
