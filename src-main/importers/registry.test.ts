@@ -8,9 +8,9 @@ import { acceptedExtensions, IMPORTERS, isModelFile, matchModelFiles, modelForma
 
 describe('importer registry', () => {
   it('lists every format once, with the extensions its importer reads', () => {
-    expect(IMPORTERS.map((i) => i.format)).toEqual(['onnx', 'caffe']);
+    expect(IMPORTERS.map((i) => i.format)).toEqual(['onnx', 'caffe', 'keras']);
     expect(new Set(IMPORTERS.map((i) => i.format)).size).toBe(IMPORTERS.length);
-    expect(acceptedExtensions()).toEqual(['.onnx', '.prototxt', '.pbtxt', '.caffemodel', '.binaryproto', '.json']);
+    expect(acceptedExtensions()).toEqual(['.onnx', '.prototxt', '.pbtxt', '.caffemodel', '.binaryproto', '.h5', '.hdf5', '.keras', '.json', '.bin']);
     expect(modelFormats()).toEqual(IMPORTERS.map((i) => ({ format: i.format, label: i.label, description: i.description, extensions: [...i.extensions] })));
     for (const i of IMPORTERS) expect(i.extensions.every((e) => /^\.[a-z0-9]+$/.test(e))).toBe(true);
   });

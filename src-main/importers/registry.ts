@@ -5,10 +5,11 @@ import { basename } from 'node:path';
 import type { ModelFormatInfo } from '../../src-shared/contract';
 import { caffeImporter } from './caffe/index';
 import { extensionOf } from './file-match';
+import { kerasImporter } from './keras/index';
 import { onnxImporter } from './onnx/index';
 import type { Importer, ModelFiles } from './types';
 
-export const IMPORTERS: readonly Importer[] = [onnxImporter, caffeImporter];
+export const IMPORTERS: readonly Importer[] = [onnxImporter, caffeImporter, kerasImporter];
 
 /** Manifests are .json files; an importer may claim a .json first (a model file of its format). */
 export const MANIFEST_EXTENSION = '.json';
