@@ -1,4 +1,4 @@
-// Issue 3: the user can force the CPU execution provider; the choice is applied at once, shown,
+// The user can force the CPU execution provider; the choice is applied at once, shown,
 // saved in the settings and still in force after a reload.
 import { sampleStatus, waitForLive } from './support/app';
 import { expect, test } from './support/fixtures';

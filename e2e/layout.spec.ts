@@ -1,4 +1,4 @@
-// Issue 5, end to end: the layout belongs to the user — views, panels, colour maps, hover values,
+// The layout belongs to the user — views, panels, colour maps, hover values,
 // freezing, and layouts that survive a reload.
 import type { Locator, Page } from '@playwright/test';
 import { selectByText, status, waitForSteadyDigit } from './support/app';

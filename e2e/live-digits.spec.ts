@@ -1,4 +1,4 @@
-// Issue 3, end to end: the fake camera shows MNIST test digits written on paper; the app must
+// The fake camera shows MNIST test digits written on paper; the app must
 // name them, draw every panel, and follow the crop square when it is dragged.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';

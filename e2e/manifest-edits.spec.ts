@@ -1,4 +1,4 @@
-// Issue 4: the manifest proposed for a model opened from files is editable, and the edits are
+// The manifest proposed for a model opened from files is editable, and the edits are
 // saved in the user's settings: a reload and reopening the same files apply them again.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

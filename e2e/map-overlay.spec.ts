@@ -1,4 +1,4 @@
-// Issue 5: clicking a feature map enlarges it in its panel and lays it, upsampled and
+// Clicking a feature map enlarges it in its panel and lays it, upsampled and
 // semi-transparent in the panel's colour map, over the crop view; clicking it again goes back.
 import type { Locator, Page } from '@playwright/test';
 import { selectByText } from './support/app';

@@ -1,16 +1,13 @@
-// Issue 5: the bundled SqueezeNet classifies real photos shown to the camera. Each photo becomes
+// The bundled SqueezeNet classifies real photos shown to the camera. Each photo becomes
 // its own fake-camera file, and the camera file is a browser launch flag, so each gets its own
 // Chromium.
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { selectByText, status } from './support/app';
 import { expect, test } from './support/fixtures';
-import { chromiumPath, fakeCameraArgs, sharedData, videoDir } from './support/paths';
+import { chromiumPath, fakeCameraArgs, sharedData } from './support/paths';
 import { saveArtifact } from './support/pixels';
-import { photoAsCameraFrame } from './support/photo';
-import { CAMERA } from './support/scene';
-import { writeY4m } from './support/y4m';
+import { photoVideo } from './support/photo';
 
 const photos = [
   // ImageNet's domestic-cat classes (281–285): a kitten may be read as any of them.
@@ -20,12 +17,7 @@ const photos = [
 
 for (const photo of photos) {
   test(`SqueezeNet names ${photo.file} when it is in front of the camera`, async ({ browser, server }, testInfo) => {
-    mkdirSync(videoDir, { recursive: true });
-    const video = join(videoDir, `${photo.file.replace(/\W/g, '_')}-v1.y4m`);
-    if (!existsSync(video)) {
-      const frame = await photoAsCameraFrame(browser, join(sharedData, 'images', photo.file));
-      writeY4m(video, CAMERA.width, CAMERA.height, 10, Array.from({ length: 5 }, () => frame));
-    }
+    const video = await photoVideo(browser, join(sharedData, 'images', photo.file));
     const camBrowser = await chromium.launch({ executablePath: chromiumPath, args: fakeCameraArgs(video) });
     const consoleLines: string[] = [];
     const page = await camBrowser.newPage({ viewport: { width: 1440, height: 960 } });

@@ -142,6 +142,8 @@ export interface FrameResult {
   dropped: number;
   /** Frames processed since the model loaded. */
   processed: number;
+  /** The digit pipeline found no ink in the crop: the input is blank, so the classes mean nothing. */
+  noInk?: boolean;
 }
 
 /** Progress of long work (model conversion, loading). */

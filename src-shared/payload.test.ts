@@ -41,6 +41,15 @@ describe('payload', () => {
     expect(d).toMatchObject({ dropped: 3, processed: 10, timing: r.timing });
   });
 
+  it('carries "no ink in the crop" only when the digit pipeline found none', () => {
+    const r = {
+      id: 3, t: 0, probs: new Float32Array([0.4, 0.6]), input: { c: 1, h: 1, w: 1, data: new Uint8Array([0]), min: 0, max: 0 },
+      layers: [], timing: { preprocessMs: 0, inferenceMs: 0, encodeMs: 0 }, dropped: 0, processed: 1,
+    };
+    expect(decodeResult(encodeResult({ ...r, noInk: true })).noInk).toBe(true);
+    expect(decodeResult(encodeResult(r)).noInk).toBeUndefined();
+  });
+
   it('decodes from an unaligned view', () => {
     const enc = new Uint8Array(encodeResult({
       id: 1, t: 0, probs: new Float32Array([1]), input: { c: 1, h: 1, w: 1, data: new Uint8Array([5]), min: 0, max: 1 },

@@ -53,6 +53,7 @@ interface ResultHeader {
   timing: FrameResult['timing'];
   dropped: number;
   processed: number;
+  noInk?: boolean;
   nProbs: number;
   input: { c: number; h: number; w: number; min: number; max: number };
   layers: { layer: string; shape: number[]; channels: number[]; mapH: number; mapW: number }[];
@@ -71,6 +72,7 @@ export function encodeResult(r: FrameResult): ArrayBuffer {
     timing: r.timing,
     dropped: r.dropped,
     processed: r.processed,
+    ...(r.noInk ? { noInk: true } : {}),
     nProbs: r.probs.length,
     input: { c: r.input.c, h: r.input.h, w: r.input.w, min: r.input.min, max: r.input.max },
     layers: r.layers.map((l) => ({ layer: l.layer, shape: l.shape, channels: l.channels, mapH: l.mapH, mapW: l.mapW })),
@@ -142,6 +144,7 @@ export function decodeResult(input: ArrayBuffer | ArrayBufferView): FrameResult 
     timing: h.timing,
     dropped: h.dropped,
     processed: h.processed,
+    ...(h.noInk ? { noInk: true } : {}),
     probs,
     input: { ...h.input, data: inputData },
     layers,

@@ -1,4 +1,4 @@
-// Reading the app's state through the DOM hooks every renderer part provides (see the team brief).
+// Reading the app's state through its DOM hooks (role="status", data-testid, data-panel-kind).
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export const status = (page: Page): Locator => page.locator('[role="status"]').first();

@@ -1,10 +1,12 @@
 // Photos as a camera stream: the JPEG is decoded by Chromium itself (createImageBitmap), drawn so
 // its shorter side fills the app's default crop square (centred, 60% of the shorter frame side)
 // and read back with getImageData; Node then writes the frames as .y4m.
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Browser } from '@playwright/test';
+import { videoDir } from './paths';
 import { CAMERA } from './scene';
-import type { RgbFrame } from './y4m';
+import { writeY4m, type RgbFrame } from './y4m';
 
 export async function photoAsCameraFrame(browser: Browser, file: string): Promise<RgbFrame> {
   const page = await browser.newPage();
@@ -32,4 +34,15 @@ export async function photoAsCameraFrame(browser: Browser, file: string): Promis
   } finally {
     await page.close();
   }
+}
+
+/** A fake-camera file that shows `file` (a photo) still, written once and kept between runs. */
+export async function photoVideo(browser: Browser, file: string): Promise<string> {
+  mkdirSync(videoDir, { recursive: true });
+  const video = join(videoDir, `${basename(file).replace(/\W/g, '_')}-v1.y4m`);
+  if (!existsSync(video)) {
+    const frame = await photoAsCameraFrame(browser, file);
+    writeY4m(video, CAMERA.width, CAMERA.height, 10, Array.from({ length: 5 }, () => frame));
+  }
+  return video;
 }

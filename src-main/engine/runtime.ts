@@ -222,6 +222,7 @@ export class ModelRuntime {
       id: frame.id, t: frame.t, probs, input: prepared.display, layers,
       timing: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, encodeMs: t3 - t2 },
       dropped: counters.dropped, processed: this.processed,
+      ...(prepared.noInk ? { noInk: true } : {}),
     };
   }
 

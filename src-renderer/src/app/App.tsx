@@ -1,21 +1,40 @@
-// The one window: toolbar, notices, the panel grid, the status line, and the overlays.
-import { createEffect, createSignal, For, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
+// The one window: toolbar, notices, the panel grid, the status line and the overlays, each given the
+// stores it uses. Keys, dropped files and the application menu arrive here.
+import { createEffect, createSignal, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import type { RendererHost } from '../host';
-import { AddPanelMenu } from '../layout/AddPanelMenu';
 import { LayoutGrid } from '../layout/LayoutGrid';
-import { sceneFailure } from '../panels';
-import { createApp, type App as AppState } from './controller';
+import type { PanelServices } from '../panels/types';
+import { sceneFailure } from '../scene/stage';
+import { saveTextFile } from './download';
 import { HelpOverlay } from './HelpOverlay';
 import { keyAction } from './keys';
 import { ManifestDialog } from './ManifestDialog';
+import { LoadingBar, Notices } from './Notices';
 import { StatusLine } from './StatusLine';
+import { Toolbar } from './Toolbar';
+import { createWindowState } from './window-state';
 
 export function App(props: { host: RendererHost }): JSX.Element {
-  const app = createApp(props.host);
+  const w = createWindowState(props.host);
+  const { session, layout, flow, notices } = w;
   const [addOpen, setAddOpen] = createSignal(false);
+  const [helpOpen, setHelpOpen] = createSignal(false);
+  const [manifestOpen, setManifestOpen] = createSignal(false);
   const [dropping, setDropping] = createSignal(false);
   // Without WebGL 2 nothing can be drawn: say so where every other problem is reported.
-  createEffect(on(sceneFailure, (msg) => msg && app.notify('error', msg)));
+  createEffect(on(sceneFailure, (msg) => msg && notices.notify('error', msg)));
+
+  const services: PanelServices = {
+    result: flow.result,
+    crop: flow.crop,
+    frozen: flow.panelsFrozen,
+    classWeights: session.classWeights,
+    onSelectClass: layout.setSortedClass,
+    onAddLayer: layout.addLayerPanel,
+    picture: w.picture,
+  };
+
+  const toggleView = () => layout.setView(layout.view() === 'generic' ? 'sorted' : 'generic');
 
   onMount(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -25,24 +44,18 @@ export function App(props: { host: RendererHost }): JSX.Element {
       e.preventDefault();
       switch (action) {
         case 'freeze':
-          app.toggleFreeze();
-          break;
+          return flow.toggleFreeze();
         case 'previousModel':
-          app.stepModel(-1);
-          break;
+          return session.stepModel(-1);
         case 'nextModel':
-          app.stepModel(1);
-          break;
+          return session.stepModel(1);
         case 'toggleView':
-          app.setView(app.view() === 'generic' ? 'sorted' : 'generic');
-          break;
+          return toggleView();
         case 'help':
-          app.setHelpOpen(!app.helpOpen());
-          break;
+          return setHelpOpen(!helpOpen());
         case 'close':
-          app.setHelpOpen(false);
+          setHelpOpen(false);
           setAddOpen(false);
-          break;
       }
     };
     // Dropping files anywhere on the window opens them (models) or uses them as the picture (images).
@@ -58,7 +71,7 @@ export function App(props: { host: RendererHost }): JSX.Element {
       e.preventDefault();
       setDropping(false);
       const files = [...(e.dataTransfer?.files ?? [])];
-      if (files.length > 0) void app.openFiles(files);
+      if (files.length > 0) void w.openFiles(files);
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('dragover', onDragOver);
@@ -67,26 +80,21 @@ export function App(props: { host: RendererHost }): JSX.Element {
     const offMenu = props.host.onMenu?.((cmd) => {
       switch (cmd.action) {
         case 'openModel':
-          void app.openPaths(cmd.paths);
-          break;
+          return void session.openPaths(cmd.paths);
         case 'loadModel':
-          void app.loadBundled(cmd.bundled);
-          break;
-        case 'exportLayout':
-          app.exportLayout();
-          break;
+          return void session.loadBundled(cmd.bundled);
+        case 'exportLayout': {
+          const f = layout.exportFile();
+          return f && saveTextFile(f.name, f.text);
+        }
         case 'importLayout':
-          document.querySelector<HTMLInputElement>('[data-testid="layout-file"]')?.click();
-          break;
+          return document.querySelector<HTMLInputElement>('[data-testid="layout-file"]')?.click();
         case 'view':
-          app.setView(cmd.view);
-          break;
+          return layout.setView(cmd.view);
         case 'toggleFreeze':
-          app.toggleFreeze();
-          break;
+          return flow.toggleFreeze();
         case 'help':
-          app.setHelpOpen(true);
-          break;
+          return setHelpOpen(true);
       }
     });
     onCleanup(() => {
@@ -96,204 +104,58 @@ export function App(props: { host: RendererHost }): JSX.Element {
       window.removeEventListener('drop', onDrop);
       offMenu?.();
     });
-    void app.start();
+    void w.start();
   });
 
+  const formatNames = () => session.formats().map((f) => f.label).join(', ');
+
   return (
-    <div class="app" classList={{ dropping: dropping() }}>
-      <Toolbar app={app} addOpen={addOpen()} setAddOpen={setAddOpen} />
-      <Show when={app.loading()}>
-        <div class="progress" data-testid="loading">
-          <span>
-            Loading {app.loading()}
-            {app.progress()?.detail ? ` — ${app.progress()!.detail}` : app.progress() ? ` — ${app.progress()!.task}` : '…'}
-          </span>
-          <div class="progress-track">
-            <div
-              class="progress-fill"
-              classList={{ indeterminate: !app.progress() || app.progress()!.fraction < 0 }}
-              style={{ width: app.progress() && app.progress()!.fraction >= 0 ? `${Math.round(app.progress()!.fraction * 100)}%` : undefined }}
-            />
-          </div>
-        </div>
-      </Show>
-      <Show when={app.notices().length > 0}>
-        <div class="notices" data-testid="error-banner" role="alert">
-          <For each={app.notices()}>
-            {(n) => (
-              <div class="notice" classList={{ error: n.level === 'error', info: n.level === 'info' }}>
-                <span>{n.text}</span>
-                <button class="icon" title="Dismiss" onClick={() => app.dismiss(n.id)}>
-                  ✕
-                </button>
-              </div>
-            )}
-          </For>
-        </div>
-      </Show>
+    <div class="app">
+      <Toolbar
+        session={session}
+        layout={layout}
+        flow={flow}
+        settings={w.settings}
+        openModelDialog={props.host.openModelDialog?.bind(props.host)}
+        onOpenFiles={(files) => void w.openFiles(files)}
+        addOpen={addOpen()}
+        setAddOpen={setAddOpen}
+        onHelp={() => setHelpOpen(!helpOpen())}
+        onEditManifest={() => setManifestOpen(true)}
+      />
+      <LoadingBar loading={session.loading} progress={session.progress} />
+      <Notices notices={notices.notices} onDismiss={notices.dismiss} />
       <main class="workspace">
-        <Show when={app.view() === 'sorted' && app.model() && !app.panels().some((p) => p.kind === 'sorted')}>
+        <Show when={layout.view() === 'sorted' && session.model() && !layout.panels().some((p) => p.kind === 'sorted')}>
           <p class="hint">
-            The sorted view orders the neurons of a fully connected layer by their weight to one class. {app.model()!.name} has
-            no fully connected layer feeding its output; add a "Neurons sorted by class weight" panel to try another layer.
+            The sorted view orders the neurons of a fully connected layer by their weight to one class. {session.model()!.name} has no fully
+            connected layer feeding its output; add a "Neurons sorted by class weight" panel to try another layer.
           </p>
         </Show>
-        <Show when={app.model()} keyed fallback={<Welcome app={app} />}>
-          {(_m) => <LayoutGrid app={app} />}
+        <Show
+          when={session.model()}
+          keyed
+          fallback={
+            <div class="welcome">
+              <h1>ConvScope</h1>
+              <p>{session.loading() ? `Loading ${session.loading()}…` : w.connection.state() === 'open' ? 'Choose a model above, or open your own.' : 'Connecting to the engine…'}</p>
+            </div>
+          }
+        >
+          {(m) => <LayoutGrid panels={layout.panels} model={m} services={services} onMove={layout.move} onRemove={layout.remove} onChange={layout.change} />}
         </Show>
       </main>
-      <StatusLine app={app} />
+      <StatusLine result={flow.result} model={session.model} stats={flow.stats} provider={session.provider} connection={w.connection.state} />
       <div id="camera-parking" aria-hidden="true" />
-      <Show when={app.helpOpen()}>
-        <HelpOverlay onClose={() => app.setHelpOpen(false)} />
+      <Show when={dropping()}>
+        <div class="drop-hint">Drop a model{formatNames() ? ` (${formatNames()})` : ''} or an image</div>
       </Show>
-      <Show when={app.manifestOpen() && app.model()}>
-        <ManifestDialog model={app.model()!} onSave={app.applyManifest} onClose={() => app.setManifestOpen(false)} />
+      <Show when={helpOpen()}>
+        <HelpOverlay onClose={() => setHelpOpen(false)} />
+      </Show>
+      <Show when={manifestOpen() && session.model()}>
+        {(m) => <ManifestDialog model={m()} onSave={session.applyManifest} onClose={() => setManifestOpen(false)} />}
       </Show>
     </div>
-  );
-}
-
-function Welcome(props: { app: AppState }): JSX.Element {
-  return (
-    <div class="welcome">
-      <h1>ConvScope</h1>
-      <p>{props.app.loading() ? `Loading ${props.app.loading()}…` : props.app.connection() === 'open' ? 'Choose a model above, or open your own.' : 'Connecting to the engine…'}</p>
-    </div>
-  );
-}
-
-function Toolbar(props: { app: AppState; addOpen: boolean; setAddOpen: (v: boolean) => void }): JSX.Element {
-  const app = props.app;
-  let modelInput!: HTMLInputElement;
-  let layoutInput!: HTMLInputElement;
-  const bundledValue = () => (app.model()?.source === 'bundled' ? app.model()!.id : '');
-  const sortedLabels = () => app.model()?.labels ?? [];
-
-  const openModel = async () => {
-    if (app.host.openModelDialog) {
-      const paths = await app.host.openModelDialog();
-      if (paths && paths.length > 0) void app.openPaths(paths);
-    } else {
-      modelInput.click();
-    }
-  };
-
-  return (
-    <header class="toolbar">
-      <span class="brand">ConvScope</span>
-      <label class="field">
-        <span>Model</span>
-        <select
-          data-testid="model-select"
-          value={bundledValue()}
-          disabled={!!app.loading()}
-          onChange={(e) => {
-            if (e.currentTarget.value) void app.loadBundled(e.currentTarget.value);
-          }}
-        >
-          <Show when={!bundledValue()}>
-            <option value="">{app.model() ? `${app.model()!.name} (opened)` : '—'}</option>
-          </Show>
-          <For each={app.models()}>{(m) => <option value={m.id} title={m.description}>{m.name}</option>}</For>
-        </select>
-      </label>
-      <button data-testid="open-model" title="Open an .onnx, Caffe (.prototxt + .caffemodel) or Keras (.h5) model" onClick={() => void openModel()}>
-        Open model…
-      </button>
-      <input
-        ref={modelInput}
-        type="file"
-        multiple
-        hidden
-        data-testid="model-file"
-        accept=".onnx,.prototxt,.caffemodel,.binaryproto,.h5,.hdf5,.keras"
-        onChange={(e) => {
-          const files = [...(e.currentTarget.files ?? [])];
-          e.currentTarget.value = '';
-          if (files.length > 0) void app.openFiles(files);
-        }}
-      />
-      <Show when={app.openedPaths()}>
-        <button data-testid="manifest-edit" title="How the crop becomes this model's input" onClick={() => app.setManifestOpen(true)}>
-          Input settings…
-        </button>
-      </Show>
-      <div class="segmented" role="group" aria-label="View">
-        <button data-testid="view-generic" aria-pressed={app.view() === 'generic'} title="All panels (V)" onClick={() => app.setView('generic')}>
-          Layers
-        </button>
-        <button data-testid="view-sorted" aria-pressed={app.view() === 'sorted'} title="Neurons sorted by class weight (V)" onClick={() => app.setView('sorted')}>
-          Sorted neurons
-        </button>
-      </div>
-      <Show when={app.view() === 'sorted' && app.model()}>
-        <label class="field">
-          <span>Class</span>
-          <select data-testid="sorted-class" value={String(app.sortedClass())} onChange={(e) => app.setSortedClass(Number(e.currentTarget.value))}>
-            <For each={sortedLabels()}>{(l, i) => <option value={String(i())}>{l === String(i()) ? l : `${i()}: ${l}`}</option>}</For>
-          </select>
-        </label>
-      </Show>
-      <div class="menu-anchor">
-        <button data-testid="add-panel" aria-expanded={props.addOpen} disabled={!app.model()} onClick={() => props.setAddOpen(!props.addOpen)}>
-          + Add panel
-        </button>
-        <Show when={props.addOpen}>
-          <AddPanelMenu app={app} onClose={() => props.setAddOpen(false)} />
-        </Show>
-      </div>
-      <details class="menu-anchor layout-menu">
-        <summary data-testid="layout-menu">Layout</summary>
-        <div class="popover">
-          <button data-testid="layout-export" onClick={() => app.exportLayout()}>
-            Export to file…
-          </button>
-          <button data-testid="layout-import" onClick={() => layoutInput.click()}>
-            Import from file…
-          </button>
-          <button data-testid="layout-reset" onClick={() => app.resetLayout()}>
-            Reset to default
-          </button>
-        </div>
-      </details>
-      <details class="menu-anchor layout-menu">
-        <summary data-testid="engine-menu">Engine</summary>
-        <div class="popover engine-popover">
-          <p>
-            Running on <strong data-testid="engine-provider">{app.provider() || '–'}</strong>
-            <Show when={app.providers().length}> (available: {app.providers().join(', ')})</Show>
-          </p>
-          <label class="check">
-            <input type="checkbox" data-testid="force-cpu" checked={app.forceCpu()} onChange={(e) => void app.setForceCpu(e.currentTarget.checked)} />
-            Force CPU (ignore GPU execution providers)
-          </label>
-        </div>
-      </details>
-      <input
-        ref={layoutInput}
-        type="file"
-        accept=".json,application/json"
-        hidden
-        data-testid="layout-file"
-        onChange={(e) => {
-          const f = e.currentTarget.files?.[0];
-          e.currentTarget.value = '';
-          if (f) void app.importLayout(f);
-        }}
-      />
-      <span class="spacer" />
-      <button class="freeze" classList={{ on: app.frozen() }} title="Freeze the picture (Space)" aria-pressed={app.frozen()} onClick={() => app.toggleFreeze()}>
-        {app.frozen() ? '▶ Resume' : '❚❚ Freeze'}
-      </button>
-      <Show when={app.frozen()}>
-        <span class="frozen-badge" data-testid="frozen">
-          FROZEN
-        </span>
-      </Show>
-      <button class="icon help-button" data-testid="help-button" title="Help and keyboard shortcuts (?)" onClick={() => app.setHelpOpen(!app.helpOpen())}>
-        ?
-      </button>
-    </header>
   );
 }

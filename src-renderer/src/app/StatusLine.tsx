@@ -1,20 +1,26 @@
-// The bottom line: the top-1 class (role="status", read by screen readers and the tests) and the
-// live numbers, each with its unit.
-import { Index, Show, type JSX } from 'solid-js';
+// The bottom line: what the network reads in the crop (role="status", read by screen readers and the
+// tests) and the live numbers, each with its unit.
+import { Index, Show, type Accessor, type JSX } from 'solid-js';
+import type { FrameResult, ModelInfo } from '../../../src-shared/contract';
+import type { ConnectionState } from '../host';
 import { renderCost } from '../scene/perf';
-import type { App } from './controller';
-import { ms, topClassText } from './format';
+import type { Stats } from '../stores/frame-flow';
+import { ms, resultText } from './format';
 
-
-export function StatusLine(props: { app: App }): JSX.Element {
-  const app = props.app;
-  const top = () => {
-    const r = app.result();
-    const m = app.model();
-    return r && m ? topClassText(r.probs, m.labels) : '';
+export function StatusLine(props: {
+  result: Accessor<FrameResult | null>;
+  model: Accessor<ModelInfo | null>;
+  stats: Accessor<Stats>;
+  provider: Accessor<string>;
+  connection: Accessor<ConnectionState>;
+}): JSX.Element {
+  const reading = () => {
+    const r = props.result();
+    const m = props.model();
+    return r && m ? resultText(r, m.labels) : '';
   };
   const connection = () => {
-    switch (app.connection()) {
+    switch (props.connection()) {
       case 'open':
         return null;
       case 'connecting':
@@ -26,10 +32,10 @@ export function StatusLine(props: { app: App }): JSX.Element {
     }
   };
   const items = () => {
-    const st = app.stats();
-    const m = app.model();
+    const st = props.stats();
+    const m = props.model();
     const list: { text: string; title: string; warn?: boolean }[] = [
-      { text: `camera ${st.fps > 0 ? st.fps.toFixed(1) : '–'} fps`, title: 'Camera frames per second' },
+      { text: `camera ${st.fps > 0 ? st.fps.toFixed(1) : '–'} fps`, title: 'New pictures per second from the camera (or image)' },
       { text: `inference ${ms(st.inferenceMs)}`, title: 'Time the network took for one frame' },
       { text: `latency ${ms(st.latencyMs)}`, title: 'From capturing a frame to drawing its result' },
       { text: `render ${ms(renderCost().median)}`, title: 'Drawing one result in all panels (median)' },
@@ -37,7 +43,7 @@ export function StatusLine(props: { app: App }): JSX.Element {
         text: `dropped ${st.dropped + st.droppedByLink} frames`,
         title: `Frames skipped because a newer one arrived before the engine was free: ${st.dropped} in the engine's mailbox, ${st.droppedByLink} on the link`,
       },
-      { text: `provider ${app.provider() || '–'}`, title: 'Execution provider running the network' },
+      { text: `provider ${props.provider() || '–'}`, title: 'Execution provider running the network' },
       { text: `model ${m?.name ?? '–'}`, title: 'Loaded model' },
     ];
     const c = connection();
@@ -46,8 +52,8 @@ export function StatusLine(props: { app: App }): JSX.Element {
   };
   return (
     <footer class="statusbar">
-      <div class="top1" role="status" aria-live="polite" data-testid="top1">
-        {top() || (app.model() ? 'waiting for the first frame…' : '')}
+      <div class="top1" classList={{ quiet: !!props.result()?.noInk }} role="status" aria-live="polite" data-testid="top1">
+        {reading() || (props.model() ? 'waiting for the first frame…' : '')}
       </div>
       <div class="status-line" data-testid="status-line">
         <Index each={items()}>

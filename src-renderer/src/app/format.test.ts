@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ms, topClassText } from './format';
+import { ms, resultText, topClassText } from './format';
 
 describe('status formatting', () => {
   it('names the most probable class with its percentage', () => {
     expect(topClassText(new Float32Array([0.01, 0.984, 0.006]), ['6', '7', '8'])).toBe('7 — 98.4 %');
     expect(topClassText([0.2, 0.3, 0.5], ['cat', 'dog'])).toBe('class 2 — 50.0 %');
     expect(topClassText([], ['a'])).toBe('');
+  });
+
+  it('claims no class when the digit pipeline found no ink in the crop', () => {
+    const probs = new Float32Array([0.1, 0.389, 0.2]);
+    expect(resultText({ probs }, ['0', '1', '2'])).toBe('1 — 38.9 %');
+    expect(resultText({ probs, noInk: true }, ['0', '1', '2'])).toBe('no digit in the crop');
   });
 
   it('gives milliseconds a unit and sensible precision', () => {

@@ -1,4 +1,10 @@
 // Numbers and labels as the window shows them (always with units).
+import type { FrameResult } from '../../../src-shared/contract';
+
+/** What the status says about a result: the top class, or that the crop holds no digit to read. */
+export function resultText(r: Pick<FrameResult, 'probs' | 'noInk'>, labels: readonly string[]): string {
+  return r.noInk ? 'no digit in the crop' : topClassText(r.probs, labels);
+}
 
 /** "7 — 98.4 %" for the most probable class. */
 export function topClassText(probs: ArrayLike<number>, labels: readonly string[]): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SHORTCUTS, keyAction, neighbourModel } from './keys';
+import { SHORTCUTS, keyAction } from './keys';
 
 describe('keyboard shortcuts', () => {
   it('maps the documented keys to their actions', () => {
@@ -27,12 +27,4 @@ describe('keyboard shortcuts', () => {
     expect(keyAction({ key: ' ', target: 'BUTTON' })).toBe('freeze');
   });
 
-  it('steps through the bundled models, wrapping round', () => {
-    const ids = ['lenet', 'mnist', 'squeezenet'];
-    expect(neighbourModel(ids, 'lenet', 1)).toBe('mnist');
-    expect(neighbourModel(ids, 'squeezenet', 1)).toBe('lenet');
-    expect(neighbourModel(ids, 'lenet', -1)).toBe('squeezenet');
-    expect(neighbourModel(ids, 'my-own-model', 1)).toBe('lenet');
-    expect(neighbourModel([], 'lenet', 1)).toBeNull();
-  });
 });

@@ -49,11 +49,3 @@ export function keyAction(e: KeyInput): KeyAction | null {
       return null;
   }
 }
-
-/** The model after (step = 1) or before (step = −1) `current` in the bundled list, wrapping round. */
-export function neighbourModel(ids: readonly string[], current: string | null, step: 1 | -1): string | null {
-  if (ids.length === 0) return null;
-  const i = current === null ? -1 : ids.indexOf(current);
-  if (i < 0) return step === 1 ? ids[0] : ids[ids.length - 1];
-  return ids[(i + step + ids.length) % ids.length];
-}

@@ -1,57 +1,50 @@
-// "Add panel": choose what to show (and which layer), the panel goes into the first free spot.
+// "Add panel": choose what to show (and which layer); the panel goes into the first free spot.
 import { createSignal, For, Show, type JSX } from 'solid-js';
-import type { App } from '../app/controller';
-import { layersForKind } from './layers';
-import type { PanelKind } from './types';
+import type { ModelInfo } from '../../../src-shared/contract';
+import { kindNamed, PANEL_KINDS, type PanelKindName } from '../panels/registry';
 
-const KINDS: { kind: PanelKind; label: string }[] = [
-  { kind: 'conv', label: 'Feature maps (conv layer)' },
-  { kind: 'fc', label: 'Neurons (fully connected layer)' },
-  { kind: 'sorted', label: 'Neurons sorted by class weight' },
-  { kind: 'probs', label: 'Class probabilities' },
-  { kind: 'crop', label: 'Crop and network input' },
-  { kind: 'camera', label: 'Camera' },
-  { kind: 'strip', label: 'All-layers strip' },
-];
-
-export function AddPanelMenu(props: { app: App; onClose: () => void }): JSX.Element {
-  const app = props.app;
-  const [kind, setKind] = createSignal<PanelKind>('conv');
-  const needsLayer = () => kind() === 'conv' || kind() === 'fc' || kind() === 'sorted';
-  const layers = () => {
-    const m = app.model();
-    return m && needsLayer() ? layersForKind(m, kind() as 'conv' | 'fc' | 'sorted') : [];
-  };
+export function AddPanelMenu(props: { model: ModelInfo; onAdd: (kind: PanelKindName, layer?: string) => void; onClose: () => void }): JSX.Element {
+  // Preset to the first kind that shows a layer of this model: what people add most.
+  const first = PANEL_KINDS.find((k) => (k.layers?.(props.model).length ?? 0) > 0)?.kind ?? PANEL_KINDS[0].kind;
+  const [kind, setKind] = createSignal<PanelKindName>(first);
+  const layers = () => kindNamed(kind()).layers?.(props.model) ?? null;
   const [layer, setLayer] = createSignal('');
-  const chosenLayer = () => (layers().some((l) => l.name === layer()) ? layer() : (layers()[0]?.name ?? ''));
+  const chosenLayer = () => {
+    const list = layers() ?? [];
+    return list.some((l) => l.name === layer()) ? layer() : (list[0]?.name ?? '');
+  };
 
   return (
     <div class="popover add-panel-menu" data-testid="add-panel-menu" role="dialog" aria-label="Add a panel">
       <label>
         Show
-        <select data-testid="add-panel-kind" value={kind()} onChange={(e) => setKind(e.currentTarget.value as PanelKind)}>
-          <For each={KINDS}>{(k) => <option value={k.kind}>{k.label}</option>}</For>
+        <select data-testid="add-panel-kind" value={kind()} onChange={(e) => setKind(e.currentTarget.value as PanelKindName)}>
+          <For each={PANEL_KINDS}>{(k) => <option value={k.kind}>{k.label}</option>}</For>
         </select>
       </label>
-      <Show when={needsLayer()}>
-        <label>
-          Layer
-          <select data-testid="add-panel-layer" value={chosenLayer()} onChange={(e) => setLayer(e.currentTarget.value)}>
-            <For each={layers()}>{(l) => <option value={l.name}>{`${l.name} — ${l.op}, ${l.shape.join('×')}`}</option>}</For>
-          </select>
-        </label>
-        <Show when={layers().length === 0}>
-          <p class="muted">This model has no layer of that kind.</p>
-        </Show>
+      <Show when={layers()}>
+        {(list) => (
+          <>
+            <label>
+              Layer
+              <select data-testid="add-panel-layer" value={chosenLayer()} onChange={(e) => setLayer(e.currentTarget.value)}>
+                <For each={list()}>{(l) => <option value={l.name}>{`${l.name} — ${l.op}, ${l.shape.join('×')}`}</option>}</For>
+              </select>
+            </label>
+            <Show when={list().length === 0}>
+              <p class="muted">This model has no layer of that kind.</p>
+            </Show>
+          </>
+        )}
       </Show>
       <div class="row end">
         <button onClick={() => props.onClose()}>Cancel</button>
         <button
           class="primary"
           data-testid="add-panel-confirm"
-          disabled={needsLayer() && !chosenLayer()}
+          disabled={!!layers() && !chosenLayer()}
           onClick={() => {
-            app.createPanel(kind(), needsLayer() ? chosenLayer() : undefined);
+            props.onAdd(kind(), layers() ? chosenLayer() : undefined);
             props.onClose();
           }}
         >

@@ -1,25 +1,16 @@
-// The panels on the 12-column grid: each panel's chrome (title, colour map, settings, remove, drag
-// handle, resize corner) around the SCENE engineer's PanelBody, or the camera view.
-import { createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
-import type { App } from '../app/controller';
-import { CameraView } from '../camera/CameraView';
-import { PanelBody } from '../panels';
-import { clampRect, type GridRect } from './grid';
+// The panels on the 12-column grid: each panel's frame (title, colour map, settings, remove, drag
+// handle, resize corner) around its kind's body. Rows share the workspace's height, so a layout
+// fits the window down to the grid's smallest rows.
+import { createSignal, For, onCleanup, onMount, Show, type Accessor, type JSX } from 'solid-js';
+import type { ModelInfo } from '../../../src-shared/contract';
+import { PanelBody } from '../panels/PanelBody';
+import { kindOf, type PanelSpec } from '../panels/registry';
+import type { GridRect, PanelServices } from '../panels/types';
+import { COLOUR_MAP_NAMES, COLOUR_MAPS, type ColourMap } from '../scene/colourMaps';
+import { clampRect, fitRowHeight } from './grid';
 import { PanelSettings } from './PanelSettings';
-import { layerShape, panelTitle } from './titles';
-import { COLOUR_MAPS, GRID, type ColourMap, type PanelSpec } from './types';
-
-const COLOUR_MAP_NAMES: Record<ColourMap, string> = {
-  gray: 'Gray',
-  viridis: 'Viridis',
-  magma: 'Magma',
-  inferno: 'Inferno',
-  plasma: 'Plasma',
-  cividis: 'Cividis',
-  turbo: 'Turbo',
-  jet: 'Jet',
-  diverging: 'Diverging (signed)',
-};
+import { panelTitle, titleTooltip } from './titles';
+import { GRID } from './types';
 
 interface Gesture {
   id: string;
@@ -29,13 +20,40 @@ interface Gesture {
   dy: number;
 }
 
-export function LayoutGrid(props: { app: App }): JSX.Element {
-  const app = props.app;
+export interface LayoutGridProps {
+  panels: Accessor<PanelSpec[]>;
+  model: ModelInfo;
+  services: PanelServices;
+  onMove: (id: string, rect: GridRect) => void;
+  onRemove: (id: string) => void;
+  onChange: (spec: PanelSpec) => void;
+}
+
+export function LayoutGrid(props: LayoutGridProps): JSX.Element {
   let grid!: HTMLDivElement;
   const [gesture, setGesture] = createSignal<Gesture | null>(null);
-  const ids = () => app.panels().map((p) => p.id);
-  const specOf = (id: string) => app.panels().find((p) => p.id === id);
-  const rows = () => Math.max(1, ...app.panels().map((p) => p.grid.y + p.grid.h), (gesture()?.rect.y ?? 0) + (gesture()?.rect.h ?? 0));
+  const [available, setAvailable] = createSignal(0);
+  const ids = () => props.panels().map((p) => p.id);
+  const specOf = (id: string) => props.panels().find((p) => p.id === id);
+  const layoutRows = () => Math.max(1, ...props.panels().map((p) => p.grid.y + p.grid.h));
+  const rows = () => Math.max(layoutRows(), (gesture()?.rect.y ?? 0) + (gesture()?.rect.h ?? 0));
+  const rowHeight = () => fitRowHeight(available(), layoutRows());
+
+  // The height left for the grid: the workspace's, less what sits above the grid and its padding.
+  onMount(() => {
+    const ws = grid.parentElement;
+    if (!ws) return;
+    const measure = () => {
+      const pad = parseFloat(getComputedStyle(ws).paddingBottom) || 0;
+      const above = grid.getBoundingClientRect().top - ws.getBoundingClientRect().top + ws.scrollTop;
+      setAvailable(ws.clientHeight - above - pad);
+    };
+    const ro = new ResizeObserver(measure);
+    ro.observe(ws);
+    for (const el of ws.children) if (el !== grid) ro.observe(el);
+    measure();
+    onCleanup(() => ro.disconnect());
+  });
 
   /** Pointer drags snap to grid cells; the layout changes once, on release. */
   const startGesture = (e: PointerEvent, spec: PanelSpec, how: Gesture['how']) => {
@@ -45,7 +63,7 @@ export function LayoutGrid(props: { app: App }): JSX.Element {
     const el = e.currentTarget as HTMLElement;
     el.setPointerCapture(e.pointerId);
     const pitchX = (grid.clientWidth + GRID.gap) / GRID.columns;
-    const pitchY = GRID.rowHeight + GRID.gap;
+    const pitchY = rowHeight() + GRID.gap;
     const x0 = e.clientX;
     const y0 = e.clientY;
     const g0 = spec.grid;
@@ -64,7 +82,7 @@ export function LayoutGrid(props: { app: App }): JSX.Element {
       el.removeEventListener('pointercancel', onUp);
       const g = gesture();
       setGesture(null);
-      if (g && (g.rect.x !== g0.x || g.rect.y !== g0.y || g.rect.w !== g0.w || g.rect.h !== g0.h)) app.movePanel(spec.id, g.rect);
+      if (g && (g.rect.x !== g0.x || g.rect.y !== g0.y || g.rect.w !== g0.w || g.rect.h !== g0.h)) props.onMove(spec.id, g.rect);
     };
     el.addEventListener('pointermove', onMove);
     el.addEventListener('pointerup', onUp);
@@ -78,14 +96,24 @@ export function LayoutGrid(props: { app: App }): JSX.Element {
       data-testid="layout-grid"
       style={{
         'grid-template-columns': `repeat(${GRID.columns}, minmax(0, 1fr))`,
-        'grid-template-rows': `repeat(${rows()}, ${GRID.rowHeight}px)`,
+        'grid-template-rows': `repeat(${rows()}, ${rowHeight()}px)`,
         gap: `${GRID.gap}px`,
       }}
     >
       <For each={ids()}>
         {(id) => (
           <Show when={specOf(id)}>
-            {(spec) => <PanelFrame app={app} spec={spec()} gesture={gesture()?.id === id ? gesture() : null} onGesture={startGesture} />}
+            {(spec) => (
+              <PanelFrame
+                spec={spec()}
+                model={props.model}
+                services={props.services}
+                gesture={gesture()?.id === id ? gesture() : null}
+                onGesture={startGesture}
+                onRemove={props.onRemove}
+                onChange={props.onChange}
+              />
+            )}
           </Show>
         )}
       </For>
@@ -102,17 +130,19 @@ export function LayoutGrid(props: { app: App }): JSX.Element {
 }
 
 function PanelFrame(props: {
-  app: App;
   spec: PanelSpec;
+  model: ModelInfo;
+  services: PanelServices;
   gesture: Gesture | null;
   onGesture: (e: PointerEvent, spec: PanelSpec, how: Gesture['how']) => void;
+  onRemove: (id: string) => void;
+  onChange: (spec: PanelSpec) => void;
 }): JSX.Element {
-  const app = props.app;
   const [settingsOpen, setSettingsOpen] = createSignal(false);
-  const model = () => app.model()!;
   const layer = () => ('layer' in props.spec ? props.spec.layer : undefined);
   const colourMap = () => ('colourMap' in props.spec ? props.spec.colourMap : null);
-  const hasSettings = () => props.spec.kind !== 'camera' && props.spec.kind !== 'crop' && props.spec.kind !== 'strip';
+  const hasSettings = () => !!kindOf(props.spec).Settings;
+  const title = () => panelTitle(props.spec, props.model);
 
   const closeOnOutside = (e: PointerEvent) => {
     if (!(e.target as HTMLElement).closest(`[data-panel-id="${CSS.escape(props.spec.id)}"] .popover, [data-panel-id="${CSS.escape(props.spec.id)}"] .settings-button`)) setSettingsOpen(false);
@@ -134,21 +164,19 @@ function PanelFrame(props: {
       }}
     >
       <header class="panel-head" data-testid="panel-drag" title="Drag to move this panel" onPointerDown={(e) => props.onGesture(e, props.spec, 'move')}>
-        <h2
-          class="panel-title"
-          data-testid="panel-title"
-          title={`${panelTitle(props.spec, model())}${layerShape(props.spec, model()) ? ` — tensor ${layerShape(props.spec, model())}` : ''}`}
-        >
-          {panelTitle(props.spec, model())}
+        <h2 class="panel-title" data-testid="panel-title" title={titleTooltip(props.spec, props.model)}>
+          <span class="title-name">{title().name}</span>
+          <Show when={title().detail}>
+            <span class="title-detail">{title().detail}</span>
+          </Show>
         </h2>
-        <span class="spacer" />
         <Show when={colourMap()}>
           {(cm) => (
             <select
               data-testid="colour-map"
               title="Colour map"
               value={cm()}
-              onChange={(e) => app.changePanel({ ...props.spec, colourMap: e.currentTarget.value as ColourMap } as PanelSpec)}
+              onChange={(e) => props.onChange({ ...props.spec, colourMap: e.currentTarget.value as ColourMap } as PanelSpec)}
             >
               <For each={COLOUR_MAPS}>{(name) => <option value={name}>{COLOUR_MAP_NAMES[name]}</option>}</For>
             </select>
@@ -159,30 +187,15 @@ function PanelFrame(props: {
             ⚙
           </button>
         </Show>
-        <button class="icon" data-testid="remove-panel" title="Remove this panel" onClick={() => app.deletePanel(props.spec.id)}>
+        <button class="icon" data-testid="remove-panel" title="Remove this panel" onClick={() => props.onRemove(props.spec.id)}>
           ✕
         </button>
       </header>
       <Show when={settingsOpen()}>
-        <PanelSettings spec={props.spec} model={model()} onChange={(s) => app.changePanel(s)} onClose={() => setSettingsOpen(false)} />
+        <PanelSettings spec={props.spec} model={props.model} onChange={props.onChange} onClose={() => setSettingsOpen(false)} />
       </Show>
       <div class="panel-body" data-testid="panel-body">
-        <Show
-          when={props.spec.kind !== 'camera'}
-          fallback={<CameraView app={app} />}
-        >
-          <PanelBody
-            spec={props.spec}
-            model={model()}
-            result={app.result}
-            crop={app.crop}
-            frozen={app.panelsFrozen}
-            onSpecChange={(s) => app.changePanel(s)}
-            onSelectClass={(i) => app.setSortedClass(i)}
-            classWeights={app.classWeights}
-            onAddLayer={(l) => app.addLayerPanel(l)}
-          />
-        </Show>
+        <PanelBody {...props.services} spec={props.spec} model={props.model} onSpecChange={props.onChange} />
       </div>
       <div class="panel-resize" data-testid="panel-resize" title="Drag to resize" onPointerDown={(e) => props.onGesture(e, props.spec, 'resize')} />
     </section>

@@ -8,7 +8,7 @@ import { defaultGenericPanels, defaultLayout, defaultSortedPanels } from './defa
 import { isValidPlacement } from './grid';
 import { parseLayout, serialiseLayout } from './layout-file';
 import { subscriptionFor } from './subscription';
-import type { PanelSpec } from './types';
+import type { PanelSpec } from '../panels/registry';
 
 const repoRoot = resolve(__dirname, '../../..');
 const assets = resolve(repoRoot, 'assets/models');

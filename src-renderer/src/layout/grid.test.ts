@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addPanel, clampRect, findFreeSpot, isValidPlacement, overlaps, placePanel, removePanel } from './grid';
-import type { PanelSpec } from './types';
+import type { PanelSpec } from '../panels/registry';
 
 const panel = (id: string, x: number, y: number, w: number, h: number): PanelSpec => ({ id, kind: 'crop', grid: { x, y, w, h } });
 

@@ -1,13 +1,8 @@
 // Placement on the layout grid: panels never overlap. Moving or resizing a panel pushes the panels
 // it lands on downwards, then everything floats up into free rows so no holes are left behind.
-import { GRID, type PanelSpec } from './types';
-
-export interface GridRect {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+import type { PanelSpec } from '../panels/registry';
+import type { GridRect } from '../panels/types';
+import { GRID } from './types';
 
 export function overlaps(a: GridRect, b: GridRect): boolean {
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
@@ -110,4 +105,15 @@ export function isValidPlacement(rects: readonly GridRect[], columns: number = G
 export function newPanelId(panels: readonly { id: string }[], kind: string): string {
   const used = new Set(panels.map((p) => p.id));
   for (let i = 1; ; i++) if (!used.has(`${kind}-${i}`)) return `${kind}-${i}`;
+}
+
+/**
+ * The row height that fits `rows` rows into `available` CSS pixels of height, kept between the
+ * grid's smallest and largest row: panels shrink with the window down to the smallest rows, and the
+ * workspace scrolls only beyond that.
+ */
+export function fitRowHeight(available: number, rows: number): number {
+  const n = Math.max(1, rows);
+  const h = Math.floor((available - GRID.gap * (n - 1)) / n);
+  return Math.max(GRID.minRowHeight, Math.min(GRID.maxRowHeight, h));
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { smallModel } from '../model/testing/small-model';
+import { LayoutError } from '../panels/fields';
 import { defaultLayout } from './default-layout';
 import { isValidPlacement } from './grid';
-import { LayoutError, parseLayout, serialiseLayout } from './layout-file';
-import { smallModel } from './test-model';
+import { parseLayout, serialiseLayout } from './layout-file';
 
 describe('layout files', () => {
   it('round-trips a layout through JSON unchanged', () => {
@@ -29,7 +30,7 @@ describe('layout files', () => {
   it('rejects malformed files with a message naming the field', () => {
     const model = smallModel();
     const good = JSON.parse(serialiseLayout(defaultLayout(model)));
-    const bad = (mutate: (o: any) => void) => {
+    const bad = (mutate: (o: typeof good) => void) => {
       const o = structuredClone(good);
       mutate(o);
       return JSON.stringify(o);

@@ -1,63 +1,16 @@
 // Layouts as JSON: saved per model in the user's settings and exported to / imported from files.
 // Validation names the exact field that is wrong, so a hand-edited file can be fixed; a layout that
-// fails validation is never applied (the caller keeps the previous one).
+// fails validation is never applied (the caller keeps the previous one). Each panel kind checks its
+// own fields.
 import type { ModelInfo } from '../../../src-shared/contract';
+import { int, isObj, LayoutError, show } from '../panels/fields';
+import { isPanelKind, kindNamed, PANEL_KINDS, type PanelSpec } from '../panels/registry';
 import { defaultSortedPanels } from './default-layout';
 import { compact, isValidPlacement } from './grid';
-import { findLayer } from './layers';
-import { COLOUR_MAPS, GRID, type ColourMap, type Layout, type PanelSpec } from './types';
-
-export class LayoutError extends Error {
-  override name = 'LayoutError';
-}
-
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
-const show = (x: unknown) => {
-  const s = JSON.stringify(x);
-  return s === undefined ? String(x) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
-};
-const isInt = (x: unknown, min: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= min;
+import { GRID, type Layout } from './types';
 
 export function serialiseLayout(layout: Layout): string {
   return `${JSON.stringify(layout, null, 2)}\n`;
-}
-
-function int(o: Obj, key: string, at: string, min: number): number {
-  const v = o[key];
-  if (!isInt(v, min)) throw new LayoutError(`${at}.${key} must be a whole number ≥ ${min}, got ${show(v)}`);
-  return v;
-}
-
-function layerName(o: Obj, at: string, model: ModelInfo | null, want: 'maps' | 'vector'): string {
-  const v = o.layer;
-  if (typeof v !== 'string' || v === '') throw new LayoutError(`${at}.layer must be a layer name, got ${show(v)}`);
-  if (model) {
-    const l = findLayer(model, v);
-    if (!l) throw new LayoutError(`${at}.layer: "${v}" is not a layer of ${model.name}`);
-    if (l.kind !== want) {
-      throw new LayoutError(`${at}.layer: "${v}" has shape ${l.shape.join('×')}; a ${want === 'maps' ? 'conv' : 'neuron'} panel needs ${want === 'maps' ? 'feature maps' : 'a vector layer'}`);
-    }
-  }
-  return v;
-}
-
-function colourMap(o: Obj, at: string): ColourMap {
-  const v = o.colourMap;
-  if (typeof v !== 'string' || !(COLOUR_MAPS as readonly string[]).includes(v)) {
-    throw new LayoutError(`${at}.colourMap must be one of ${COLOUR_MAPS.join(', ')}, got ${show(v)}`);
-  }
-  return v as ColourMap;
-}
-
-function channels(v: unknown, at: string): Extract<PanelSpec, { kind: 'conv' }>['channels'] {
-  if (v === undefined) return undefined;
-  if (isObj(v)) {
-    if ('topK' in v && isInt(v.topK, 1)) return { topK: v.topK };
-    if ('start' in v && isInt(v.start, 0) && isInt(v.count, 1)) return { start: v.start, count: v.count };
-    if ('list' in v && Array.isArray(v.list) && v.list.length > 0 && v.list.every((i) => isInt(i, 0))) return { list: [...(v.list as number[])] };
-  }
-  throw new LayoutError(`${at}.channels must be {"start":n,"count":n}, {"list":[...]} or {"topK":n}, got ${show(v)}`);
 }
 
 function panel(v: unknown, at: string, model: ModelInfo | null): PanelSpec {
@@ -68,44 +21,8 @@ function panel(v: unknown, at: string, model: ModelInfo | null): PanelSpec {
   const grid = { x: int(g, 'x', `${at}.grid`, 0), y: int(g, 'y', `${at}.grid`, 0), w: int(g, 'w', `${at}.grid`, 1), h: int(g, 'h', `${at}.grid`, 1) };
   if (grid.x + grid.w > GRID.columns) throw new LayoutError(`${at}.grid: x + w = ${grid.x + grid.w} exceeds the ${GRID.columns} grid columns`);
   const base = { id: v.id, grid, ...(typeof v.title === 'string' ? { title: v.title } : {}) };
-  switch (v.kind) {
-    case 'camera':
-    case 'crop':
-    case 'strip':
-      return { ...base, kind: v.kind };
-    case 'probs':
-      return v.topK === undefined ? { ...base, kind: 'probs' } : { ...base, kind: 'probs', topK: int(v, 'topK', at, 1) };
-    case 'conv': {
-      if (v.norm !== 'map' && v.norm !== 'layer') throw new LayoutError(`${at}.norm must be "map" or "layer", got ${show(v.norm)}`);
-      if (v.signed !== undefined && typeof v.signed !== 'boolean') throw new LayoutError(`${at}.signed must be true or false, got ${show(v.signed)}`);
-      const ch = channels(v.channels, at);
-      return {
-        ...base,
-        kind: 'conv',
-        layer: layerName(v, at, model, 'maps'),
-        ...(ch ? { channels: ch } : {}),
-        columns: int(v, 'columns', at, 0),
-        norm: v.norm,
-        ...(v.signed ? { signed: true } : {}),
-        colourMap: colourMap(v, at),
-      };
-    }
-    case 'fc': {
-      let range: { start: number; count: number } | undefined;
-      if (v.range !== undefined) {
-        if (!isObj(v.range)) throw new LayoutError(`${at}.range must be {"start":n,"count":n}, got ${show(v.range)}`);
-        range = { start: int(v.range, 'start', `${at}.range`, 0), count: int(v.range, 'count', `${at}.range`, 1) };
-      }
-      return { ...base, kind: 'fc', layer: layerName(v, at, model, 'vector'), ...(range ? { range } : {}), rows: int(v, 'rows', at, 1), colourMap: colourMap(v, at) };
-    }
-    case 'sorted': {
-      const classIndex = int(v, 'classIndex', at, 0);
-      if (model && classIndex >= model.labels.length) throw new LayoutError(`${at}.classIndex ${classIndex} is beyond the model's ${model.labels.length} classes`);
-      return { ...base, kind: 'sorted', layer: layerName(v, at, model, 'vector'), classIndex, rows: int(v, 'rows', at, 1), colourMap: colourMap(v, at) };
-    }
-    default:
-      throw new LayoutError(`${at}.kind must be one of camera, crop, probs, conv, fc, sorted, strip, got ${show(v.kind)}`);
-  }
+  if (!isPanelKind(v.kind)) throw new LayoutError(`${at}.kind must be one of ${PANEL_KINDS.map((k) => k.kind).join(', ')}, got ${show(v.kind)}`);
+  return kindNamed(v.kind).parse(v, base, at, model);
 }
 
 function panelList(v: unknown, at: string, model: ModelInfo | null): PanelSpec[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeChannels, subscriptionFor } from './subscription';
-import { smallModel } from './test-model';
-import type { PanelSpec } from './types';
+import { smallModel } from '../model/testing/small-model';
+import type { PanelSpec } from '../panels/registry';
 
 const g = { x: 0, y: 0, w: 4, h: 4 };
 

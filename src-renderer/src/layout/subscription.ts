@@ -1,7 +1,7 @@
-// What the engine must send: the union of what the visible panels show, one entry per layer.
+// What the engine must send: the union of what the visible panels show (each kind says what it
+// needs), one entry per layer.
 import type { LayerSubscription, ModelInfo, Subscription } from '../../../src-shared/contract';
-import { mapLayers } from './layers';
-import type { PanelSpec } from './types';
+import { kindOf, type PanelSpec } from '../panels/registry';
 
 type Channels = LayerSubscription['channels'];
 
@@ -40,30 +40,12 @@ function add(map: Map<string, LayerSubscription>, s: LayerSubscription): void {
   map.set(s.layer, merged);
 }
 
-/** The subscription for the given panels of `model` (panels naming unknown layers are skipped). */
+/** The subscription for the given panels of `model` (layers the model does not have are skipped). */
 export function subscriptionFor(panels: readonly PanelSpec[], model: ModelInfo): Subscription {
   const known = new Set(model.layers.map((l) => l.name));
   const map = new Map<string, LayerSubscription>();
   for (const p of panels) {
-    switch (p.kind) {
-      case 'conv': {
-        if (!known.has(p.layer)) break;
-        const s: LayerSubscription = { layer: p.layer, norm: p.norm };
-        if (p.channels) s.channels = p.channels;
-        if (p.signed) s.signed = true;
-        add(map, s);
-        break;
-      }
-      case 'fc':
-      case 'sorted':
-        if (known.has(p.layer)) add(map, { layer: p.layer, norm: 'layer' });
-        break;
-      case 'strip':
-        for (const l of mapLayers(model)) add(map, { layer: l.name, channels: { topK: 1 }, norm: 'map' });
-        break;
-      default:
-        break;
-    }
+    for (const s of kindOf(p).subscription?.(p, model) ?? []) if (known.has(s.layer)) add(map, s);
   }
   // Graph order keeps the message stable whatever order the panels are in.
   const order = new Map(model.layers.map((l) => [l.name, l.index]));

@@ -2,9 +2,9 @@
 // weight to one class with each row's mean activation as a bar on the right ('sorted').
 import { createEffect, createMemo, createResource, createSignal, on, untrack, type JSX } from 'solid-js';
 import { Sprite, Texture } from 'pixi.js';
-import type { PanelSpec } from '../layout/types';
+import type { ModelInfo } from '../../../src-shared/contract';
 import { ColourTiles } from '../scene/ColourTiles';
-import { colourLut } from '../scene/colourMaps';
+import { colourLut, type ColourMap } from '../scene/colourMaps';
 import { atlasLayout, atlasRect, inRect, packAtlas, snapRect, tileAt, tileGrid, tileRect, type AtlasLayout, type Rect, type TileGrid } from '../scene/geometry';
 import { rowMeans, sortNeuronsByWeight } from '../scene/sorting';
 import { requestDraw, textureLimit, type SceneView } from '../scene/stage';
@@ -12,10 +12,20 @@ import { byteTexture } from '../scene/textures';
 import { fitLabel, label } from '../scene/text';
 import { formatValue, neuronView } from '../scene/values';
 import { findPayload, heldResult, ScenePanel, type HoverInfo, type Size } from './common';
-import type { PanelBodyProps } from './types';
+import type { PanelServices } from './types';
 
-type FcSpec = Extract<PanelSpec, { kind: 'fc' }>;
-type SortedSpec = Extract<PanelSpec, { kind: 'sorted' }>;
+/** What the neuron grid reads of an 'fc' or a 'sorted' panel. */
+export interface NeuronSpec {
+  id: string;
+  kind: 'fc' | 'sorted';
+  layer: string;
+  rows: number;
+  colourMap: ColourMap;
+  /** 'fc': the neurons shown. */
+  range?: { start: number; count: number };
+  /** 'sorted': the class whose weights order the neurons. */
+  classIndex?: number;
+}
 const PAD = 6;
 const CAPTION = 18;
 
@@ -25,8 +35,8 @@ interface SortOrder {
   source: string;
 }
 
-export function NeuronGrid(props: PanelBodyProps): JSX.Element {
-  const spec = () => props.spec as FcSpec | SortedSpec;
+export function NeuronGrid(props: PanelServices & { spec: NeuronSpec; model: ModelInfo }): JSX.Element {
+  const spec = () => props.spec;
   const sorted = () => spec().kind === 'sorted';
   const shown = heldResult(props);
   const payload = createMemo(() => findPayload(shown(), spec().layer));
@@ -49,7 +59,7 @@ export function NeuronGrid(props: PanelBodyProps): JSX.Element {
     if (!sorted()) return null;
     const w = weights.error ? undefined : weights();
     if (!w) return null;
-    const c = (spec() as SortedSpec).classIndex;
+    const c = spec().classIndex ?? 0;
     if (c < 0 || c >= w.classes) return null;
     return { order: sortNeuronsByWeight(w.weights, w.classes, w.neurons, c), weights: w.weights.subarray(c * w.neurons, (c + 1) * w.neurons), source: w.source };
   });
@@ -70,7 +80,7 @@ export function NeuronGrid(props: PanelBodyProps): JSX.Element {
       }
       return out.subarray(0, n);
     }
-    const r = (spec() as FcSpec).range;
+    const r = spec().range;
     const start = Math.max(0, (r?.start ?? first) - first);
     const end = Math.min(count, r ? start + r.count : count);
     return Int32Array.from({ length: Math.max(0, end - start) }, (_, i) => start + i);
@@ -82,7 +92,7 @@ export function NeuronGrid(props: PanelBodyProps): JSX.Element {
   let means = new Float32Array(0);
 
   const className = () => {
-    const c = (spec() as SortedSpec).classIndex;
+    const c = spec().classIndex ?? 0;
     return props.model.labels[c] ?? `class ${c}`;
   };
 

@@ -1,31 +1,11 @@
-// The body of every drawn panel, chosen by the panel's kind.
-import { Match, Switch, type JSX } from 'solid-js';
-import { CropView } from './CropView';
-import { FeatureGrid } from './FeatureGrid';
-import { LayerStrip } from './LayerStrip';
-import { NeuronGrid } from './NeuronGrid';
-import { ProbabilityBars } from './ProbabilityBars';
-import type { PanelBodyProps } from './types';
+// The body of a panel: its kind's component. A panel that changes kind gets a fresh body (and scene).
+import { createMemo, type JSX } from 'solid-js';
+import { Dynamic } from 'solid-js/web';
+import type { ModelInfo } from '../../../src-shared/contract';
+import { kindNamed, type PanelSpec } from './registry';
+import type { PanelServices } from './types';
 
-export function PanelBody(props: PanelBodyProps): JSX.Element {
-  // Keyed on kind (and layer for layer panels) so a panel switching kind builds a fresh scene.
-  return (
-    <Switch fallback={<div style={{ padding: '8px', color: '#8a92a3' }}>{`no drawing for "${props.spec.kind}" panels`}</div>}>
-      <Match when={props.spec.kind === 'crop'}>
-        <CropView {...props} />
-      </Match>
-      <Match when={props.spec.kind === 'probs'}>
-        <ProbabilityBars {...props} />
-      </Match>
-      <Match when={props.spec.kind === 'conv'}>
-        <FeatureGrid {...props} />
-      </Match>
-      <Match when={props.spec.kind === 'fc' || props.spec.kind === 'sorted'}>
-        <NeuronGrid {...props} />
-      </Match>
-      <Match when={props.spec.kind === 'strip'}>
-        <LayerStrip {...props} />
-      </Match>
-    </Switch>
-  );
+export function PanelBody(props: PanelServices & { spec: PanelSpec; model: ModelInfo; onSpecChange: (spec: PanelSpec) => void }): JSX.Element {
+  const body = createMemo(() => kindNamed(props.spec.kind).Body);
+  return <Dynamic component={body()} {...props} />;
 }

@@ -4,7 +4,8 @@ import { createMemo, createSignal, onCleanup, onMount, Show, type Accessor, type
 import { Portal } from 'solid-js/web';
 import type { FrameResult, LayerPayload } from '../../../src-shared/contract';
 import { SceneView } from '../scene/stage';
-import type { CropImage, PanelBodyProps } from './types';
+import type { CropImage } from '../sources/types';
+import type { PanelServices } from './types';
 
 export interface Size {
   w: number;
@@ -13,11 +14,11 @@ export interface Size {
 }
 
 /** The result to draw: the live one, or while frozen the one shown when freezing began. */
-export function heldResult(props: PanelBodyProps): Accessor<FrameResult | null> {
+export function heldResult(props: Pick<PanelServices, 'frozen' | 'result'>): Accessor<FrameResult | null> {
   return createMemo<FrameResult | null>((prev) => (props.frozen() && prev ? prev : props.result()), null);
 }
 
-export function heldCrop(props: PanelBodyProps): Accessor<CropImage | null> {
+export function heldCrop(props: Pick<PanelServices, 'frozen' | 'crop'>): Accessor<CropImage | null> {
   return createMemo<CropImage | null>((prev) => (props.frozen() && prev ? prev : props.crop()), null);
 }
 
@@ -45,6 +46,8 @@ export function ScenePanel(p: {
   onPointerMove?: (x: number, y: number) => void;
   onPointerLeave?: () => void;
   onClick?: (x: number, y: number) => void;
+  /** What the drawing says in words (for screen readers; the canvas text is not in the page). */
+  label?: Accessor<string>;
   children?: JSX.Element;
 }): JSX.Element {
   let host!: HTMLDivElement;
@@ -72,6 +75,8 @@ export function ScenePanel(p: {
     <div
       ref={host}
       data-scene-panel={p.kind}
+      role={p.label ? 'img' : undefined}
+      aria-label={p.label?.()}
       style={{ position: 'relative', width: '100%', height: '100%', overflow: 'hidden', 'min-width': '0', 'min-height': '0' }}
       onPointerMove={(e) => p.onPointerMove?.(...local(e))}
       onPointerLeave={() => p.onPointerLeave?.()}

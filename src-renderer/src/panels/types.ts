@@ -1,37 +1,110 @@
-import type { Accessor } from 'solid-js';
-import type { ClassWeights, FrameResult, ModelInfo } from '../../../src-shared/contract';
-import type { PanelSpec } from '../layout/types';
+// What a panel kind is: one descriptor per kind (in panels/<kind>/), listed once in registry.ts.
+// Everything else — the "Add panel" menu, layout files, the engine subscription, titles, settings
+// and the panel bodies — asks the descriptor instead of switching on the kind.
+import type { Accessor, Component } from 'solid-js';
+import type { ClassWeights, FrameResult, LayerInfo, LayerSubscription, ModelInfo } from '../../../src-shared/contract';
+import type { CropSquare } from '../sources/crop';
+import type { CropImage, DeviceChoice, PictureState, SourceDevice } from '../sources/types';
 
-/** The camera crop as sent to the engine (RGBA, row-major). */
-export interface CropImage {
-  width: number;
-  height: number;
-  rgba: Uint8Array;
+/** A rectangle on the layout grid, in grid cells. */
+export interface GridRect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
 }
 
-/**
- * What the shell hands every panel body. PanelBody fills its parent (the shell's
- * `[data-testid="panel-body"]` element) and draws according to `spec.kind`
- * ('crop' | 'probs' | 'conv' | 'fc' | 'sorted' | 'strip'; 'camera' is the shell's own).
- */
-export interface PanelBodyProps {
-  spec: PanelSpec;
-  model: ModelInfo;
+/** What every panel has, whatever its kind. */
+export interface PanelBase {
+  /** Unique within a layout. */
+  id: string;
+  /** Position and size on the layout grid. */
+  grid: GridRect;
+  /** The user's own title, instead of the generated one. */
+  title?: string;
+}
+
+/** A title in two parts, so a narrow panel keeps the name and cuts the detail. */
+export interface PanelTitle {
+  /** What the panel shows, e.g. the layer name "conv1". */
+  name: string;
+  /** Sizes and counts, e.g. "24×24 · 20 feature maps". */
+  detail?: string;
+}
+
+/** The picture the camera panel shows and the controls it offers. */
+export interface PictureControls {
+  state: Accessor<PictureState>;
+  cropSquare: Accessor<CropSquare>;
+  setCropSquare(c: CropSquare): void;
+  /** Switches to the camera with this choice and remembers it. */
+  useCamera(choice: DeviceChoice): void;
+  listCameras(): Promise<SourceDevice[]>;
+  /** Opens picture files (a still image) as the source; problems are reported where the picture is. */
+  openFiles(files: File[]): void;
+  /** The picture files the sources open, for a file input's `accept`. */
+  fileAccept: string;
+}
+
+/** What the window lends every panel body; each body uses what it needs. */
+export interface PanelServices {
   /** Latest engine result (null before the first). */
   result: Accessor<FrameResult | null>;
-  /** Latest camera crop (the crop view shows it). */
+  /** The crop the latest result was computed from. */
   crop: Accessor<CropImage | null>;
   /** While true the panel keeps showing the result it had when freezing began (layout changes still redraw). */
   frozen: Accessor<boolean>;
-  onSpecChange: (spec: PanelSpec) => void;
-  /** A probability bar was clicked (sorted view: choose that class). */
-  onSelectClass: (classIndex: number) => void;
-  /** The class-weight matrix for an FC layer (the weights of the layer that follows it). */
+  /** The class-weight matrix for a vector layer (the weights of the layer that follows it). */
   classWeights: (layer: string) => Promise<ClassWeights>;
+  /** A class was chosen (a probability bar was clicked). */
+  onSelectClass: (classIndex: number) => void;
+  /** A layer was chosen to get its own panel (a thumbnail of the all-layers strip was clicked). */
+  onAddLayer: (layer: string) => void;
+  picture: PictureControls;
+}
+
+export interface PanelBodyProps<S> extends PanelServices {
+  spec: S;
+  model: ModelInfo;
+  onSpecChange: (spec: S) => void;
+}
+
+export interface PanelSettingsProps<S> {
+  spec: S;
+  model: ModelInfo;
+  onChange: (spec: S) => void;
+}
+
+/** What a new panel is made from. */
+export interface NewPanel {
+  id: string;
+  model: ModelInfo;
+  /** The layer chosen for it, for kinds that show a layer. */
+  layer?: string;
+  /** The class the sorted-neurons view is set to. */
+  sortedClass: number;
+}
+
+/** A layout file's panel object, before it is checked. */
+export type Fields = Record<string, unknown>;
+
+export interface PanelKind<S extends PanelBase & { kind: string }> {
+  kind: S['kind'];
+  /** The entry in the "Add panel" menu. */
+  label: string;
+  /** The layers a panel of this kind can show, in graph order; absent when the kind shows no layer. */
+  layers?(model: ModelInfo): LayerInfo[];
   /**
-   * Optional, for the shell: the all-layers strip calls this when a thumbnail
-   * (`[data-testid="strip-thumb"][data-layer]`) is clicked, so the shell can add a conv panel
-   * for that layer.
+   * Reads the kind's own fields of a layout file's panel `v` (at `at`, e.g. "panels[3]"); with a
+   * model, its layers must exist there. Throws LayoutError naming the field.
    */
-  onAddLayer?: (layer: string) => void;
+  parse(v: Fields, base: PanelBase, at: string, model: ModelInfo | null): S;
+  /** What the engine must send for this panel. */
+  subscription?(spec: S, model: ModelInfo): LayerSubscription[];
+  title(spec: S, model: ModelInfo | null): PanelTitle;
+  /** A new panel of this kind (its size in `grid`, placed later), or null when it cannot be made. */
+  create(p: NewPanel): S | null;
+  /** The kind's part of the panel's settings popover. */
+  Settings?: Component<PanelSettingsProps<S>>;
+  Body: Component<PanelBodyProps<S>>;
 }

@@ -1,7 +1,7 @@
 // Quads sampling a single-channel activation texture and colouring it through a LUT texture in the
 // fragment shader: one mesh (one draw call) per panel however many maps or neurons it shows.
 import { GlProgram, Mesh, MeshGeometry, Shader, UniformGroup, type BufferImageSource } from 'pixi.js';
-import type { ColourMap } from '../layout/types';
+import type { ColourMap } from './colourMaps';
 import type { Rect } from './geometry';
 import { lutTexture } from './textures';
 

@@ -1,8 +1,7 @@
 import colormap from 'colormap';
 import { interpolateInferno, interpolateRdBu, interpolateTurbo, interpolateViridis } from 'd3-scale-chromatic';
 import { describe, expect, it } from 'vitest';
-import { COLOUR_MAPS } from '../layout/types';
-import { colourLut, LUT_SIZE, parseCssColour } from './colourMaps';
+import { COLOUR_MAPS, colourLut, LUT_SIZE, parseCssColour } from './colourMaps';
 
 const entry = (lut: Uint8Array, i: number) => [lut[i * 4], lut[i * 4 + 1], lut[i * 4 + 2], lut[i * 4 + 3]];
 

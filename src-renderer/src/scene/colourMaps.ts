@@ -12,7 +12,23 @@ import {
   interpolateViridis,
 } from 'd3-scale-chromatic';
 import colormap from 'colormap';
-import type { ColourMap } from '../layout/types';
+
+/** The colour maps a panel can use, in the order the menus offer them. */
+export const COLOUR_MAPS = ['gray', 'viridis', 'magma', 'inferno', 'plasma', 'cividis', 'turbo', 'jet', 'diverging'] as const;
+export type ColourMap = (typeof COLOUR_MAPS)[number];
+
+/** The names the colour-map menus show. */
+export const COLOUR_MAP_NAMES: Record<ColourMap, string> = {
+  gray: 'Gray',
+  viridis: 'Viridis',
+  magma: 'Magma',
+  inferno: 'Inferno',
+  plasma: 'Plasma',
+  cividis: 'Cividis',
+  turbo: 'Turbo',
+  jet: 'Jet',
+  diverging: 'Diverging (signed)',
+};
 
 export const LUT_SIZE = 256;
 

@@ -14,7 +14,7 @@ const WINDOW = 120;
 const history: number[] = [];
 const [cost, setCost] = createSignal<RenderCost>({ last: 0, median: 0, samples: 0 });
 
-/** Live renderer cost for the shell's status line. */
+/** Live renderer cost for the status line. */
 export const renderCost = cost;
 
 export function median(xs: readonly number[]): number {

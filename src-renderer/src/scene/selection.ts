@@ -1,6 +1,6 @@
 // The feature map the user clicked: enlarged in its own panel and overlaid on the crop view.
 import { createStore } from 'solid-js/store';
-import type { ColourMap } from '../layout/types';
+import type { ColourMap } from './colourMaps';
 
 export interface MapSelection {
   /** Panel that owns the selection (it shows the map enlarged). */

@@ -1,7 +1,7 @@
 // The one WebGL context every visualisation shares.
 //
 // Design: ONE Pixi WebGL renderer draws into ONE canvas laid over the panel area (the nearest scrolling
-// container of the panels, normally the shell's workspace), transparent and click-through
+// container of the panels, normally the window's workspace), transparent and click-through
 // (pointer-events: none). Each panel is a Container in that canvas's stage, kept at its DOM body's
 // position. Why not a canvas per panel: browsers cap live WebGL contexts (~16), and sharing one context
 // by copying into per-panel canvases (Pixi's multiView, or transferToImageBitmap) forces a pixel
@@ -16,7 +16,7 @@ import { autoDetectRenderer, Container, type Renderer, type WebGLRenderer } from
 import { createSignal } from 'solid-js';
 import { recordRenderCost } from './perf';
 
-/** Above panels (a dragged panel is raised to 20), below the shell's popovers (30) and dialogs. */
+/** Above panels (a dragged panel is raised to 20), below the window's popovers (30) and dialogs. */
 export const SCENE_Z_INDEX = 25;
 
 let rendererPromise: Promise<Renderer> | null = null;
@@ -29,7 +29,7 @@ export const textureLimit = () => maxTextureSize;
 const stage = new Container();
 const [failure, setFailure] = createSignal<string | null>(null);
 
-/** Why the scene cannot draw (no WebGL 2), for the shell's error banner. */
+/** Why the scene cannot draw (no WebGL 2), for the window's error banner. */
 export const sceneFailure = failure;
 
 export function sharedRenderer(): Promise<Renderer> {

@@ -41,3 +41,12 @@ export function fitLabel(t: BitmapText, text: string, maxWidth: number): void {
   }
   t.text = lo > 0 ? text.slice(0, lo) + '…' : '';
 }
+
+/** The first of `texts` (longest first) that fits `maxWidth`; the last one shortened otherwise. */
+export function fitFirst(t: BitmapText, texts: readonly string[], maxWidth: number): void {
+  for (const text of texts) {
+    t.text = text;
+    if (t.width <= maxWidth) return;
+  }
+  fitLabel(t, texts[texts.length - 1] ?? '', maxWidth);
+}

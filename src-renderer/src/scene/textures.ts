@@ -1,8 +1,7 @@
 // GPU textures the scene uploads into: single-channel activation atlases, RGBA images and the
 // 256×1 colour-map lookup tables.
 import { BufferImageSource } from 'pixi.js';
-import type { ColourMap } from '../layout/types';
-import { colourLut, LUT_SIZE } from './colourMaps';
+import { colourLut, LUT_SIZE, type ColourMap } from './colourMaps';
 
 /** A single-channel (r8) texture whose bytes are rewritten in place and re-uploaded each frame. */
 export function byteTexture(width: number, height: number, smooth = false): BufferImageSource {

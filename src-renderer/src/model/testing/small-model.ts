@@ -1,6 +1,6 @@
 // A small hand-described model for layout tests that do not need a real network (grid placement,
 // file validation, subscription merging). Default-layout tests use real models instead.
-import type { LayerInfo, ModelInfo } from '../../../src-shared/contract';
+import type { LayerInfo, ModelInfo } from '../../../../src-shared/contract';
 
 export function smallModel(): ModelInfo {
   const shapes: [string, string, number[]][] = [

@@ -2,14 +2,13 @@
 // classes the top K sorted by probability. Each row has a DOM hit area that selects its class.
 import { createEffect, createMemo, createSignal, For, on, untrack, type JSX } from 'solid-js';
 import { Sprite, Texture, type BitmapText } from 'pixi.js';
-import type { PanelSpec } from '../layout/types';
-import { defaultTopK, topClasses } from '../scene/ranking';
-import { requestDraw, type SceneView } from '../scene/stage';
-import { fitLabel, label, uiFont } from '../scene/text';
-import { heldResult, ScenePanel, type Size } from './common';
-import type { PanelBodyProps } from './types';
+import { defaultTopK, topClasses } from '../../scene/ranking';
+import { requestDraw, type SceneView } from '../../scene/stage';
+import { fitLabel, label, uiFont } from '../../scene/text';
+import { heldResult, ScenePanel, type Size } from '../common';
+import type { PanelBodyProps } from '../types';
+import type { ProbsSpec } from '.';
 
-type ProbsSpec = Extract<PanelSpec, { kind: 'probs' }>;
 const PAD = 6;
 const PCT_W = 58;
 const TOP = 0x4fc3f7;
@@ -21,8 +20,8 @@ interface Row {
   h: number;
 }
 
-export function ProbabilityBars(props: PanelBodyProps): JSX.Element {
-  const spec = () => props.spec as ProbsSpec;
+export function ProbabilityBars(props: PanelBodyProps<ProbsSpec>): JSX.Element {
+  const spec = () => props.spec;
   const shown = heldResult(props);
   const classes = createMemo(() => shown()?.probs.length ?? props.model.labels.length);
   const k = createMemo(() => Math.max(1, Math.min(classes(), spec().topK ?? defaultTopK(classes()))));
@@ -103,8 +102,9 @@ export function ProbabilityBars(props: PanelBodyProps): JSX.Element {
       const r = untrack(shown);
       const n = untrack(k);
       const order = untrack(ranked) ? (r ? topClasses(r.probs, n) : []) : Array.from({ length: n }, (_, i) => i);
+      // A blank digit input (no ink in the crop) has no class worth highlighting.
       let best = -1;
-      if (r) for (let c = 0; c < r.probs.length; c++) if (best < 0 || r.probs[c] > r.probs[best]) best = c;
+      if (r && !r.noInk) for (let c = 0; c < r.probs.length; c++) if (best < 0 || r.probs[c] > r.probs[best]) best = c;
       for (let i = 0; i < n; i++) {
         const c = order[i] ?? -1;
         const p = r && c >= 0 ? r.probs[c] : 0;

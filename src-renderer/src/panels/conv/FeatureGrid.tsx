@@ -1,24 +1,23 @@
 // Conv panel: a layer's feature maps as a tiled grid, coloured through the panel's LUT. Clicking a
 // map enlarges it here and overlays it on the crop view; clicking the enlarged map returns.
 import { createEffect, createMemo, createSignal, on, untrack, type JSX } from 'solid-js';
-import type { LayerPayload } from '../../../src-shared/contract';
-import type { PanelSpec } from '../layout/types';
-import { ColourTiles } from '../scene/ColourTiles';
-import { atlasLayout, atlasRect, fitRect, inRect, packAtlas, tileAt, tileGrid, tileRect, type AtlasLayout, type Rect, type TileGrid } from '../scene/geometry';
-import { selectedMap, toggleMapSelection, clearMapSelection, updateSelectionColourMap } from '../scene/selection';
-import { requestDraw, textureLimit, type SceneView } from '../scene/stage';
-import { byteTexture } from '../scene/textures';
-import { label, fitLabel } from '../scene/text';
-import { formatValue, mapValue } from '../scene/values';
-import { findPayload, heldResult, ScenePanel, type HoverInfo, type Size } from './common';
-import type { PanelBodyProps } from './types';
+import type { LayerPayload } from '../../../../src-shared/contract';
+import { ColourTiles } from '../../scene/ColourTiles';
+import { atlasLayout, atlasRect, fitRect, inRect, packAtlas, tileAt, tileGrid, tileRect, type AtlasLayout, type Rect, type TileGrid } from '../../scene/geometry';
+import { selectedMap, toggleMapSelection, clearMapSelection, updateSelectionColourMap } from '../../scene/selection';
+import { requestDraw, textureLimit, type SceneView } from '../../scene/stage';
+import { byteTexture } from '../../scene/textures';
+import { label, fitLabel } from '../../scene/text';
+import { formatValue, mapValue } from '../../scene/values';
+import { findPayload, heldResult, ScenePanel, type HoverInfo, type Size } from '../common';
+import type { PanelBodyProps } from '../types';
+import type { ConvSpec } from '.';
 
-type ConvSpec = Extract<PanelSpec, { kind: 'conv' }>;
 const PAD = 6;
 const CAPTION = 18;
 
-export function FeatureGrid(props: PanelBodyProps): JSX.Element {
-  const spec = () => props.spec as ConvSpec;
+export function FeatureGrid(props: PanelBodyProps<ConvSpec>): JSX.Element {
+  const spec = () => props.spec;
   const shown = heldResult(props);
   const payload = createMemo(() => findPayload(shown(), spec().layer));
   const shapeKey = createMemo(() => {

@@ -1,24 +1,30 @@
 // The camera panel: the live picture with the crop square on it (drag to move, corner to resize),
-// the camera picker, the resolution choice and "Open image…" as a still source.
+// the camera picker, the resolution choice and "Image…" as a still source.
 import { createEffect, createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
-import type { App } from '../app/controller';
-import { RESOLUTIONS, type CameraDevice } from './camera';
-import { cropRectPx, moveCrop, resizeCrop, type CropSquare } from './crop';
+import { cropRectPx, moveCrop, resizeCrop, type CropSquare } from '../../sources/crop';
+import { RESOLUTIONS } from '../../sources/camera/camera';
+import type { SourceDevice } from '../../sources/types';
+import type { PictureControls } from '../types';
 
-export function CameraView(props: { app: App }): JSX.Element {
-  const app = props.app;
-  const cam = app.camera;
+export function CameraView(props: { picture: PictureControls }): JSX.Element {
+  const pic = props.picture;
   let box!: HTMLDivElement;
   let stage!: HTMLDivElement;
   let imageInput!: HTMLInputElement;
   const [fit, setFit] = createSignal({ left: 0, top: 0, width: 0, height: 0 });
-  const [devices, setDevices] = createSignal<CameraDevice[]>([]);
+  const [devices, setDevices] = createSignal<SourceDevice[]>([]);
   const [deviceId, setDeviceId] = createSignal('');
   const [resolution, setResolution] = createSignal('640x480');
 
+  const source = () => {
+    const s = pic.state();
+    return s.kind === 'showing' ? s.source : null;
+  };
   const sourceSize = () => {
-    const s = app.source();
-    return s.kind === 'camera' || s.kind === 'image' ? { width: s.width, height: s.height } : null;
+    const s = source();
+    if (!s) return null;
+    const size = s.size();
+    return size.width > 0 && size.height > 0 ? size : null;
   };
 
   /** Fits the picture into the panel, keeping its aspect ratio. */
@@ -26,7 +32,7 @@ export function CameraView(props: { app: App }): JSX.Element {
     const size = sourceSize();
     const bw = box.clientWidth;
     const bh = box.clientHeight;
-    if (!size || !size.width || !size.height || !bw || !bh) return setFit({ left: 0, top: 0, width: 0, height: 0 });
+    if (!size || !bw || !bh) return setFit({ left: 0, top: 0, width: 0, height: 0 });
     const k = Math.min(bw / size.width, bh / size.height);
     const width = size.width * k;
     const height = size.height * k;
@@ -35,7 +41,7 @@ export function CameraView(props: { app: App }): JSX.Element {
 
   const refreshDevices = async () => {
     try {
-      setDevices(await cam.devices());
+      setDevices(await pic.listCameras());
     } catch {
       setDevices([]);
     }
@@ -49,22 +55,25 @@ export function CameraView(props: { app: App }): JSX.Element {
     onCleanup(() => {
       ro.disconnect();
       navigator.mediaDevices?.removeEventListener?.('devicechange', onChange);
-      // The camera keeps running without its panel (frames still go to the engine).
-      document.getElementById('camera-parking')?.append(cam.video);
+      // The picture keeps playing without its panel (frames still go to the engine).
+      const s = source();
+      if (s) document.getElementById('camera-parking')?.append(s.element);
     });
   });
 
+  // The element of the source on show; the one of a source given up leaves the stage.
+  let shown: HTMLElement | null = null;
   createEffect(() => {
-    const s = app.source();
+    const s = source();
     refit();
-    if (s.kind === 'camera') {
-      stage.prepend(cam.video);
+    if (shown && shown !== s?.element) shown.remove();
+    shown = s?.element ?? null;
+    if (!s) return;
+    stage.prepend(s.element);
+    if (s.device) {
       void refreshDevices();
-      setResolution(`${s.width}x${s.height}`);
-      if (s.deviceId) setDeviceId(s.deviceId);
-    } else if (s.kind === 'image' && cam.image) {
-      cam.image.className = 'camera-picture';
-      stage.prepend(cam.image);
+      setResolution(`${s.device.width}x${s.device.height}`);
+      if (s.device.deviceId) setDeviceId(s.device.deviceId);
     }
   });
 
@@ -73,7 +82,7 @@ export function CameraView(props: { app: App }): JSX.Element {
     const size = sourceSize();
     const f = fit();
     if (!size || !f.width) return null;
-    const r = cropRectPx(app.cropSquare(), size.width, size.height);
+    const r = cropRectPx(pic.cropSquare(), size.width, size.height);
     const k = f.width / size.width;
     return { left: r.x * k, top: r.y * k, side: r.size * k };
   };
@@ -86,14 +95,14 @@ export function CameraView(props: { app: App }): JSX.Element {
     e.stopPropagation();
     const el = e.currentTarget as HTMLElement;
     el.setPointerCapture(e.pointerId);
-    const start: CropSquare = app.cropSquare();
+    const start: CropSquare = pic.cropSquare();
     const x0 = e.clientX;
     const y0 = e.clientY;
-    const k = size.width / f.width; // image pixels per screen pixel
+    const k = size.width / f.width; // picture pixels per screen pixel
     const onMove = (m: PointerEvent) => {
       const dx = (m.clientX - x0) * k;
       const dy = (m.clientY - y0) * k;
-      app.setCropSquare(how === 'move' ? moveCrop(start, dx, dy, size.width, size.height) : resizeCrop(start, dx, dy, size.width, size.height));
+      pic.setCropSquare(how === 'move' ? moveCrop(start, dx, dy, size.width, size.height) : resizeCrop(start, dx, dy, size.width, size.height));
     };
     const onUp = () => {
       el.removeEventListener('pointermove', onMove);
@@ -107,14 +116,16 @@ export function CameraView(props: { app: App }): JSX.Element {
 
   const restart = (id: string, res: string) => {
     const [width, height] = res.split('x').map(Number);
-    const choice = { ...(id ? { deviceId: id } : {}), width, height };
-    app.saveCameraChoice(choice);
-    void cam.startCamera(choice);
+    pic.useCamera({ ...(id ? { deviceId: id } : {}), width, height });
   };
 
   const error = () => {
-    const s = app.source();
+    const s = pic.state();
     return s.kind === 'error' ? s.message : null;
+  };
+  const starting = () => {
+    const s = pic.state();
+    return s.kind === 'starting' ? s.message : null;
   };
 
   return (
@@ -150,9 +161,7 @@ export function CameraView(props: { app: App }): JSX.Element {
             </div>
           )}
         </Show>
-        <Show when={app.source().kind === 'starting'}>
-          <div class="camera-message">Starting the camera…</div>
-        </Show>
+        <Show when={starting()}>{(msg) => <div class="camera-message">{msg()}</div>}</Show>
       </div>
       <div class="camera-controls">
         <select
@@ -186,7 +195,7 @@ export function CameraView(props: { app: App }): JSX.Element {
         <button title="Use a still image instead of the camera" onClick={() => imageInput.click()}>
           Image…
         </button>
-        <Show when={app.source().kind === 'image'}>
+        <Show when={source() && !source()!.device}>
           <button title="Back to the live camera" onClick={() => restart(deviceId(), resolution())}>
             Camera
           </button>
@@ -195,13 +204,13 @@ export function CameraView(props: { app: App }): JSX.Element {
       <input
         ref={imageInput}
         type="file"
-        accept="image/*"
+        accept={pic.fileAccept}
         hidden
         data-testid="image-file"
         onChange={(e) => {
-          const f = e.currentTarget.files?.[0];
-          if (f) void cam.startImage(f);
+          const files = [...(e.currentTarget.files ?? [])];
           e.currentTarget.value = '';
+          if (files.length > 0) pic.openFiles(files);
         }}
       />
     </div>

@@ -69,11 +69,6 @@ export function hiddenFcLayer(model: ModelInfo): string | null {
   return afterActivation(layers, fcs[fcs.length - 2]).name;
 }
 
-/** Layers that can be shown in a panel of the given kind. */
-export function layersForKind(model: ModelInfo, kind: 'conv' | 'fc' | 'sorted'): LayerInfo[] {
-  return kind === 'conv' ? mapLayers(model) : vectorLayers(model);
-}
-
 /**
  * The layer for the sorted-neurons view: the manifest's last FC panel, else the vector that feeds
  * the class-producing FC op directly (its weights connect each neuron to each class).
@@ -96,4 +91,10 @@ export function defaultFcRows(neurons: number): number {
 
 export function findLayer(model: ModelInfo, name: string): LayerInfo | undefined {
   return model.layers.find((l) => l.name === name);
+}
+
+/** Number of values in a layer (maps × height × width, or neurons); 0 for an unknown layer. */
+export function layerSize(model: ModelInfo, name: string): number {
+  const l = findLayer(model, name);
+  return l ? l.shape.reduce((a, b) => a * b, 1) : 0;
 }

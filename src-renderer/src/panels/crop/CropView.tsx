@@ -2,28 +2,29 @@
 // nearest-neighbour scaling. A selected feature map is laid over both, upsampled and semi-transparent.
 import { createEffect, createMemo, createSignal, on, onCleanup, untrack, type JSX } from 'solid-js';
 import { Sprite, Texture, type BufferImageSource } from 'pixi.js';
-import { ColourTiles } from '../scene/ColourTiles';
-import { tensorToRgba } from '../scene/ranking';
-import { atlasLayout, fitRect, inRect, packAtlas, type AtlasLayout, type Rect } from '../scene/geometry';
-import { selectedMap } from '../scene/selection';
-import { requestDraw, type SceneView } from '../scene/stage';
-import { byteTexture, rgbaTexture } from '../scene/textures';
-import { fitLabel, label } from '../scene/text';
-import { dequantiseByte, formatValue } from '../scene/values';
-import { findPayload, heldCrop, heldResult, ScenePanel, type HoverInfo, type Size } from './common';
-import type { PanelBodyProps } from './types';
+import { ColourTiles } from '../../scene/ColourTiles';
+import { tensorToRgba } from '../../scene/ranking';
+import { atlasLayout, fitRect, inRect, packAtlas, type AtlasLayout, type Rect } from '../../scene/geometry';
+import { selectedMap } from '../../scene/selection';
+import { requestDraw, type SceneView } from '../../scene/stage';
+import { byteTexture, rgbaTexture } from '../../scene/textures';
+import { fitFirst, fitLabel, label } from '../../scene/text';
+import { dequantiseByte, formatValue } from '../../scene/values';
+import { findPayload, heldCrop, heldResult, ScenePanel, type HoverInfo, type Size } from '../common';
+import type { PanelBodyProps } from '../types';
+import type { CropSpec } from '.';
 
 const PAD = 6;
 const GAP = 10;
 const CAPTION = 18;
 const OVERLAY_ALPHA = 0.55;
 
-export function CropView(props: PanelBodyProps): JSX.Element {
+export function CropView(props: PanelBodyProps<CropSpec>): JSX.Element {
   const shown = heldResult(props);
   const crop = heldCrop(props);
   const cropKey = createMemo(() => {
     const c = crop();
-    return c ? `${c.width}x${c.height}` : '';
+    return c ? `${c.width}x${c.height}:${c.sourceSide}` : '';
   });
   const inputKey = createMemo(() => {
     const i = shown()?.input;
@@ -45,6 +46,12 @@ export function CropView(props: PanelBodyProps): JSX.Element {
   });
   const [pointer, setPointer] = createSignal<{ x: number; y: number } | null>(null);
   let inputRect: Rect | null = null;
+  const description = createMemo(() => {
+    const c = crop();
+    const i = shown()?.input;
+    const cropText = c ? `camera crop ${c.sourceSide}×${c.sourceSide} px, sent as ${c.width}×${c.height}` : 'waiting for the camera';
+    return `${cropText}; network input ${i ? `${i.c}×${i.h}×${i.w}` : 'not yet received'}`;
+  });
 
   const hover = createMemo<HoverInfo | null>(() => {
     const pt = pointer();
@@ -94,7 +101,12 @@ export function CropView(props: PanelBodyProps): JSX.Element {
       cropSprite.position.set(cropRect.x, cropRect.y);
       cropSprite.setSize(cropRect.w, cropRect.h);
       cropSprite.visible = !!c;
-      fitLabel(cropCaption, c ? `camera crop · ${c.width}×${c.height} px` : 'waiting for the camera…', a.w);
+      // The square as cut from the picture (camera pixels), and the size it travels at.
+      if (c) {
+        const side = `${c.sourceSide}×${c.sourceSide} px`;
+        fitFirst(cropCaption, [`camera crop ${side} → ${c.width}×${c.height}`, `camera crop ${side}`, `crop ${side}`, side], a.w);
+      }
+      else fitLabel(cropCaption, 'waiting for the camera…', a.w);
       cropCaption.position.set(a.x + (a.w - cropCaption.width) / 2, cropRect.y + cropRect.h + 3);
 
       inGray.visible = inRgb.visible = false;
@@ -128,7 +140,8 @@ export function CropView(props: PanelBodyProps): JSX.Element {
           inRgb.setSize(r.w, r.h);
           inRgb.visible = true;
         }
-        fitLabel(inputCaption, `network input · ${inp.c}×${inp.h}×${inp.w}`, b.w);
+        const shape = `${inp.c}×${inp.h}×${inp.w}`;
+        fitFirst(inputCaption, [`network input · ${shape}`, `input ${shape}`, shape], b.w);
         inputCaption.position.set(b.x + (b.w - inputCaption.width) / 2, r.y + r.h + 3);
       } else {
         fitLabel(inputCaption, 'waiting for the engine…', b.w);
@@ -198,6 +211,7 @@ export function CropView(props: PanelBodyProps): JSX.Element {
       hover={hover}
       onPointerMove={(x, y) => setPointer({ x, y })}
       onPointerLeave={() => setPointer(null)}
+      label={description}
     />
   );
 }

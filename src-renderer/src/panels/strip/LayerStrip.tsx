@@ -1,22 +1,23 @@
 // All-layers strip: one thumbnail per layer with spatial maps, in graph order, each showing that
-// layer's strongest map this frame (the shell subscribes every such layer with the top-1 map).
-// Clicking a thumbnail asks the shell to add a panel for the layer.
+// layer's strongest map this frame (the strip's subscription asks for the top-1 map of each).
+// Clicking a thumbnail adds a panel for the layer.
 import { createEffect, createMemo, createSignal, For, on, untrack, type JSX } from 'solid-js';
 import type { BitmapText } from 'pixi.js';
-import { ColourTiles } from '../scene/ColourTiles';
-import { shelfPack, tileAt, tileGrid, tileRect, type Rect, type TileGrid } from '../scene/geometry';
-import { requestDraw, textureLimit, type SceneView } from '../scene/stage';
-import { byteTexture } from '../scene/textures';
-import { fitLabel, label, uiFont } from '../scene/text';
-import { formatValue, mapValue } from '../scene/values';
-import { findPayload, heldResult, ScenePanel, type HoverInfo, type Size } from './common';
-import type { PanelBodyProps } from './types';
+import { ColourTiles } from '../../scene/ColourTiles';
+import { shelfPack, tileAt, tileGrid, tileRect, type Rect, type TileGrid } from '../../scene/geometry';
+import { requestDraw, textureLimit, type SceneView } from '../../scene/stage';
+import { byteTexture } from '../../scene/textures';
+import { fitLabel, label, uiFont } from '../../scene/text';
+import { formatValue, mapValue } from '../../scene/values';
+import { findPayload, heldResult, ScenePanel, type HoverInfo, type Size } from '../common';
+import type { PanelBodyProps } from '../types';
+import type { StripSpec } from '.';
 
 const PAD = 6;
 /** Thumbnail cell: a square image with a caption strip a quarter of its height beneath. */
 const CAPTION_RATIO = 0.28;
 
-export function LayerStrip(props: PanelBodyProps): JSX.Element {
+export function LayerStrip(props: PanelBodyProps<StripSpec>): JSX.Element {
   const shown = heldResult(props);
   const layers = createMemo(() => props.model.layers.filter((l) => l.kind === 'maps').sort((a, b) => a.index - b.index));
   const shapesKey = createMemo(() =>
@@ -109,7 +110,7 @@ export function LayerStrip(props: PanelBodyProps): JSX.Element {
         const slot = slots[i];
         const p = slot ? findPayload(r, l.name) : null;
         if (!slot || !p || p.channels.length === 0 || p.mapW !== slot.w || p.mapH !== slot.h) return;
-        // The strongest map is the first sent (the shell subscribes these layers with the top-1 map).
+        // The strongest map is the first sent (the subscription asks for the top-1 map of each layer).
         let s0 = 0;
         for (let y = 0; y < p.mapH; y++) {
           let d = (slot.y + y) * width + slot.x;
@@ -140,7 +141,7 @@ export function LayerStrip(props: PanelBodyProps): JSX.Element {
             style={{ position: 'absolute', left: `${r.x}px`, top: `${r.y}px`, width: `${r.w}px`, height: `${r.h}px`, cursor: 'pointer' }}
             onClick={() => {
               const l = layers()[i()];
-              if (l) props.onAddLayer?.(l.name);
+              if (l) props.onAddLayer(l.name);
             }}
           />
         )}

@@ -1,0 +1,112 @@
+// The camera, through getUserMedia: a video element playing the stream, a new picture per decoded
+// video frame.
+import type { DeviceChoice, PictureSource, PictureSourceKind, SourceDevice } from '../types';
+
+export const RESOLUTIONS = [
+  { width: 640, height: 480 },
+  { width: 1280, height: 720 },
+  { width: 1920, height: 1080 },
+] as const;
+
+type VideoWithFrameCallback = HTMLVideoElement & {
+  requestVideoFrameCallback?: (cb: () => void) => number;
+};
+
+/** Explains a getUserMedia failure in words a user can act on. */
+export function describeCameraError(e: unknown): string {
+  const name = (e as { name?: string })?.name ?? '';
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return 'Camera access was denied. Allow the camera for this page (or app) and choose "Retry", or open an image instead.';
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return 'No camera was found (or none supports the chosen resolution). Connect one and choose "Retry", or open an image instead.';
+    case 'NotReadableError':
+      return 'The camera is in use by another program or could not be started. Close that program and choose "Retry".';
+    default:
+      return `The camera could not be started: ${(e as Error)?.message ?? String(e)}`;
+  }
+}
+
+async function listCameras(): Promise<SourceDevice[]> {
+  if (!navigator.mediaDevices?.enumerateDevices) return [];
+  const all = await navigator.mediaDevices.enumerateDevices();
+  return all.filter((d) => d.kind === 'videoinput').map((d, i) => ({ deviceId: d.deviceId, label: d.label || `Camera ${i + 1}` }));
+}
+
+async function openCamera(want: DeviceChoice): Promise<PictureSource> {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    throw new Error('This page cannot use a camera (it needs a secure origin such as http://127.0.0.1).');
+  }
+  const constraints = (deviceId?: string): MediaTrackConstraints => ({
+    width: { ideal: want.width ?? 640 },
+    height: { ideal: want.height ?? 480 },
+    ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+  });
+  let stream: MediaStream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ video: constraints(want.deviceId), audio: false });
+  } catch (e) {
+    // A remembered camera that is no longer connected: fall back to whichever camera there is.
+    const name = (e as { name?: string })?.name;
+    const retry = want.deviceId && (name === 'NotFoundError' || name === 'OverconstrainedError');
+    try {
+      if (!retry) throw e;
+      stream = await navigator.mediaDevices.getUserMedia({ video: constraints(), audio: false });
+    } catch (e2) {
+      throw new Error(describeCameraError(e2));
+    }
+  }
+  const video = document.createElement('video') as VideoWithFrameCallback;
+  video.muted = true;
+  video.playsInline = true;
+  video.setAttribute('data-testid', 'camera-video');
+  video.srcObject = stream;
+  const release = () => {
+    for (const t of stream.getTracks()) t.stop();
+    video.srcObject = null;
+  };
+  try {
+    await video.play();
+  } catch (e) {
+    release();
+    throw new Error(`The camera started but its picture cannot be played: ${(e as Error).message}`);
+  }
+  const track = stream.getVideoTracks()[0];
+  const listeners = new Set<() => void>();
+  let open = true;
+  const next = () => {
+    if (!open) return;
+    // A callback per decoded video frame where the browser has one; otherwise once per display frame.
+    const tick = () => {
+      for (const cb of listeners) cb();
+      next();
+    };
+    if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(tick);
+    else requestAnimationFrame(tick);
+  };
+  next();
+  return {
+    kind: 'camera',
+    name: track?.label || 'Camera',
+    element: video,
+    device: { deviceId: track?.getSettings().deviceId ?? want.deviceId, width: video.videoWidth, height: video.videoHeight },
+    size: () => ({ width: video.videoWidth, height: video.videoHeight }),
+    onPicture(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    close() {
+      open = false;
+      listeners.clear();
+      release();
+    },
+  };
+}
+
+export const camera: PictureSourceKind = {
+  kind: 'camera',
+  label: 'Camera',
+  device: { list: listCameras, open: openCamera },
+};

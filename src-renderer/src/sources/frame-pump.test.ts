@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { FrameMessage } from '../../../src-shared/contract';
+import type { CropSquare } from './crop';
+import { FramePump, type Cutter } from './frame-pump';
+import type { PictureSource } from './types';
+
+/** A source whose pictures arrive when the test says so. */
+function testSource(width: number, height: number) {
+  const listeners = new Set<() => void>();
+  const source: PictureSource = {
+    kind: 'test',
+    name: 'test picture',
+    element: {} as HTMLImageElement,
+    size: () => ({ width, height }),
+    onPicture(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    close: () => listeners.clear(),
+  };
+  return { source, picture: () => listeners.forEach((cb) => cb()), listeners };
+}
+
+function setup() {
+  let now = 1000;
+  let crop: CropSquare = { cx: 0.5, cy: 0.5, size: 0.5 };
+  let out: { width: number; height: number } | null = { width: 4, height: 4 };
+  let paused = false;
+  const sent: FrameMessage[] = [];
+  const cuts: { x: number; y: number; size: number }[] = [];
+  const cutter: Cutter = (_el, rect, size) => {
+    cuts.push(rect);
+    return new Uint8Array(size.width * size.height * 4).fill(cuts.length);
+  };
+  const pump = new FramePump({
+    crop: () => crop,
+    outSize: () => out,
+    send: (f) => sent.push(f),
+    paused: () => paused,
+    cutter,
+    now: () => now,
+  });
+  return {
+    pump,
+    sent,
+    cuts,
+    tick: (ms: number) => (now += ms),
+    setCrop: (c: CropSquare) => (crop = c),
+    setOut: (o: typeof out) => (out = o),
+    setPaused: (p: boolean) => (paused = p),
+  };
+}
+
+describe('frame pump', () => {
+  it('cuts the crop square out of every new picture, scales it and sends it', () => {
+    const t = setup();
+    const s = testSource(640, 480);
+    t.pump.use(s.source);
+    s.picture();
+    // Half of the shorter side, centred: 240 px at (200, 120).
+    expect(t.cuts).toEqual([{ x: 200, y: 120, size: 240 }]);
+    expect(t.sent).toHaveLength(1);
+    expect(t.sent[0]).toMatchObject({ id: 1, t: 1000, width: 4, height: 4 });
+    // The crop view gets the same bytes and learns how large the square was in the picture.
+    expect(t.pump.crops.get(1)).toMatchObject({ width: 4, height: 4, sourceSide: 240 });
+    expect(t.pump.crops.get(1)!.rgba).toBe(t.sent[0].rgba);
+
+    t.setCrop({ cx: 0, cy: 0, size: 0.25 });
+    t.tick(100);
+    s.picture();
+    expect(t.cuts[1]).toEqual({ x: 0, y: 0, size: 120 });
+    expect(t.sent.map((f) => f.id)).toEqual([1, 2]);
+  });
+
+  it('sends nothing while paused or without a model, but keeps counting pictures', () => {
+    const t = setup();
+    const s = testSource(100, 100);
+    t.pump.use(s.source);
+    t.setPaused(true);
+    for (let i = 0; i < 5; i++) {
+      s.picture();
+      t.tick(50);
+    }
+    t.setPaused(false);
+    t.setOut(null);
+    s.picture();
+    expect(t.sent).toHaveLength(0);
+    // One picture every 50 ms.
+    expect(t.pump.fps).toBeCloseTo(20, 0);
+    t.tick(2500);
+    expect(t.pump.fps).toBe(0);
+  });
+
+  it('follows the source it is given and resends a kept crop under a new id', () => {
+    const t = setup();
+    const a = testSource(100, 100);
+    const b = testSource(200, 100);
+    t.pump.use(a.source);
+    t.pump.use(b.source);
+    expect(a.listeners.size).toBe(0);
+    a.picture();
+    expect(t.sent).toHaveLength(0);
+    b.picture();
+    expect(t.cuts).toEqual([{ x: 75, y: 25, size: 50 }]);
+    const id = t.pump.resend(t.pump.crops.get(1)!);
+    expect(id).toBe(2);
+    expect(t.sent[1].rgba).toBe(t.sent[0].rgba);
+    t.pump.use(null);
+    expect(b.listeners.size).toBe(0);
+  });
+});

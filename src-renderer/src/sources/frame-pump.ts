@@ -1,0 +1,106 @@
+// From pictures to frames: whenever the source has a new picture, cut the crop square out of it,
+// scale it to the size the engine wants and send it. The crop of every sent frame is kept briefly so
+// the crop view can show exactly the image whose result is on screen.
+import type { FrameMessage } from '../../../src-shared/contract';
+import { CropRing, cropRectPx, type CropSquare } from './crop';
+import type { CropImage, PictureSource } from './types';
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** Draws the square `rect` of `element` scaled to `out` and returns its RGBA bytes. */
+export type Cutter = (element: CanvasImageSource, rect: { x: number; y: number; size: number }, out: Size) => Uint8Array;
+
+/** The browser's 2D canvas as the cutter: smooth resampling, read back as RGBA. */
+export function canvasCutter(): Cutter {
+  let ctx: CanvasRenderingContext2D | null = null;
+  return (element, r, out) => {
+    if (!ctx) {
+      ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+      if (!ctx) throw new Error('this browser cannot draw on a 2D canvas');
+    }
+    const canvas = ctx.canvas;
+    if (canvas.width !== out.width || canvas.height !== out.height) {
+      canvas.width = out.width;
+      canvas.height = out.height;
+    }
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'medium';
+    ctx.drawImage(element, r.x, r.y, r.size, r.size, 0, 0, out.width, out.height);
+    const pixels = ctx.getImageData(0, 0, out.width, out.height).data;
+    return new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+  };
+}
+
+export interface FramePumpOptions {
+  /** The crop square now (read for every picture). */
+  crop: () => CropSquare;
+  /** Size the engine wants, or null while no model is loaded. */
+  outSize: () => Size | null;
+  send: (frame: FrameMessage) => void;
+  /** While true nothing is sent (frozen, or the link is busy); pictures are still counted. */
+  paused: () => boolean;
+  cutter?: Cutter;
+  now?: () => number;
+}
+
+export class FramePump {
+  readonly crops = new CropRing<CropImage>(32);
+  private source: PictureSource | null = null;
+  private stopListening: (() => void) | null = null;
+  private readonly cut: Cutter;
+  private readonly now: () => number;
+  private nextId = 1;
+  private lastPictureAt = 0;
+  private fpsValue = 0;
+
+  constructor(private readonly opts: FramePumpOptions) {
+    this.cut = opts.cutter ?? canvasCutter();
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  /** Takes pictures from `source` from now on (null: none). */
+  use(source: PictureSource | null): void {
+    if (source === this.source) return;
+    this.stopListening?.();
+    this.source = source;
+    this.lastPictureAt = 0;
+    this.fpsValue = 0;
+    this.stopListening = source ? source.onPicture(() => this.capture()) : null;
+  }
+
+  /** New pictures per second (smoothed); 0 when none came for two seconds. */
+  get fps(): number {
+    return this.now() - this.lastPictureAt > 2000 ? 0 : this.fpsValue;
+  }
+
+  /** Sends an earlier crop again as a new frame (a frozen picture re-run for new panels); returns its id. */
+  resend(img: CropImage): number {
+    const id = this.nextId++;
+    this.crops.put(id, img);
+    this.opts.send({ id, t: this.now(), width: img.width, height: img.height, rgba: img.rgba });
+    return id;
+  }
+
+  /** Cuts the crop out of the current picture, scales it and sends it. */
+  private capture(): void {
+    const now = this.now();
+    if (this.lastPictureAt > 0) {
+      const inst = 1000 / Math.max(1, now - this.lastPictureAt);
+      this.fpsValue = this.fpsValue === 0 ? inst : this.fpsValue * 0.9 + inst * 0.1;
+    }
+    this.lastPictureAt = now;
+    const source = this.source;
+    const out = this.opts.outSize();
+    if (!source || !out || this.opts.paused()) return;
+    const { width: pw, height: ph } = source.size();
+    if (!(pw > 0 && ph > 0)) return;
+    const rect = cropRectPx(this.opts.crop(), pw, ph);
+    const rgba = this.cut(source.element, rect, out);
+    const id = this.nextId++;
+    this.crops.put(id, { width: out.width, height: out.height, rgba, sourceSide: rect.size });
+    this.opts.send({ id, t: now, width: out.width, height: out.height, rgba });
+  }
+}

@@ -1,0 +1,59 @@
+import { createRoot } from 'solid-js';
+import { describe, expect, it } from 'vitest';
+import type { ConnectionState } from '../host';
+import { createConnection } from './connection';
+import { createNotices } from './notices';
+import { testEngine } from './testing/engine';
+
+function setup(initial: ConnectionState) {
+  const t = testEngine();
+  const notices = createNotices();
+  const listeners: ((s: ConnectionState) => void)[] = [];
+  let back = 0;
+  let model: string | null = 'LeNet';
+  const c = createRoot(() =>
+    createConnection({
+      host: { connection: () => initial, onConnection: (cb) => (listeners.push(cb), () => {}) },
+      engine: t.engine,
+      notify: notices.notify,
+      modelName: () => model,
+      onBack: () => back++,
+    }),
+  );
+  return {
+    ...t,
+    c,
+    notices: () => notices.notices().map((n) => n.text),
+    become: (s: ConnectionState) => listeners.forEach((cb) => cb(s)),
+    back: () => back,
+    noModel: () => (model = null),
+  };
+}
+
+describe('connection', () => {
+  it('follows the link and says when it came back, but not on the first connect', () => {
+    const s = setup('connecting');
+    s.become('open');
+    expect(s.c.state()).toBe('open');
+    expect(s.back()).toBe(0);
+    s.become('reconnecting');
+    expect(s.c.state()).toBe('reconnecting');
+    s.become('open');
+    expect(s.notices()).toEqual(['Reconnected to the engine.']);
+    expect(s.back()).toBe(1);
+  });
+
+  it("passes the engine's problems on and says when it restarted, with which model", () => {
+    const s = setup('open');
+    s.event({ type: 'error', message: 'frame 12: 3 bytes of RGBA for 2×2' });
+    s.event({ type: 'engineRestarted', reason: 'exit code 134' });
+    s.noModel();
+    s.event({ type: 'engineRestarted', reason: 'killed' });
+    expect(s.notices()).toEqual([
+      'Frame 12: 3 bytes of RGBA for 2×2',
+      'The engine stopped (exit code 134) and was restarted with LeNet.',
+      'The engine stopped (killed) and was restarted.',
+    ]);
+    expect(s.back()).toBe(2);
+  });
+});

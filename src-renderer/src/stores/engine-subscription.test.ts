@@ -1,0 +1,57 @@
+import { createRoot, createSignal } from 'solid-js';
+import { describe, expect, it } from 'vitest';
+import type { ModelInfo } from '../../../src-shared/contract';
+import { defaultGenericPanels } from '../layout/default-layout';
+import { smallModel } from '../model/testing/small-model';
+import type { PanelSpec } from '../panels/registry';
+import { createEngineSubscription } from './engine-subscription';
+import { createNotices } from './notices';
+import { testEngine } from './testing/engine';
+
+function setup(refuse = false) {
+  const t = testEngine({
+    subscribe: () => {
+      if (refuse) throw new Error("model small has no layer 'conv9'");
+      return null;
+    },
+  });
+  const [model, setModel] = createSignal<ModelInfo | null>(null);
+  const [panels, setPanels] = createSignal<PanelSpec[]>([]);
+  const notices = createNotices();
+  let applied = 0;
+  const sub = createRoot(() => createEngineSubscription({ engine: t.engine, model, panels, notify: notices.notify, onApplied: () => applied++ }));
+  const subscribed = () => t.requests.flatMap((r) => (r.type === 'subscribe' ? [r.subscription.layers.map((l) => l.layer)] : []));
+  return { ...t, sub, setModel, setPanels, notices, subscribed, applied: () => applied };
+}
+
+describe('engine subscription', () => {
+  it('asks for the layers the panels show, once per change, and again for a new model', async () => {
+    const s = setup();
+    const m = smallModel();
+    s.setModel(m);
+    s.setPanels(defaultGenericPanels(m));
+    s.setPanels([...defaultGenericPanels(m)]);
+    expect(s.subscribed()).toEqual([[], ['conv1', 'pool1', 'conv2', 'pool2', 'relu1']]);
+    s.setModel({ ...m });
+    expect(s.subscribed()).toHaveLength(3);
+    await expect.poll(s.applied).toBe(3);
+  });
+
+  it('sends it again when asked, and when the engine reloaded the model on another provider', () => {
+    const s = setup();
+    const m = smallModel();
+    s.setModel(m);
+    s.sub.resend();
+    s.event({ type: 'modelLoaded', info: { ...m, provider: 'cuda' } });
+    s.event({ type: 'modelLoaded', info: { ...m, id: 'other' } });
+    expect(s.subscribed()).toHaveLength(3);
+  });
+
+  it('says when the engine refuses the layers, and tries again on the next change', async () => {
+    const s = setup(true);
+    s.setModel(smallModel());
+    await expect.poll(() => s.notices.notices().map((n) => n.text)).toEqual(["The engine refused the panels' layers: model small has no layer 'conv9'"]);
+    s.setPanels([]);
+    expect(s.subscribed()).toHaveLength(2);
+  });
+});

@@ -1,0 +1,112 @@
+import { createRoot, createSignal } from 'solid-js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ModelInfo } from '../../../src-shared/contract';
+import { smallModel } from '../model/testing/small-model';
+import { DEFAULT_CROP } from '../sources/crop';
+import type { PictureSource } from '../sources/types';
+import { createFrameFlow } from './frame-flow';
+import { resultFor, testEngine } from './testing/engine';
+
+/** A picture source whose pictures arrive when the test says so. */
+function testPicture(): { source: PictureSource; picture: () => void } {
+  const listeners = new Set<() => void>();
+  return {
+    source: {
+      kind: 'test',
+      name: 'test',
+      element: {} as HTMLImageElement,
+      size: () => ({ width: 640, height: 480 }),
+      onPicture: (cb) => (listeners.add(cb), () => listeners.delete(cb)),
+      close: () => listeners.clear(),
+    },
+    picture: () => listeners.forEach((cb) => cb()),
+  };
+}
+
+function setup() {
+  let clock = 0;
+  const t = testEngine();
+  const pic = testPicture();
+  const [model, setModel] = createSignal<ModelInfo | null>(smallModel());
+  const flow = createRoot(() =>
+    createFrameFlow({
+      engine: t.engine,
+      model,
+      picture: () => pic.source,
+      cropSquare: () => DEFAULT_CROP,
+      droppedByLink: () => 3,
+      cutter: (_el, _rect, out) => new Uint8Array(out.width * out.height * 4),
+      now: () => clock,
+      afterPaint: (cb) => cb(),
+      statsEveryMs: 100,
+    }),
+  );
+  return { ...t, flow, picture: pic.picture, setModel, tick: (ms: number) => (clock += ms) };
+}
+
+describe('frame flow', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('sends one frame at a time at the size the model wants, and shows each result with its crop', () => {
+    const s = setup();
+    s.picture();
+    s.picture();
+    // LeNet-sized input: the crop travels at four times 28×28 for the digit pipeline.
+    expect(s.frames.map((f) => [f.id, f.width, f.height])).toEqual([[1, 112, 112]]);
+    s.result(resultFor(smallModel(), 1, 7));
+    expect(s.flow.result()?.id).toBe(1);
+    expect(s.flow.crop()?.rgba).toBe(s.frames[0].rgba);
+    s.picture();
+    expect(s.frames.map((f) => f.id)).toEqual([1, 2]);
+    // A result that never comes back stops holding the link after a second.
+    s.tick(1001);
+    s.picture();
+    expect(s.frames.map((f) => f.id)).toEqual([1, 2, 3]);
+  });
+
+  it('holds the picture while frozen, re-runs it for new panels and shows the newest result on resume', () => {
+    const s = setup();
+    s.picture();
+    s.result(resultFor(smallModel(), 1, 4));
+    s.flow.toggleFreeze();
+    expect(s.flow.frozen()).toBe(true);
+    s.tick(2000);
+    s.picture();
+    expect(s.frames).toHaveLength(1);
+    // The subscription changed: the frozen crop goes again and only its result is shown.
+    s.flow.rerunFrozen();
+    expect(s.frames[1].rgba).toBe(s.frames[0].rgba);
+    s.result(resultFor(smallModel(), 2, 4));
+    expect(s.flow.result()?.id).toBe(2);
+    expect(s.flow.panelsFrozen()).toBe(true);
+    // Other results keep arriving but are not shown until the picture is resumed.
+    s.result(resultFor(smallModel(), 99, 1));
+    expect(s.flow.result()?.id).toBe(2);
+    s.flow.toggleFreeze();
+    expect(s.flow.result()?.id).toBe(99);
+  });
+
+  it('drops results of the previous model and forgets its frames', () => {
+    const s = setup();
+    s.picture();
+    s.flow.reset();
+    s.setModel({ ...smallModel(), labels: ['cat', 'dog'] });
+    s.result(resultFor(smallModel(), 1, 0));
+    expect(s.flow.result()).toBeNull();
+    // The unanswered frame of the old model does not hold the link.
+    s.picture();
+    expect(s.frames).toHaveLength(2);
+  });
+
+  it('reports the numbers of the status line', () => {
+    vi.useFakeTimers();
+    const s = setup();
+    for (let i = 1; i <= 4; i++) {
+      s.picture();
+      s.result({ ...resultFor(smallModel(), i), dropped: 2 });
+      s.tick(100);
+    }
+    vi.advanceTimersByTime(100);
+    expect(s.flow.stats()).toEqual({ fps: 10, inferenceMs: 2, latencyMs: expect.any(Number), dropped: 2, droppedByLink: 3 });
+  });
+});

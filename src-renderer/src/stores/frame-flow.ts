@@ -1,0 +1,154 @@
+// Frames out, results in: the frame pump sends the crop of each new picture while the link has room,
+// results come back and are shown with the crop they were computed from; freezing holds the picture
+// on screen; the numbers of the status line are kept here.
+import { batch, createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
+import type { EngineChannel, FrameResult, ModelInfo } from '../../../src-shared/contract';
+import { cropSizeFor } from '../../../src-shared/frame-size';
+import type { CropSquare } from '../sources/crop';
+import { FramePump, type Cutter } from '../sources/frame-pump';
+import type { CropImage, PictureSource } from '../sources/types';
+
+export interface Stats {
+  /** New pictures per second from the source. */
+  fps: number;
+  inferenceMs: number;
+  /** From capturing a frame to drawing its result. */
+  latencyMs: number;
+  /** Frames replaced in the engine's mailbox. */
+  dropped: number;
+  /** Frames not sent because the link was closed or congested. */
+  droppedByLink: number;
+}
+
+// Flow control: at most MAX_IN_FLIGHT frames travel without their result back. The engine's mailbox
+// keeps only the newest frame, but the link and the results can still queue when the engine, the
+// network or the drawing is slow; this keeps camera-to-screen latency bounded. One frame in flight
+// rather than two: a second one only waits in the mailbox and ages. Measured in one bench run
+// (browser mode, SwiftShader): SqueezeNet latency 364 → 247 ms for 5.4 → 4.0 results/s; LeNet
+// 45 → 38 ms at camera rate either way.
+const MAX_IN_FLIGHT = 1;
+/** A result that never came back stops blocking the link after this long. */
+const LOST_AFTER_MS = 1000;
+
+const ema = (prev: number, x: number, k = 0.15) => (prev === 0 ? x : prev * (1 - k) + x * k);
+
+export function createFrameFlow(deps: {
+  engine: Pick<EngineChannel, 'sendFrame' | 'onResult'>;
+  model: Accessor<ModelInfo | null>;
+  picture: Accessor<PictureSource | null>;
+  cropSquare: Accessor<CropSquare>;
+  droppedByLink: () => number;
+  cutter?: Cutter;
+  now?: () => number;
+  /** Runs `cb` once the panels have drawn (the next animation frame). */
+  afterPaint?: (cb: () => void) => void;
+  statsEveryMs?: number;
+}) {
+  const now = deps.now ?? (() => performance.now());
+  const afterPaint = deps.afterPaint ?? ((cb: () => void) => requestAnimationFrame(cb));
+  const [result, setResult] = createSignal<FrameResult | null>(null, { equals: false });
+  const [crop, setCrop] = createSignal<CropImage | null>(null, { equals: false });
+  const [frozen, setFrozen] = createSignal(false);
+  /** True for the instant a frozen picture's re-run result is handed to the panels. */
+  const [refreshingFrozen, setRefreshingFrozen] = createSignal(false);
+  const [stats, setStats] = createSignal<Stats>({ fps: 0, inferenceMs: 0, latencyMs: 0, dropped: 0, droppedByLink: 0 });
+  /** The crop on screen when freezing began, and the id it was sent again under (new panels need its layers). */
+  let frozenCrop: CropImage | null = null;
+  let frozenRerunId = -1;
+  let lastSentId = 0;
+  let lastResultId = 0;
+  let lastResultAt = 0;
+  let lastResult: FrameResult | null = null;
+  let inferenceMs = 0;
+  let latencyMs = 0;
+
+  const linkReady = () => lastSentId - lastResultId < MAX_IN_FLIGHT || now() - lastResultAt > LOST_AFTER_MS;
+
+  const pump = new FramePump({
+    crop: deps.cropSquare,
+    outSize: () => {
+      const m = deps.model();
+      return m ? cropSizeFor(m.input) : null;
+    },
+    send: (f) => {
+      lastSentId = f.id;
+      deps.engine.sendFrame(f);
+    },
+    paused: () => frozen() || !linkReady(),
+    cutter: deps.cutter,
+    now,
+  });
+  createEffect(() => pump.use(deps.picture()));
+  onCleanup(() => pump.use(null));
+
+  const show = (r: FrameResult) =>
+    batch(() => {
+      setResult(r);
+      setCrop(pump.crops.get(r.id));
+    });
+
+  deps.engine.onResult((r) => {
+    const m = deps.model();
+    if (!m || r.probs.length !== m.labels.length) return; // a late result of the previous model
+    inferenceMs = ema(inferenceMs, r.timing.inferenceMs);
+    lastResult = r;
+    // Frames older than this one that never came back were replaced in the engine's mailbox.
+    if (r.id > lastResultId && r.id <= lastSentId) lastResultId = r.id;
+    lastResultAt = now();
+    if (frozen()) {
+      if (r.id !== frozenRerunId) return;
+      batch(() => {
+        setRefreshingFrozen(true);
+        show(r);
+      });
+      setRefreshingFrozen(false);
+      return;
+    }
+    show(r);
+    // Latency = capture time → the frame on which the panels draw this result.
+    afterPaint(() => {
+      latencyMs = ema(latencyMs, now() - r.t);
+    });
+  });
+
+  const timer = setInterval(() => {
+    setStats({ fps: pump.fps, inferenceMs, latencyMs, dropped: lastResult?.dropped ?? 0, droppedByLink: deps.droppedByLink() });
+  }, deps.statsEveryMs ?? 250);
+  onCleanup(() => clearInterval(timer));
+
+  return {
+    result,
+    crop,
+    frozen,
+    /** What panels see as "frozen": false for the instant a frozen picture's re-run arrives. */
+    panelsFrozen: () => frozen() && !refreshingFrozen(),
+    stats,
+
+    toggleFreeze() {
+      const f = !frozen();
+      frozenCrop = f ? crop() : null;
+      frozenRerunId = -1;
+      setFrozen(f);
+      // Unfreezing shows the newest result at once rather than waiting for the next one.
+      if (!f && lastResult) show(lastResult);
+    },
+
+    /** A frozen picture stays the same picture: its crop runs again so new panels get their layers. */
+    rerunFrozen() {
+      if (frozen() && frozenCrop) frozenRerunId = pump.resend(frozenCrop);
+    },
+
+    /** A new model: nothing of the old one is shown, and no old frame holds the link. */
+    reset() {
+      pump.crops.clear();
+      lastResultId = lastSentId;
+      lastResult = null;
+      batch(() => {
+        setResult(null);
+        setCrop(null);
+      });
+    },
+  };
+}
+
+export type FrameFlow = ReturnType<typeof createFrameFlow>;

@@ -1,0 +1,67 @@
+// Which picture source is on: the camera (the choice remembered in the settings) or a file the
+// user opened, and the crop square on it.
+import { createSignal } from 'solid-js';
+import { DEFAULT_CROP, type CropSquare } from '../sources/crop';
+import { deviceSource, pictureFileAccept, PICTURE_SOURCES, sourceForFiles } from '../sources/registry';
+import type { DeviceChoice, PictureSource, PictureSourceKind, PictureState } from '../sources/types';
+
+export function createPicture(deps: { saveCameraChoice: (c: DeviceChoice) => void; sources?: readonly PictureSourceKind[] }) {
+  const sources = deps.sources ?? PICTURE_SOURCES;
+  const [state, setState] = createSignal<PictureState>({ kind: 'none' });
+  const [cropSquare, setCropSquare] = createSignal<CropSquare>(DEFAULT_CROP);
+  // Only the newest request may take over the picture (a slow camera must not replace a later image).
+  let generation = 0;
+
+  const current = () => {
+    const s = state();
+    return s.kind === 'showing' ? s.source : null;
+  };
+
+  const open = async (startingMessage: string, opener: () => Promise<PictureSource>) => {
+    const mine = ++generation;
+    // The old source goes first: a camera cannot always be opened twice at once.
+    current()?.close();
+    setState({ kind: 'starting', message: startingMessage });
+    try {
+      const source = await opener();
+      if (mine !== generation) return source.close();
+      setState({ kind: 'showing', source });
+    } catch (e) {
+      if (mine === generation) setState({ kind: 'error', message: (e as Error).message });
+    }
+  };
+
+  const startCamera = (choice: DeviceChoice) => {
+    const device = deviceSource(sources)?.device;
+    if (!device) return Promise.resolve(setState({ kind: 'error', message: 'There is no camera source.' }));
+    return open('Starting the camera…', () => device.open(choice));
+  };
+
+  return {
+    state,
+    current,
+    cropSquare,
+    setCropSquare,
+    /** The camera with the remembered choice, at start. */
+    startCamera,
+    /** The camera the user chose (remembered for the next start). */
+    useCamera(choice: DeviceChoice) {
+      deps.saveCameraChoice(choice);
+      void startCamera(choice);
+    },
+    listCameras: () => deviceSource(sources)?.device?.list() ?? Promise.resolve([]),
+    fileAccept: pictureFileAccept(sources),
+    /** True when some source opens one of these files. */
+    accepts: (files: File[]) => sourceForFiles(files, sources) !== null,
+    /** Uses the files as the picture; problems show where the picture is. */
+    openFiles(files: File[]): Promise<void> {
+      const kind = sourceForFiles(files, sources);
+      if (!kind?.files) return Promise.resolve();
+      const opener = kind.files;
+      const matching = files.filter((f) => opener.matches(f));
+      return open(`Opening ${matching[0].name}…`, () => opener.open(matching));
+    },
+  };
+}
+
+export type Picture = ReturnType<typeof createPicture>;
