@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
+import { halfToFloat } from '../../onnx/proto';
 import { Hdf5Error, Hdf5File } from '../../formats/hdf5';
 import { readZip, ZipError } from '../../formats/zip';
 import { isObj, KerasModelError, parseJson, parseModel, type Json, type KerasModel } from './config';
@@ -166,15 +167,6 @@ export function tfjsShards(modelJson: string, given: readonly string[]): { json:
 }
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, uint8: 1, uint16: 2, float16: 2, bool: 1 };
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
 
 /** TF.js Layers model.json + shards. */
 export async function readTfjsModel(modelJson: string, given: readonly string[], onProgress?: (f: number) => void): Promise<KerasSource> {
