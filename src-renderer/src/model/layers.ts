@@ -4,7 +4,7 @@ import type { LayerInfo, ModelInfo } from '../../../src-shared/contract';
 
 const CONV_OPS = /^(conv|convolution|convtranspose|deconvolution|conv2d|separableconv2d|depthwiseconv2d)$/i;
 const FC_OPS = /^(gemm|matmul|innerproduct|fullyconnected|dense)$/i;
-const ACTIVATION_OPS = /^(relu|prelu|leakyrelu|elu|selu|sigmoid|tanh|clip|hardsigmoid|hardswish|softplus|relu6)$/i;
+const ACTIVATION_OPS = /^(activation|relu|prelu|leakyrelu|elu|selu|sigmoid|tanh|clip|hardsigmoid|hardswish|softplus|relu6)$/i;
 
 const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
