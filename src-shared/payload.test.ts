@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, decodeResult, encodeFrame, encodeResult, quantise, dequantise } from './payload';
+import { decodeFrame, decodeResult, encodeFrame, encodeResult, messageFrameId, quantise, dequantise, setMessageFrameId } from './payload';
 
 describe('payload', () => {
   it('round-trips a frame', () => {
@@ -7,6 +7,22 @@ describe('payload', () => {
     const f = decodeFrame(encodeFrame({ id: 42, t: 1234.5, width: 3, height: 2, rgba }));
     expect(f).toMatchObject({ id: 42, t: 1234.5, width: 3, height: 2 });
     expect([...f.rgba]).toEqual([...rgba]);
+  });
+
+  it('renumbers frames and results in place, leaving everything else as it was', () => {
+    const frame = encodeFrame({ id: 5, t: 1, width: 1, height: 1, rgba: new Uint8Array([1, 2, 3, 4]) });
+    setMessageFrameId(frame, 4_000_000_000);
+    expect(messageFrameId(frame)).toBe(4_000_000_000);
+    expect(decodeFrame(frame)).toMatchObject({ id: 4_000_000_000, t: 1, width: 1, height: 1 });
+    const result = encodeResult({
+      id: 9, t: 2, probs: new Float32Array([1]), input: { c: 1, h: 1, w: 1, data: new Uint8Array([7]), min: 0, max: 1 },
+      layers: [], timing: { preprocessMs: 0, inferenceMs: 0, encodeMs: 0 }, dropped: 0, processed: 1,
+    });
+    expect(messageFrameId(result)).toBe(9);
+    setMessageFrameId(result, 3);
+    expect(decodeResult(result)).toMatchObject({ id: 3, t: 2, processed: 1 });
+    expect(messageFrameId(new Uint8Array([1, 2, 3]))).toBeNull();
+    expect(() => setMessageFrameId(new Uint8Array(16), 1)).toThrow(/not a frame or result/);
   });
 
   it('rejects a frame whose byte count does not match its size', () => {

@@ -5,6 +5,9 @@ import type { FrameMessage, FrameResult, LayerPayload } from './contract';
 const FRAME_MAGIC = 0x31465343; // 'CSF1' little-endian
 const RESULT_MAGIC = 0x31525343; // 'CSR1'
 const FRAME_HEADER = 24;
+const RESULT_HEADER = 12;
+/** Where frames and results carry their frame id (u32, little-endian). */
+const ID_OFFSET = 4;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -17,7 +20,7 @@ export function encodeFrame(f: FrameMessage): ArrayBuffer {
   const buf = new ArrayBuffer(FRAME_HEADER + expected);
   const v = new DataView(buf);
   v.setUint32(0, FRAME_MAGIC, true);
-  v.setUint32(4, f.id >>> 0, true);
+  v.setUint32(ID_OFFSET, f.id >>> 0, true);
   v.setFloat64(8, f.t, true);
   v.setUint32(16, f.width, true);
   v.setUint32(20, f.height, true);
@@ -39,7 +42,7 @@ export function decodeFrame(input: ArrayBuffer | ArrayBufferView): FrameMessage 
   const n = width * height * 4;
   if (b.byteLength !== FRAME_HEADER + n) throw new Error(`frame message: ${b.byteLength - FRAME_HEADER} bytes for ${width}×${height}`);
   return {
-    id: v.getUint32(4, true),
+    id: v.getUint32(ID_OFFSET, true),
     t: v.getFloat64(8, true),
     width,
     height,
@@ -48,7 +51,6 @@ export function decodeFrame(input: ArrayBuffer | ArrayBufferView): FrameMessage 
 }
 
 interface ResultHeader {
-  id: number;
   t: number;
   timing: FrameResult['timing'];
   dropped: number;
@@ -62,12 +64,12 @@ interface ResultHeader {
 const align4 = (n: number) => (n + 3) & ~3;
 
 /**
- * Layout: magic u32 | header length u32 | header JSON (padded to 4) | probs f32[] |
+ * Layout: magic u32 | frame id u32 | header length u32 | header JSON (padded to 4) | probs f32[] |
  * input bytes (padded) | per layer: min f32[k], max f32[k], data u8[k·h·w] (padded).
+ * The frame id sits at the same offset as in a frame, so a relay can renumber both cheaply.
  */
 export function encodeResult(r: FrameResult): ArrayBuffer {
   const header: ResultHeader = {
-    id: r.id,
     t: r.t,
     timing: r.timing,
     dropped: r.dropped,
@@ -78,15 +80,16 @@ export function encodeResult(r: FrameResult): ArrayBuffer {
     layers: r.layers.map((l) => ({ layer: l.layer, shape: l.shape, channels: l.channels, mapH: l.mapH, mapW: l.mapW })),
   };
   const hb = enc.encode(JSON.stringify(header));
-  let size = 8 + align4(hb.byteLength) + r.probs.length * 4 + align4(r.input.data.byteLength);
+  let size = RESULT_HEADER + align4(hb.byteLength) + r.probs.length * 4 + align4(r.input.data.byteLength);
   for (const l of r.layers) size += l.channels.length * 8 + align4(l.data.byteLength);
   const buf = new ArrayBuffer(size);
   const v = new DataView(buf);
   const u8 = new Uint8Array(buf);
   v.setUint32(0, RESULT_MAGIC, true);
-  v.setUint32(4, hb.byteLength, true);
-  u8.set(hb, 8);
-  let o = 8 + align4(hb.byteLength);
+  v.setUint32(ID_OFFSET, r.id >>> 0, true);
+  v.setUint32(8, hb.byteLength, true);
+  u8.set(hb, RESULT_HEADER);
+  let o = RESULT_HEADER + align4(hb.byteLength);
   new Float32Array(buf, o, r.probs.length).set(r.probs);
   o += r.probs.length * 4;
   u8.set(r.input.data, o);
@@ -117,10 +120,11 @@ export function decodeResult(input: ArrayBuffer | ArrayBufferView): FrameResult 
   // Float32Array views need 4-byte alignment; copy once if the transport handed us an odd offset.
   if (b.byteOffset % 4 !== 0) b = b.slice();
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (b.byteLength < 8 || v.getUint32(0, true) !== RESULT_MAGIC) throw new Error('not a result message');
-  const hl = v.getUint32(4, true);
-  const h = JSON.parse(dec.decode(b.subarray(8, 8 + hl))) as ResultHeader;
-  let o = b.byteOffset + 8 + align4(hl);
+  if (b.byteLength < RESULT_HEADER || v.getUint32(0, true) !== RESULT_MAGIC) throw new Error('not a result message');
+  const id = v.getUint32(ID_OFFSET, true);
+  const hl = v.getUint32(8, true);
+  const h = JSON.parse(dec.decode(b.subarray(RESULT_HEADER, RESULT_HEADER + hl))) as ResultHeader;
+  let o = b.byteOffset + RESULT_HEADER + align4(hl);
   const probs = new Float32Array(b.buffer, o, h.nProbs);
   o += h.nProbs * 4;
   const inBytes = h.input.c * h.input.h * h.input.w;
@@ -139,7 +143,7 @@ export function decodeResult(input: ArrayBuffer | ArrayBufferView): FrameResult 
   });
   if (o > b.byteOffset + b.byteLength) throw new Error('result message truncated');
   return {
-    id: h.id,
+    id,
     t: h.t,
     timing: h.timing,
     dropped: h.dropped,
@@ -149,6 +153,20 @@ export function decodeResult(input: ArrayBuffer | ArrayBufferView): FrameResult 
     input: { ...h.input, data: inputData },
     layers,
   };
+}
+
+/** The frame id a frame or result message carries (null for anything else). */
+export function messageFrameId(buf: ArrayBuffer | ArrayBufferView): number | null {
+  const b = toBytes(buf);
+  if (!(isFrame(b) && b.byteLength >= FRAME_HEADER) && !(isResult(b) && b.byteLength >= RESULT_HEADER)) return null;
+  return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(ID_OFFSET, true);
+}
+
+/** Renumbers a frame or result message in place (a relay's own ids for the engine, and back). */
+export function setMessageFrameId(buf: ArrayBuffer | ArrayBufferView, id: number): void {
+  const b = toBytes(buf);
+  if (messageFrameId(b) === null) throw new Error('not a frame or result message');
+  new DataView(b.buffer, b.byteOffset, b.byteLength).setUint32(ID_OFFSET, id >>> 0, true);
 }
 
 /** Quantise `n` values starting at `offset` into bytes, returning the real min and max used. */

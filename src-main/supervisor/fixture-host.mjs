@@ -24,14 +24,29 @@ function broadcast(event) {
   if (portOpen) toPort({ type: 'event', event });
 }
 
+const FRAME_MAGIC = 0x31465343; // 'CSF1', as src-shared/payload.ts
+const RESULT_MAGIC = 0x31525343; // 'CSR1'
+
+/**
+ * The "result" of a binary message: its bytes reversed, so a test can tell it went through this
+ * process. An encoded frame gets a result-shaped answer: the result magic, the frame's id at the
+ * same offset, then the rest of the frame reversed.
+ */
+function answer(bytes) {
+  const isFrame = bytes.length >= 8 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === FRAME_MAGIC;
+  const out = new Uint8Array(bytes.length);
+  const from = isFrame ? 8 : 0;
+  out.set(bytes.subarray(0, from));
+  for (let i = from; i < bytes.length; i++) out[i] = bytes[bytes.length - 1 - (i - from)];
+  if (isFrame) new DataView(out.buffer).setUint32(0, RESULT_MAGIC, true);
+  return out;
+}
+
 function handle(msg, send) {
   if (msg instanceof Uint8Array || msg instanceof ArrayBuffer) {
     const bytes = msg instanceof ArrayBuffer ? new Uint8Array(msg) : msg;
     state.frames++;
-    // The "result" is the frame's bytes reversed, so a test can tell it went through this process.
-    const out = new Uint8Array(bytes.length);
-    for (let i = 0; i < bytes.length; i++) out[i] = bytes[bytes.length - 1 - i];
-    send(out);
+    send(answer(bytes));
     return;
   }
   const reply = (result) => send({ rid: msg.rid, ok: true, result });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { encodeFrame, isResult, messageFrameId } from '../../src-shared/payload';
 import { safeFileName } from './api';
 import { startWebServer, type WebServer } from './app';
 
@@ -53,6 +54,11 @@ function http(method: string, path: string, headers: Record<string, string> = {}
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** A 1×1 frame whose pixel bytes are all `value`. */
+function frame(id: number, value: number): Buffer {
+  return Buffer.from(encodeFrame({ id, t: 0, width: 1, height: 1, rgba: new Uint8Array(4).fill(value) }));
 }
 
 function connect(
@@ -135,16 +141,19 @@ describe('browser-mode server', () => {
     await expect(connect({})).rejects.toThrow(/403/);
   });
 
-  it('sends each result to the tab whose frame it answers', async () => {
-    const got: Record<string, number[][]> = { a: [], b: [] };
-    const a = await connect({ Origin: origin }, undefined, (d, bin) => bin && got.a.push(Array.from(d)));
-    const b = await connect({ Origin: origin }, undefined, (d, bin) => bin && got.b.push(Array.from(d)));
-    b.send(Buffer.from([1, 2]), { binary: true });
-    for (let i = 0; i < 100 && got.b.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-    a.send(Buffer.from([3, 4]), { binary: true });
-    for (let i = 0; i < 100 && got.a.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(got.b).toEqual([[2, 1]]);
-    expect(got.a).toEqual([[4, 3]]);
+  it('sends each result to the tab whose frame it answers, however the tabs interleave', async () => {
+    const got: Record<string, Buffer[]> = { a: [], b: [] };
+    const a = await connect({ Origin: origin }, undefined, (d, bin) => bin && got.a.push(d));
+    const b = await connect({ Origin: origin }, undefined, (d, bin) => bin && got.b.push(d));
+    // Both tabs number their frames from 1; the pixel value says which tab a frame came from.
+    for (let id = 1; id <= 5; id++) {
+      a.send(frame(id, 10 + id), { binary: true });
+      b.send(frame(id, 20 + id), { binary: true });
+    }
+    for (let i = 0; i < 200 && got.a.length + got.b.length < 10; i++) await new Promise((r) => setTimeout(r, 25));
+    const seen = (list: Buffer[]) => list.map((r) => ({ id: messageFrameId(r), pixel: r[8] }));
+    expect(seen(got.a)).toEqual([1, 2, 3, 4, 5].map((id) => ({ id, pixel: 10 + id })));
+    expect(seen(got.b)).toEqual([1, 2, 3, 4, 5].map((id) => ({ id, pixel: 20 + id })));
     a.close();
     b.close();
   });
@@ -165,9 +174,11 @@ describe('browser-mode server', () => {
     ws.send(JSON.stringify({ rid: 41, type: 'loadModel', source: { bundled: 'lenet' } }));
     const res = json(await waitFor((m) => !m.binary && json(m).rid === 41));
     expect(res).toMatchObject({ rid: 41, ok: true, result: { id: 'lenet', source: 'bundled' } });
-    ws.send(Buffer.from([5, 6, 7]), { binary: true });
+    const sent = frame(7, 99);
+    ws.send(sent, { binary: true });
     const result = await waitFor((m) => m.binary);
-    expect(Array.from(result.data)).toEqual([7, 6, 5]);
+    expect(isResult(result.data) && messageFrameId(result.data)).toBe(7);
+    expect(Array.from(result.data.subarray(8))).toEqual(Array.from(sent.subarray(8)).reverse());
 
     // Kill the host: the client hears about it, then gets a restarted host with its model.
     const { pid } = JSON.parse((await http('GET', `/api/debug/engine?token=${server.token}`)).body) as { pid: number };

@@ -5,10 +5,13 @@
 // throw out of a handler: a bad message costs that tab an error answer, not the server.
 import type { RawData, WebSocket } from 'ws';
 import type { EngineEvent } from '../../src-shared/contract';
+import { messageFrameId, setMessageFrameId } from '../../src-shared/payload';
 import { CLIENT_REQUEST_TYPES, parseRequest, REQUEST_LIMITS } from '../../src-shared/requests';
 
 /** Results waiting in a socket beyond this are dropped: a slow browser gets the newest, not a queue. */
 const MAX_BUFFERED_RESULT_BYTES = 8 * 1024 * 1024;
+/** Frames remembered for routing their results; older ones were replaced in the engine's mailbox. */
+const MAX_FRAMES_IN_FLIGHT = 256;
 
 /** What the relay needs of the supervisor. */
 export interface RelayEngine {
@@ -39,8 +42,13 @@ export function createRelay(engine: RelayEngine, log: (line: string) => void): R
   /** Server-wide request ids → the client and the id it used. */
   const pending = new Map<number, { client: Client; rid: number }>();
   let nextRid = 1;
-  /** The client whose frame went to the engine last. */
-  let frameOwner: Client | null = null;
+  /**
+   * Frames sent to the engine, by the server-wide id they travel under → the tab and its own id.
+   * Every tab numbers its frames from 1, so the relay renumbers them on the way in and back on the
+   * way out; each result then reaches the tab whose frame it answers, however the tabs interleave.
+   */
+  const frames = new Map<number, { client: Client; id: number }>();
+  let nextFrameId = 1;
 
   const sendJson = (c: Client, msg: unknown) => {
     try {
@@ -84,7 +92,7 @@ export function createRelay(engine: RelayEngine, log: (line: string) => void): R
     clients.add(client);
     ws.on('close', () => {
       clients.delete(client);
-      if (frameOwner === client) frameOwner = null;
+      for (const [id, f] of frames) if (f.client === client) frames.delete(id);
       for (const [rid, p] of pending) if (p.client === client) pending.delete(rid);
     });
     ws.on('error', (e) => log(`websocket: ${e.message}`));
@@ -95,8 +103,15 @@ export function createRelay(engine: RelayEngine, log: (line: string) => void): R
       try {
         const bytes = ownBytes(data);
         if (!isBinary) return onText(client, bytes);
+        const own = messageFrameId(bytes);
+        if (own === null) return sendError(client, null, 'binary message is not an encoded frame');
+        const id = nextFrameId;
+        nextFrameId = (nextFrameId + 1) >>> 0 || 1;
+        setMessageFrameId(bytes, id);
         // Frames that arrive while the engine restarts are dropped: the camera sends new ones.
-        if (engine.send(bytes)) frameOwner = client;
+        if (!engine.send(bytes)) return;
+        frames.set(id, { client, id: own });
+        if (frames.size > MAX_FRAMES_IN_FLIGHT) frames.delete(frames.keys().next().value!);
       } catch (e) {
         log(`websocket message not handled: ${(e as Error).message}`);
         sendError(client, null, `the server could not handle a message: ${(e as Error).message}`);
@@ -107,9 +122,17 @@ export function createRelay(engine: RelayEngine, log: (line: string) => void): R
   function fromEngine(msg: unknown): void {
     if (msg instanceof ArrayBuffer || ArrayBuffer.isView(msg)) {
       const bytes = msg instanceof ArrayBuffer ? new Uint8Array(msg) : new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
-      // The engine answers the newest frame, so the result belongs to whoever sent it.
-      const c = frameOwner;
-      if (!c || !clients.has(c)) return;
+      const id = messageFrameId(bytes);
+      const frame = id === null ? undefined : frames.get(id);
+      if (!frame) return;
+      // Frames sent before this one will get no result: the engine took a newer frame instead.
+      for (const k of frames.keys()) {
+        frames.delete(k);
+        if (k === id) break;
+      }
+      const c = frame.client;
+      if (!clients.has(c)) return;
+      setMessageFrameId(bytes, frame.id);
       if (c.ws.bufferedAmount > MAX_BUFFERED_RESULT_BYTES) c.droppedResults++;
       else c.ws.send(bytes, { binary: true });
       return;
