@@ -172,4 +172,29 @@ describe('convscope CLI and the importer registry', () => {
     expect(r.stdout).toMatch(new RegExp(`wrote .*copy\\.onnx: ${original.graph.node.length} nodes`));
     expect(decodeModel(readFileSync(out)).graph.node.map((n) => n.opType)).toEqual(original.graph.node.map((n) => n.opType));
   }, SLOW);
+  it('converts a Keras .hdf5 and exports its activations as NCHW from an NHWC .npy input', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'convscope-cli-keras-'));
+    const model = join(sharedData, 'keras/gender_mini_XCEPTION.21-0.95.hdf5');
+    const conv = cli('convert', model, '-o', join(dir, 'gender.onnx'));
+    expect(conv.code, conv.stderr).toBe(0);
+    expect(conv.stdout).toMatch(/wrote .*gender\.onnx: 45 layers/);
+
+    // The crop the numpy reference ran on (scripts/golden/keras_golden.py), in Keras's NHWC layout.
+    const golden = resolve(repo, 'src-main/importers/keras/golden/gender');
+    const bytes = readFileSync(join(golden, 'obama_small/input.f32'));
+    const input = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    writeFileSync(join(dir, 'face.npy'), encodeNpy(input, [1, 64, 64, 1]));
+    const r = cli('activations', '--model', model, '--input', join(dir, 'face.npy'), '--out', join(dir, 'acts'));
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'acts/summary.json'), 'utf8')) as Summary;
+    expect(summary.layout).toBe('NCHW');
+    expect(summary.input.shape).toEqual([1, 64, 64, 1]);
+    expect(summary.layers).toHaveLength(45);
+    expect(summary.layers[0]).toMatchObject({ name: 'conv2d_1', type: 'Conv2D', shape: [1, 8, 62, 62] });
+    expect(decodeNpy(readFileSync(join(dir, 'acts', summary.layers[0].file))).shape).toEqual([1, 8, 62, 62]);
+    const meta = JSON.parse(readFileSync(join(golden, 'meta.json'), 'utf8')) as { crops: { obama_small: { probabilities: number[] } } };
+    const ref = meta.crops.obama_small.probabilities;
+    expect(summary.top5[0][0].class).toBe(ref.indexOf(Math.max(...ref)));
+    expect(summary.top5[0][0].score).toBeCloseTo(Math.max(...ref), 4);
+  }, SLOW);
 });
