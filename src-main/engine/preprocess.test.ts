@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { halfToFloat } from '../onnx/proto';
 import { fitMeanImage, preprocess, type InputSpec } from './preprocess';
 import { resizePlane } from './resize';
+import { ModelRuntime } from './runtime';
 import { strokeWidth } from './digit';
 import { assetsDir, blankPaper, loadMnistTest, mnistDigit, paperDigit, pearson, penDigit } from './testing/data';
 
@@ -91,44 +90,41 @@ describe('digit pipeline', () => {
     expect(pearson(r.data, mnistDigit(mnist, 0))).toBeGreaterThan(0.8);
   });
 
+  // The bundled MNIST model through the engine's own pipeline: its manifest asks for digitSpec.
+  let mnistModel: ModelRuntime;
+  beforeAll(async () => {
+    mnistModel = await ModelRuntime.load({ bundled: 'mnist' }, assetsDir, { forceCpu: true });
+  });
+  afterAll(() => mnistModel?.release());
+  const classify = async (img: Parameters<ModelRuntime['prepare']>[0]) => {
+    const { probs } = await mnistModel.activationsForImage(img);
+    return probs.data.indexOf(Math.max(...probs.data));
+  };
+
   it('thickens fine pen strokes to MNIST stroke width', async () => {
-    const session = await ort.InferenceSession.create(resolve(assetsDir, 'mnist/mnist.onnx'));
-    try {
-      let correct = 0;
-      for (let i = 0; i < 10; i++) {
-        const src = penDigit(mnistDigit(mnist, i), i + 1);
-        const r = preprocess(src, digitSpec);
-        // MNIST digits measure 1.2–2.9 px (5th–95th percentile) by this measure, median 1.8.
-        const w = strokeWidth(Float32Array.from(r.data, (v) => v / 255), 28, 28);
-        expect(w, `digit #${i}`).toBeGreaterThan(1.3);
-        expect(w, `digit #${i}`).toBeLessThan(3);
-        const out = await session.run({ Input3: new ort.Tensor('float32', r.data as Float32Array, [1, 1, 28, 28]) });
-        const logits = out[session.outputNames[0]].data as Float32Array;
-        if (logits.indexOf(Math.max(...logits)) === mnist.labels[i]) correct++;
-      }
-      expect(correct).toBeGreaterThanOrEqual(8);
-    } finally {
-      await session.release();
+    let correct = 0;
+    for (let i = 0; i < 10; i++) {
+      const src = penDigit(mnistDigit(mnist, i), i + 1);
+      const r = mnistModel.prepare(src);
+      expect(Array.from(r.data)).toEqual(Array.from(preprocess(src, digitSpec).data));
+      // MNIST digits measure 1.2–2.9 px (5th–95th percentile) by this measure, median 1.8.
+      const w = strokeWidth(Float32Array.from(r.data, (v) => v / 255), 28, 28);
+      expect(w, `digit #${i}`).toBeGreaterThan(1.3);
+      expect(w, `digit #${i}`).toBeLessThan(3);
+      if ((await classify(src)) === mnist.labels[i]) correct++;
     }
+    expect(correct).toBeGreaterThanOrEqual(8);
   });
 
   it('turns ink on unevenly lit, noisy paper into the MNIST digit, and the MNIST model reads it', async () => {
-    const session = await ort.InferenceSession.create(resolve(assetsDir, 'mnist/mnist.onnx'));
-    try {
-      const cases = [0, 1, 2, 3, 4, 7, 8, 11, 18, 19]; // digits 7 2 1 0 4 9 5 6 3 4
-      for (const [k, i] of cases.entries()) {
-        const paper = paperDigit(mnistDigit(mnist, i), { seed: i + 1, dx: k % 2 ? 14 : -10, dy: k % 3 ? -8 : 11, digitSize: 60 + (k % 4) * 8 });
-        const r = preprocess(paper, digitSpec);
-        expect(r.noInk).toBe(false);
-        const corr = pearson(r.data, mnistDigit(mnist, i));
-        expect(corr, `digit #${i} (label ${mnist.labels[i]}): r=${corr.toFixed(3)}`).toBeGreaterThan(0.8);
-        const out = await session.run({ Input3: new ort.Tensor('float32', r.data as Float32Array, [1, 1, 28, 28]) });
-        const logits = out[session.outputNames[0]].data as Float32Array;
-        const top = logits.indexOf(Math.max(...logits));
-        expect(top, `digit #${i}`).toBe(mnist.labels[i]);
-      }
-    } finally {
-      await session.release();
+    const cases = [0, 1, 2, 3, 4, 7, 8, 11, 18, 19]; // digits 7 2 1 0 4 9 5 6 3 4
+    for (const [k, i] of cases.entries()) {
+      const paper = paperDigit(mnistDigit(mnist, i), { seed: i + 1, dx: k % 2 ? 14 : -10, dy: k % 3 ? -8 : 11, digitSize: 60 + (k % 4) * 8 });
+      const r = mnistModel.prepare(paper);
+      expect(r.noInk).toBe(false);
+      const corr = pearson(r.data, mnistDigit(mnist, i));
+      expect(corr, `digit #${i} (label ${mnist.labels[i]}): r=${corr.toFixed(3)}`).toBeGreaterThan(0.8);
+      expect(await classify(paper), `digit #${i}`).toBe(mnist.labels[i]);
     }
   });
 });
