@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { encodeFrame, isResult, messageFrameId } from '../../src-shared/payload';
+import { encodeFrame, encodeResult, isResult, messageFrameId } from '../../src-shared/payload';
 import { safeFileName } from './api';
 import { startWebServer, type WebServer } from './app';
 
@@ -154,6 +154,25 @@ describe('browser-mode server', () => {
     const seen = (list: Buffer[]) => list.map((r) => ({ id: messageFrameId(r), pixel: r[8] }));
     expect(seen(got.a)).toEqual([1, 2, 3, 4, 5].map((id) => ({ id, pixel: 10 + id })));
     expect(seen(got.b)).toEqual([1, 2, 3, 4, 5].map((id) => ({ id, pixel: 20 + id })));
+    a.close();
+    b.close();
+  });
+
+  it('refuses binary messages that are not frames, answering only the tab that sent them', async () => {
+    const state = async () => ((await server.supervisor.request({ type: 'state' })) as { result: { frames: number } }).result.frames;
+    const heard: Record<string, string[]> = { a: [], b: [] };
+    const a = await connect({ Origin: origin }, undefined, (d, bin) => !bin && heard.a.push(d.toString()));
+    const b = await connect({ Origin: origin }, undefined, (d, bin) => !bin && heard.b.push(d.toString()));
+    const before = await state();
+    const resultShaped = Buffer.from(encodeResult({
+      id: 1, t: 0, probs: new Float32Array([1]), input: { c: 1, h: 1, w: 1, data: new Uint8Array(1), min: 0, max: 1 },
+      layers: [], timing: { preprocessMs: 0, inferenceMs: 0, encodeMs: 0 }, dropped: 0, processed: 1,
+    }));
+    for (const m of [resultShaped, Buffer.from([1, 2, 3])]) a.send(m, { binary: true });
+    for (let i = 0; i < 100 && heard.a.filter((t) => t.includes('not an encoded frame')).length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(heard.a.filter((t) => t.includes('binary message is not an encoded frame'))).toHaveLength(2);
+    expect(heard.b.filter((t) => t.includes('not an encoded frame'))).toEqual([]);
+    expect(await state()).toBe(before);
     a.close();
     b.close();
   });

@@ -55,7 +55,7 @@ describe('parseTarget', () => {
   });
 
   it('returns null instead of throwing for targets that are not plain paths', () => {
-    for (const t of [undefined, '', '*', 'engine', '//evil.example/engine', 'http://127.0.0.1:99999/engine', `http://${host}/engine`, 'http://[::1/engine']) {
+    for (const t of [undefined, '', '*', 'engine', '//evil.example/engine', '/\\evil.example/engine', 'http://127.0.0.1:99999/engine', `http://${host}/engine`, 'http://[::1/engine']) {
       expect(parseTarget(t), String(t)).toBeNull();
     }
   });

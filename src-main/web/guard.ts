@@ -37,15 +37,19 @@ export function tokenMatches(given: string | undefined, token: string): boolean 
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+const BASE = 'http://127.0.0.1';
+
 /**
  * The request target as a URL, or null when it is not a plain path ("/x?y"): absolute-form targets
- * ("http://host:99999/engine"), "//host/…", "*" and anything unparsable are refused.
+ * ("http://host:99999/engine"), "//host/…", "/\\host/…" (which URL parsing also reads as a host),
+ * "*" and anything unparsable are refused.
  */
 export function parseTarget(target: string | undefined): URL | null {
   if (!target || !target.startsWith('/') || target.startsWith('//')) return null;
   try {
     // A fixed base: the Host header has been checked separately and never takes part in parsing.
-    return new URL(target, 'http://127.0.0.1');
+    const url = new URL(target, BASE);
+    return url.origin === BASE ? url : null;
   } catch {
     return null;
   }

@@ -5,7 +5,7 @@
 // throw out of a handler: a bad message costs that tab an error answer, not the server.
 import type { RawData, WebSocket } from 'ws';
 import type { EngineEvent } from '../../src-shared/contract';
-import { messageFrameId, setMessageFrameId } from '../../src-shared/payload';
+import { isFrame, messageFrameId, setMessageFrameId } from '../../src-shared/payload';
 import { CLIENT_REQUEST_TYPES, parseRequest, REQUEST_LIMITS } from '../../src-shared/requests';
 
 /** Results waiting in a socket beyond this are dropped: a slow browser gets the newest, not a queue. */
@@ -23,7 +23,6 @@ export interface RelayEngine {
 
 interface Client {
   ws: WebSocket;
-  droppedResults: number;
 }
 
 export interface Relay {
@@ -88,7 +87,7 @@ export function createRelay(engine: RelayEngine, log: (line: string) => void): R
   }
 
   function attach(ws: WebSocket): void {
-    const client: Client = { ws, droppedResults: 0 };
+    const client: Client = { ws };
     clients.add(client);
     ws.on('close', () => {
       clients.delete(client);
@@ -103,8 +102,8 @@ export function createRelay(engine: RelayEngine, log: (line: string) => void): R
       try {
         const bytes = ownBytes(data);
         if (!isBinary) return onText(client, bytes);
-        const own = messageFrameId(bytes);
-        if (own === null) return sendError(client, null, 'binary message is not an encoded frame');
+        if (!isFrame(bytes)) return sendError(client, null, 'binary message is not an encoded frame');
+        const own = messageFrameId(bytes)!;
         const id = nextFrameId;
         nextFrameId = (nextFrameId + 1) >>> 0 || 1;
         setMessageFrameId(bytes, id);
@@ -133,8 +132,7 @@ export function createRelay(engine: RelayEngine, log: (line: string) => void): R
       const c = frame.client;
       if (!clients.has(c)) return;
       setMessageFrameId(bytes, frame.id);
-      if (c.ws.bufferedAmount > MAX_BUFFERED_RESULT_BYTES) c.droppedResults++;
-      else c.ws.send(bytes, { binary: true });
+      if (c.ws.bufferedAmount <= MAX_BUFFERED_RESULT_BYTES) c.ws.send(bytes, { binary: true });
       return;
     }
     const m = msg as { rid?: unknown; type?: unknown };
