@@ -135,7 +135,8 @@ export class EngineConnection<P extends ChannelPort> {
   private hostUp(proc: HostProcess<P>, restarted: boolean, crashReason: string | null): void {
     this.host = proc;
     this.connected = false;
-    if (crashReason !== null) this.pending.push({ type: 'engineRestarted', reason: crashReason });
+    // The restart notice comes first on the new channel; notices raised meanwhile follow it.
+    if (crashReason !== null) this.pending.unshift({ type: 'engineRestarted', reason: crashReason });
     const waiters = this.upWaiters;
     this.upWaiters = [];
     for (const w of waiters) w();

@@ -48,7 +48,9 @@ let connecting = false;
 
 /** A fresh engine channel for the page (after it loaded, and again after the host was replaced). */
 async function deliverPort(): Promise<void> {
-  if (connecting) return;
+  // A page still loading gets its channel when it has finished (did-finish-load calls this again);
+  // connecting now would hand the notices waiting for it to a port that gets closed.
+  if (connecting || !win || !pageLoaded) return;
   connecting = true;
   let port: Electron.MessagePortMain;
   try {
@@ -56,7 +58,7 @@ async function deliverPort(): Promise<void> {
   } finally {
     connecting = false;
   }
-  // A page still loading gets its own channel when it has finished.
+  // The page started loading again while the host came up: it gets a channel of its own when done.
   if (!win || !pageLoaded) port.close();
   else win.webContents.postMessage(IPC.enginePort, null, [port]);
 }
