@@ -68,6 +68,10 @@ describe('model sources through the importer registry', () => {
     expect((await inspectModel({ paths: [...paths, join(dir, 'other', 'picked.json')] }, assetsDir)).name).toBe('Picked');
     writeFileSync(join(dir, 'digits.json'), JSON.stringify({ ...bundled, format: 'onnx', files: { model: 'digits.onnx' } }));
     await expect(inspectModel({ paths }, assetsDir)).rejects.toThrow(/digits\.json: format is 'onnx', but the model files are Caffe \(digits\.prototxt\)/);
+    // The manifest is checked before the model is converted: broken weights are not what is reported.
+    writeFileSync(join(dir, 'digits.caffemodel'), 'not a caffemodel');
+    writeFileSync(join(dir, 'digits.json'), JSON.stringify({ ...bundled, prepocess: {} }));
+    await expect(inspectModel({ paths }, assetsDir)).rejects.toThrow(/digits\.json: unknown field prepocess/);
   });
 
   it("reads a bundled model's files through the registry and names its manifest when they do not fit", async () => {

@@ -5,9 +5,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { BundledModel, ModelManifest, ModelSource } from '../../src-shared/contract';
-import { isModelFile, matchModelFiles, modelFilePaths, type MatchedModel } from '../importers/registry';
-import type { ImportedLayer, ImportedModel, ModelFiles, ProgressFn } from '../importers/types';
+import { matchModelFiles, modelFilePaths, type MatchedModel } from '../importers/registry';
+import type { ImportedLayer, ImportedModel, ProgressFn } from '../importers/types';
 import { checkInputSizeKnown } from '../models/check';
+import { manifestBeside } from '../models/folder-manifest';
 import { ManifestError, mergeManifest, readManifest, validateManifest } from '../models/manifest';
 import { decodeModel, type ModelProto } from '../onnx/proto';
 
@@ -62,13 +63,6 @@ function checkFormat(manifest: ModelManifest, matched: MatchedModel, manifestFil
   }
 }
 
-/** `<name>.json` beside the model, when it exists and is not itself a file of some format. */
-function manifestBeside(files: ModelFiles): string | undefined {
-  const file = join(dirname(files.model), `${stem(files.model)}.json`);
-  if (modelFilePaths(files).includes(file) || !existsSync(file) || isModelFile(file)) return undefined;
-  return file;
-}
-
 async function importMatched(matched: MatchedModel, onProgress?: ProgressFn): Promise<{ imported: ImportedModel; proto: ModelProto }> {
   onProgress?.(0, `reading ${matched.importer.label} model`);
   const imported = await matched.importer.import(matched.files, onProgress);
@@ -114,18 +108,20 @@ export async function resolveModel(source: ModelSource, assetsDir: string, onPro
   const matched = matchModelFiles(source.paths.map((p) => resolve(p)));
   const { files, importer } = matched;
   const sourceText = modelFilePaths(files).join(', ');
-  const manifestFile = matched.manifest ?? manifestBeside(files);
-  const { imported, proto } = await importMatched(matched, onProgress);
+  const manifestFile = matched.manifest ?? manifestBeside(files.model);
 
   if (manifestFile) {
+    // The manifest is checked before the model is converted: a mistake in it costs no conversion.
     const base = readManifest(manifestFile);
     checkFormat(base, matched, manifestFile);
     const manifest = source.manifest ? validateManifest(mergeManifest(base, source.manifest), `${manifestFile} (with overrides)`) : base;
     // The manifest names the model files relative to itself; the files given win.
     manifest.files = { model: files.model, ...(files.weights ? { weights: files.weights } : {}) };
+    const { imported, proto } = await importMatched(matched, onProgress);
     return resolvedModel(matched, imported, proto, sourceText, { manifest, manifestFile, manifestDir: dirname(manifestFile), labelsProposed: false });
   }
 
+  const { imported, proto } = await importMatched(matched, onProgress);
   const proposed = mergeManifest({ ...imported.manifest }, source.manifest);
   proposed.format ??= importer.format;
   proposed.id ??= stem(files.model).replace(/[^A-Za-z0-9_.-]/g, '_') || 'model';

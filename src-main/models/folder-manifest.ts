@@ -8,12 +8,16 @@ import { isModelFile } from '../importers/registry';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
+/** `<name>.json` beside the model file, when it exists and is not itself a model file (a TF.js model.json). */
+export function manifestBeside(modelFile: string): string | undefined {
+  const own = join(dirname(modelFile), `${basename(modelFile, extname(modelFile))}.json`);
+  return own !== modelFile && existsSync(own) && !isModelFile(own) ? own : undefined;
+}
+
 /** The folder's manifest.json when it names `modelFile` (and the model has no <name>.json of its own). */
 export function folderManifestFor(modelFile: string): string | undefined {
-  const dir = dirname(modelFile);
-  const own = join(dir, `${basename(modelFile, extname(modelFile))}.json`);
-  if (own !== modelFile && existsSync(own) && !isModelFile(own)) return undefined;
-  const file = join(dir, 'manifest.json');
+  if (manifestBeside(modelFile)) return undefined;
+  const file = join(dirname(modelFile), 'manifest.json');
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
