@@ -171,7 +171,12 @@ describe('convscope CLI and the importer registry', () => {
     const original = decodeModel(readFileSync(join(repo, 'assets/models/mnist/mnist.onnx')));
     expect(r.stdout).toMatch(new RegExp(`wrote .*copy\\.onnx: ${original.graph.node.length} nodes`));
     expect(decodeModel(readFileSync(out)).graph.node.map((n) => n.opType)).toEqual(original.graph.node.map((n) => n.opType));
+    // An option the format does not read is refused rather than silently ignored.
+    const shaped = cli('convert', join(repo, 'assets/models/mnist/mnist.onnx'), '--input-shape', '1,1,32,32', '-o', out);
+    expect(shaped.code).toBe(1);
+    expect(shaped.stderr).toMatch(/--input-shape: ONNX models take their input size from the model file \(mnist\.onnx\)/);
   }, SLOW);
+
   it('converts a Keras .hdf5 and exports its activations as NCHW from an NHWC .npy input', () => {
     const dir = mkdtempSync(join(tmpdir(), 'convscope-cli-keras-'));
     const model = join(sharedData, 'keras/gender_mini_XCEPTION.21-0.95.hdf5');

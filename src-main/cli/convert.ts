@@ -25,6 +25,10 @@ export async function convertCommand(args: Args): Promise<string> {
   if (matched.manifest) throw new CliError(`${basename(matched.manifest)}: convert writes the model only; leave the manifest out`);
   const shapeText = option(args, 'input-shape');
   const options: ImportOptions = shapeText === undefined ? {} : { inputShape: parseInputShape(shapeText) };
+  const unused = (Object.keys(options) as (keyof ImportOptions)[]).filter((k) => !matched.importer.options?.includes(k));
+  if (unused.length) {
+    throw new CliError(`--input-shape: ${matched.importer.label} models take their input size from the model file (${basename(matched.files.model)}); leave the option out`);
+  }
 
   const started = performance.now();
   const model = await matched.importer.import(matched.files, stderrProgress('converting'), options);

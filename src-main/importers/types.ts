@@ -60,6 +60,8 @@ export interface Importer {
   description: string;
   /** Every file extension (lower case, with the dot) this format's files may have. */
   extensions: readonly string[];
+  /** The ImportOptions this format reads (others would be ignored, so callers refuse them). */
+  options?: readonly (keyof ImportOptions)[];
   /**
    * Claims the files of one model: null when none of `paths` is this format's; throws an Error
    * saying precisely what is missing or extra when they are this format's but do not form one model.

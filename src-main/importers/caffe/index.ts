@@ -211,6 +211,7 @@ export const caffeImporter: Importer = {
   label: 'Caffe',
   description: 'a deploy .prototxt with its .caffemodel, optionally a mean .binaryproto',
   extensions: [...NET, ...WEIGHTS, ...MEAN],
+  options: ['inputShape'],
   match(paths) {
     const nets = withExtension(paths, NET);
     const weights = withExtension(paths, WEIGHTS);
