@@ -163,7 +163,9 @@ export class Hdf5File {
   /**
    * A float dataset as float32, read in slices along its first axis (float64 is narrowed).
    * Refuses sizes the file cannot hold before allocating anything, and yields to the event loop
-   * between slices so a large read keeps the process responsive; `onBytes` reports progress.
+   * between slices so a large read keeps the process responsive. `onBytes` receives the bytes of
+   * each slice as it is read (together, the dataset's size), so a caller can add them up over many
+   * datasets.
    */
   async readFloat32(path: string, onBytes?: (bytes: number) => void): Promise<Float32Array> {
     const info = this.dataset(path);
@@ -199,7 +201,7 @@ export class Hdf5File {
           const end = Math.min(rows, r + step);
           const part = ds.slice([[r, end]]) as Float32Array | Float64Array;
           out.set(part, r * rowValues);
-          onBytes?.(end * rowBytes);
+          onBytes?.((end - r) * rowBytes);
           await new Promise((res) => setImmediate(res));
         }
       }

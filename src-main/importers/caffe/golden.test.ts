@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeNpy } from '../../formats/npy';
+import { runLayers } from '../../onnx/testing/run-graph';
 import { importCaffe } from './index';
-import { runLayers } from './testing/run-layers';
 import { synthetic, writeCaffemodel } from './testing/synthetic';
 
 const repo = resolve(__dirname, '../../..');

@@ -12,7 +12,7 @@ async function run(proto: string, blobs: { name: string; blobs: TestBlob[] }[], 
   const m = await importCaffe({ prototxt: enc(proto), caffemodel: writeCaffemodel(blobs, false), names: { prototxt: 't.prototxt', caffemodel: 't.caffemodel' } });
   const s = await ort.InferenceSession.create(m.onnx);
   const outs = m.layers.map((l) => l.tensor);
-  const { exposeTensors } = await import('./testing/run-layers');
+  const { exposeTensors } = await import('../../onnx/testing/run-graph');
   const s2 = await ort.InferenceSession.create(exposeTensors(m.onnx, outs));
   const r = await s2.run({ [s.inputNames[0]]: new ort.Tensor('float32', x, dims) }, outs);
   const res = new Map(outs.map((o) => [o, { dims: [...r[o].dims], data: Float32Array.from(r[o].data as Float32Array) }]));
@@ -75,7 +75,7 @@ layer { name: "flat" type: "Reshape" bottom: "sm" top: "flat" reshape_param { sh
     // A net without learned blobs: an empty caffemodel is enough.
     const m = await importCaffe({ prototxt: enc(proto), caffemodel: new Uint8Array(0), names: { prototxt: 't.prototxt', caffemodel: 't.caffemodel' } });
     expect(m.layers.map((l) => l.name)).toEqual(['split/a', 'split/b', 'halves/h1', 'halves/h2', 'halves2/c1', 'halves2/c2', 'scaled', 'sm', 'flat']);
-    const s = await ort.InferenceSession.create((await import('./testing/run-layers')).exposeTensors(m.onnx, m.layers.map((l) => l.tensor)));
+    const s = await ort.InferenceSession.create((await import('../../onnx/testing/run-graph')).exposeTensors(m.onnx, m.layers.map((l) => l.tensor)));
     const x = synthetic(9, 12, 2);
     const sc = Float32Array.from([2, -3]);
     const batch = 2; // the prototxt says 1: the batch stays dynamic

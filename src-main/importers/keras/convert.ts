@@ -154,9 +154,10 @@ export async function convertModel(top: KerasModel, opts: ConvertOptions): Promi
       if (layer.model) {
         const inner = await run(layer.model, ins, `${full}/`, here);
         if (inner.length !== 1) throw new KerasConvertError(`${file}: layer ${full}: nested models with ${inner.length} outputs are not supported`);
-        const name = b.op(full, 'Identity', [inner[0].name]);
-        layers.push({ name: full, type: layer.className, tensor: name, shape: inner[0].shape });
-        values.set(layer.name, [{ name, shape: inner[0].shape }]);
+        // `full` is reserved for this layer: the Identity's output takes it as it is.
+        b.add('Identity', [inner[0].name], [full]);
+        layers.push({ name: full, type: layer.className, tensor: full, shape: inner[0].shape });
+        values.set(layer.name, [{ name: full, shape: inner[0].shape }]);
         done++;
         opts.onProgress?.(done / total);
         continue;
@@ -205,7 +206,6 @@ export async function convertModel(top: KerasModel, opts: ConvertOptions): Promi
     // The layer's output carries the layer's name: rename the tensor its own last node made, or
     // add an Identity when the layer passes its input through (Dropout) or ends in an input.
     const producer = b.nodes.findIndex((n, i) => i >= firstNode && n.output.includes(out.name));
-    let tensor: string;
     if (producer >= 0) {
       for (let i = firstNode; i < b.nodes.length; i++) {
         const n = b.nodes[i];
@@ -213,14 +213,12 @@ export async function convertModel(top: KerasModel, opts: ConvertOptions): Promi
         n.output = n.output.map((t) => (t === out.name ? full : t));
         if (n.name === out.name) n.name = full;
       }
-      tensor = full;
     } else {
       b.add('Identity', [out.name], [full]);
-      tensor = full;
     }
-    if (HANDLERS.get(cls)?.classes.includes('Dropout')) notes.push(`${full}: ${layer.className} is the identity at inference`);
-    layers.push({ name: full, type: layer.className, tensor, shape: out.shape });
-    return { name: tensor, shape: out.shape };
+    if (spec!.category === 'regularization') notes.push(`${full}: ${layer.className} is the identity at inference`);
+    layers.push({ name: full, type: layer.className, tensor: full, shape: out.shape });
+    return { name: full, shape: out.shape };
   }
 
   const outs = await run(top, [entry], '', []);

@@ -7,10 +7,11 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { halfToFloat } from '../../onnx/proto';
 import { Hdf5Error, Hdf5File } from '../../formats/hdf5';
 import { readZip, ZipError } from '../../formats/zip';
+import { extensionOf } from '../file-match';
 import { isObj, KerasModelError, parseJson, parseModel, type Json, type KerasModel } from './config';
 import type { KerasFlavour } from './ops/types';
 import { H5NamedStore, H5PositionalStore, NamedArrayStore, type Weight, type WeightStore } from './weights';
@@ -34,8 +35,6 @@ export function flavour(version: string, tfjs = false): KerasFlavour {
   const m = /^(\d+)\.(\d+)/.exec(version);
   return { version, major: m ? Number(m[1]) : tfjs ? 2 : 0, minor: m ? Number(m[2]) : 0, tfjs };
 }
-
-const ext = (p: string) => extname(p).toLowerCase();
 
 /** A text attribute (HDF5 stores them as strings or byte arrays). */
 const text = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined);
@@ -129,8 +128,11 @@ interface ManifestGroup {
   weights: { name: string; shape: number[]; dtype: string; quantization?: { dtype: string; scale?: number; min?: number } }[];
 }
 
-/** The weight shard files a model.json names, resolved against the files given (or its folder). */
-export function tfjsShards(modelJson: string, given: readonly string[]): { json: { [k: string]: Json }; groups: ManifestGroup[]; paths: string[][] } {
+/**
+ * The weight shard files a model.json names, resolved against the files given (or its folder);
+ * each must exist, and each file given must be one of them.
+ */
+function tfjsShards(modelJson: string, given: readonly string[]): { json: { [k: string]: Json }; groups: ManifestGroup[]; paths: string[][] } {
   const file = basename(modelJson);
   let raw: string;
   try {
@@ -163,6 +165,9 @@ export function tfjsShards(modelJson: string, given: readonly string[]): { json:
     groups.push(g as unknown as ManifestGroup);
     paths.push(ps);
   });
+  const shards = new Set(paths.flat());
+  const stray = given.find((p) => !shards.has(p));
+  if (stray !== undefined) throw new KerasModelError(`${basename(stray)}: not a weight file of ${file}`);
   return { json, groups, paths };
 }
 
@@ -224,7 +229,7 @@ export async function readTfjsModel(modelJson: string, given: readonly string[],
 
 /** Reads any of the three kinds; `extras` are the other files picked with it (TF.js shards). */
 export async function readKerasSource(model: string, extras: readonly string[], onProgress?: (f: number) => void): Promise<KerasSource> {
-  if (ext(model) === '.json') return readTfjsModel(model, extras, onProgress);
+  if (extensionOf(model) === '.json') return readTfjsModel(model, extras, onProgress);
   // By content, not name: an HDF5 model named .keras and a zip named .h5 both occur.
   let head: Uint8Array;
   try {
@@ -241,6 +246,6 @@ export async function readKerasSource(model: string, extras: readonly string[], 
   }
   if (head.length === 0) throw new KerasModelError(`${basename(model)}: the file is empty`);
   const isZip = head[0] === 0x50 && head[1] === 0x4b;
-  if (isZip || (ext(model) === '.keras' && head[0] !== 0x89)) return readKerasArchive(model, onProgress);
+  if (isZip || (extensionOf(model) === '.keras' && head[0] !== 0x89)) return readKerasArchive(model, onProgress);
   return readH5Model(model);
 }

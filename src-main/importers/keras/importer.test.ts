@@ -45,19 +45,42 @@ describe('Keras importer: files it claims', () => {
     const manifest = join(dir, 'tfjs-claim', 'manifest.json');
     writeFileSync(manifest, JSON.stringify({ id: 'x', name: 'x' }));
     expect(kerasImporter.match([t.modelJson, ...t.shards, manifest])).toEqual({ format: 'keras', model: t.modelJson, extras: t.shards });
-    // Shards beside model.json are found when only model.json is picked.
-    expect(kerasImporter.match([t.modelJson])?.extras).toEqual(t.shards);
     expect(kerasImporter.match([manifest])).toBeNull();
     expect(() => kerasImporter.match([t.shards[0]])).toThrow(/group1-shard1of2.bin: a TF.js weight file also needs its model.json/);
+    expect(() => kerasImporter.match([t.modelJson, join(dir, 'net.h5')])).toThrow(/several Keras models given \(net.h5, model.json\)/);
   });
 
-  it('names a missing shard', () => {
+  it('recognises model.json by its beginning, without parsing it', () => {
+    // Only the first 64 KB are read: a model.json cut off after them is still claimed (import then
+    // names what is wrong).
+    const cut = join(dir, 'tfjs-cut');
+    mkdirSync(cut, { recursive: true });
+    const modelJson = join(cut, 'model.json');
+    writeFileSync(modelJson, `{"format": "layers-model", "modelTopology": {"pad": "${'x'.repeat(1 << 17)}`);
+    expect(kerasImporter.match([modelJson])).toEqual({ format: 'keras', model: modelJson, extras: [] });
+  });
+
+  it('finds shards beside model.json on import when only model.json is picked', async () => {
+    const t = writeTfjs(small(), join(dir, 'tfjs-beside'));
+    const files = kerasImporter.match([t.modelJson])!;
+    expect(files.model).toBe(t.modelJson);
+    const imported = await kerasImporter.import(files);
+    expect(imported.layers?.map((l) => l.name)).toEqual(['conv']);
+  });
+
+  it('names a missing shard, and a .bin that is not one of the model\'s', async () => {
     const other = join(dir, 'tfjs-missing');
     mkdirSync(other, { recursive: true });
     const t = writeTfjs(small(), join(dir, 'tfjs-full'));
     copyFileSync(t.modelJson, join(other, 'model.json'));
     copyFileSync(t.shards[0], join(other, 'group1-shard1of2.bin'));
-    expect(() => kerasImporter.match([join(other, 'model.json')])).toThrow(/model.json: weight file group1-shard2of2.bin is missing/);
+    const files = kerasImporter.match([join(other, 'model.json')])!;
+    expect(await message(kerasImporter.import(files))).toMatch(/model.json: weight file group1-shard2of2.bin is missing/);
+    const stray = join(dir, 'stray.bin');
+    writeFileSync(stray, new Uint8Array(8));
+    const withStray = kerasImporter.match([t.modelJson, ...t.shards, stray])!;
+    expect(withStray.extras).toEqual([...t.shards, stray]);
+    expect(await message(kerasImporter.import(withStray))).toBe('stray.bin: not a weight file of model.json');
   });
 });
 
@@ -170,5 +193,37 @@ describe('Keras importer: model shapes', () => {
     const { errors, problems } = await compareToReference(imported, input, shape, pythonReference(p, input, shape));
     expect(problems).toEqual([]);
     for (const [name, e] of Object.entries(errors)) expect(e, name).toBeLessThanOrEqual(1e-4);
+  });
+});
+
+describe('Keras importer: progress', () => {
+  it('moves through a large kernel in steps, never backwards', async () => {
+    const n = 2000;
+    const m: TestModel = {
+      name: 'wide', className: 'Functional', input: 'in', output: 'out',
+      layers: [
+        { name: 'in', className: 'InputLayer', inputs: [], config: { batch_input_shape: [null, n] } },
+        { name: 'wide', className: 'Dense', inputs: ['in'], config: { units: n }, weights: [['kernel', weight([n, n])], ['bias', weight([n])]] },
+        { name: 'out', className: 'Dense', inputs: ['wide'], config: { units: 3, activation: 'softmax' }, weights: [['kernel', weight([n, 3])], ['bias', weight([3])]] },
+      ],
+    };
+    const p = await writeKeras2H5(m, join(dir, 'wide.h5'));
+    const reports: { fraction: number; detail?: string }[] = [];
+    const imported = await importKeras(p, [], (fraction, detail) => reports.push({ fraction, detail }));
+    expect(imported.layers.map((l) => l.name)).toEqual(['wide', 'out']);
+    const fractions = reports.map((r) => r.fraction);
+    for (let i = 1; i < fractions.length; i++) expect(fractions[i], `report ${i}`).toBeGreaterThanOrEqual(fractions[i - 1]);
+    expect(fractions[0]).toBe(0);
+    expect(fractions.at(-1)).toBe(1);
+    // The 16 MB kernel is read in 4 MB slices: the conversion part (0.3–0.9) fills in steps as its
+    // bytes arrive, and reaches its end only once they all have.
+    const converting = reports.filter((r) => r.detail === 'converting layers').map((r) => r.fraction);
+    expect(new Set(converting.filter((f) => f > 0.3 && f < 0.89)).size).toBeGreaterThanOrEqual(3);
+    let previous = 0.3;
+    for (const f of converting) {
+      expect(f - previous).toBeLessThanOrEqual(0.2);
+      previous = f;
+    }
+    expect(previous).toBeCloseTo(0.9, 6);
   });
 });

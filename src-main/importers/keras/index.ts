@@ -7,8 +7,9 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { ModelManifest } from '../../../src-shared/contract';
 import { encodeOnnx } from '../../onnx/writer';
 import type { ImportedLayer, ImportedModel, Importer, ModelFiles, ProgressFn } from '../types';
+import { atMostOne, extensionOf, withExtension } from '../file-match';
 import { convertModel, type ConvertedLayer, type ConvertedModel } from './convert';
-import { readKerasSource, tfjsShards } from './files';
+import { readKerasSource } from './files';
 import type { Dim } from './ops/types';
 
 export { KerasModelError } from './config';
@@ -48,8 +49,11 @@ export async function importKeras(path: string, extras: readonly string[] = [], 
   const src = await readKerasSource(path, extras, (f) => report(0.3 * f, `reading ${file}`));
   let converted: ConvertedModel;
   try {
+    // Weights are read in slices; each report adds one slice's bytes. Reports to the caller come
+    // every 1% of the file, so a large kernel moves the bar smoothly and many small ones cannot flood it.
     let bytes = 0;
     let lastReport = 0;
+    const step = src.weightBytes / 100;
     let layerFraction = 0;
     const progress = () => {
       const byBytes = src.weightBytes ? bytes / src.weightBytes : 0;
@@ -65,7 +69,7 @@ export async function importKeras(path: string, extras: readonly string[] = [], 
       },
       onWeightBytes: (n) => {
         bytes += n;
-        if (bytes - lastReport > 4 << 20) {
+        if (bytes - lastReport >= step) {
           lastReport = bytes;
           progress();
         }
@@ -118,9 +122,11 @@ export function proposeManifest(conv: ConvertedModel, file: string): Partial<Mod
 }
 
 const KERAS_EXT = ['.h5', '.hdf5', '.keras'];
-const ext = (p: string) => extname(p).toLowerCase();
 
-/** Synchronous sniff of a .json: a TF.js Layers model.json? (The registry matches synchronously.) */
+/**
+ * Synchronous sniff of a .json: a TF.js Layers model.json? Only its beginning is read (the registry
+ * matches synchronously and a model.json can be tens of megabytes); import parses it in full.
+ */
 function looksLikeTfjs(path: string): boolean {
   let fd: number | undefined;
   try {
@@ -141,25 +147,21 @@ export const kerasImporter: Importer = {
   description: 'a Keras .h5 / .hdf5 or .keras model, or a TF.js model.json with its .bin weight files',
   extensions: ['.h5', '.hdf5', '.keras', '.json', '.bin'],
   match(paths: readonly string[]): ModelFiles | null {
-    const models = paths.filter((p) => KERAS_EXT.includes(ext(p)));
-    const jsons = paths.filter((p) => ext(p) === '.json' && looksLikeTfjs(p));
-    const bins = paths.filter((p) => ext(p) === '.bin');
-    const all = [...models, ...jsons];
-    if (all.length === 0) {
+    const models = withExtension(paths, KERAS_EXT);
+    const jsons = withExtension(paths, ['.json']).filter(looksLikeTfjs);
+    const bins = withExtension(paths, ['.bin']);
+    const model = atMostOne([...models, ...jsons], 'Keras models', 'open one model at a time');
+    if (model === undefined) {
       if (bins.length) throw new Error(`${basename(bins[0])}: a TF.js weight file also needs its model.json`);
       return null;
     }
-    if (all.length > 1) throw new Error(`several Keras models given (${all.map((p) => basename(p)).join(', ')}); open one model at a time`);
-    if (models.length === 1) {
-      if (bins.length) throw new Error(`${basename(bins[0])}: .bin weight files belong to a TF.js model.json, not to ${basename(models[0])}`);
-      return { format: 'keras', model: models[0], extras: [] };
+    if (extensionOf(model) !== '.json') {
+      if (bins.length) throw new Error(`${basename(bins[0])}: .bin weight files belong to a TF.js model.json, not to ${basename(model)}`);
+      return { format: 'keras', model, extras: [] };
     }
-    // TF.js: every shard the manifest names must be among the files or beside model.json.
-    const { paths: shardPaths } = tfjsShards(jsons[0], bins);
-    const shards = shardPaths.flat();
-    const stray = bins.filter((p) => !shards.includes(p));
-    if (stray.length) throw new Error(`${basename(stray[0])}: not a weight file of ${basename(jsons[0])}`);
-    return { format: 'keras', model: jsons[0], extras: shards };
+    // TF.js: the .bin files given are its shards; import reads the manifest, finds the shards not
+    // given beside model.json and names any that is missing or not one of its weight files.
+    return { format: 'keras', model, extras: bins };
   },
   async import(files: ModelFiles, onProgress?: ProgressFn): Promise<ImportedModel> {
     return importKeras(files.model, files.extras, onProgress);

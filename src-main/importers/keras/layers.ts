@@ -105,7 +105,6 @@ export const LAYERS: Readonly<Record<string, LayerSpec>> = {
 export const CLASS_ALIASES: Readonly<Record<string, string>> = {
   Convolution2D: 'Conv2D',
   SeparableConvolution2D: 'SeparableConv2D',
-  Conv2DTranspose: 'Conv2DTranspose',
   Deconvolution2D: 'Conv2DTranspose',
   Convolution2DTranspose: 'Conv2DTranspose',
   MaxPool2D: 'MaxPooling2D',

@@ -32,6 +32,9 @@ describe('every Keras layer against the numpy reference', () => {
       const ref = pythonReference(files.model, input, shape);
       const { errors, problems } = await compareToReference(imported, input, shape, ref);
       expect(problems).toEqual([]);
+      // Every layer's output tensor carries the layer's name (nested layers as outer/inner).
+      for (const l of imported.layers) expect(l.tensor, l.name).toBe(l.name);
+      expect(imported.layers.map((l) => l.name)).toEqual(expect.arrayContaining(['block', 'block/block_conv', 'block/block_bn']));
       expect(Object.keys(errors).length).toBe(zooModel().layers.length - 1 + 2);
       const worst = Object.entries(errors).sort((a, b) => b[1] - a[1])[0];
       console.log(`${kind}: ${Object.keys(errors).length} layers, worst ${worst[0]} ${worst[1].toExponential(2)}`);

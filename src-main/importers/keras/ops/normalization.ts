@@ -1,7 +1,7 @@
 // Normalisation: BatchNormalization (moving statistics, epsilon, center/scale flags) and
 // LayerNormalization (over any axes; Keras 3's rms_scaling variant).
 import { attr } from '../../../onnx/graph-builder';
-import { axisConst, axisOf, type OpContext, type OpHandler, type Value } from './types';
+import { axisConst, axisOf, known, type OpContext, type OpHandler, type Value } from './types';
 
 const filled = (n: number, v: number) => new Float32Array(n).fill(v);
 
@@ -64,8 +64,7 @@ export const normalizationOps: OpHandler[] = [
       const rank = x.shape.length;
       const ax = axes(ctx, rank);
       const sizes = ax.map((a) => x.shape[a]);
-      if (sizes.some((s) => s === null)) ctx.fail('normalised axes must have a known size');
-      const n = (sizes as number[]).reduce((p, q) => p * q, 1);
+      const n = known(sizes) ?? ctx.fail('normalised axes must have a known size');
       const g = ax.map((a) => axisOf(a, rank));
       const { b } = ctx;
       const eps = b.constF(`${ctx.base}/epsilon`, [], [ctx.cfg.num('epsilon')]);

@@ -1,7 +1,7 @@
 // Preprocessing layers kept in the model: Rescaling (x·scale + offset) and Normalization
 // ((x − mean) / max(√variance, 1e-7), or its inverse), with statistics from the config or the file.
 import type { Json } from '../config';
-import { axisConst, type OpContext, type OpHandler, type Value } from './types';
+import { axisConst, known, type OpContext, type OpHandler, type Value } from './types';
 
 /** Keras's backend epsilon, the floor of Normalization's standard deviation. */
 const EPSILON = 1e-7;
@@ -50,7 +50,7 @@ export const preprocessingOps: OpHandler[] = [
       const axes = axisRaw === null ? [] : ctx.cfg.intList('axis').map((a) => (a < 0 ? a + rank : a)).sort((a, b) => a - b);
       const sizes = axes.map((a) => x.shape[a]);
       const n = mean.length;
-      const expected = sizes.every((s) => s !== null) ? (sizes as number[]).reduce((p, q) => p * q, 1) : null;
+      const expected = known(sizes);
       const scalar = n === 1;
       if (!scalar && expected !== null && expected !== n) ctx.fail(`mean has ${n} values, the kept axes hold ${expected}`);
       const std = new Float32Array(n);

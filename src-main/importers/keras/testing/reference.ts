@@ -1,11 +1,11 @@
 // Per-layer references (scripts/golden/keras_reference.py, a numpy forward pass run with
 // /usr/bin/python3) and the comparison of our layers against them.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { DataType, decodeModel, encodeModel } from '../../../onnx/proto';
+import { encodeNpy } from '../../../formats/npy';
+import { relError, runLayers } from '../../../onnx/testing/run-graph';
 import { permute } from '../ops/types';
 import type { KerasImport } from '../index';
 
@@ -35,49 +35,25 @@ export function readOutputs(dir: string): RefLayer[] {
 /** Runs the numpy reference on a model file and an NHWC input. */
 export function pythonReference(model: string, input: Float32Array, shape: number[]): RefLayer[] {
   const dir = mkdtempSync(join(tmpdir(), 'keras-ref-'));
-  const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const pad = 64 - ((10 + header.length + 1) % 64);
-  const h = new TextEncoder().encode(header + ' '.repeat(pad === 64 ? 0 : pad) + '\n');
-  const npy = new Uint8Array(10 + h.length + input.byteLength);
-  npy.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, h.length & 0xff, h.length >> 8]);
-  npy.set(h, 10);
-  npy.set(new Uint8Array(input.buffer, input.byteOffset, input.byteLength), 10 + h.length);
-  writeFileSync(join(dir, 'input.npy'), npy);
-  execFileSync('/usr/bin/python3', [join(repo, 'scripts/golden/keras_reference.py'), model, join(dir, 'input.npy'), dir], { stdio: 'pipe' });
-  return readOutputs(dir);
+  try {
+    writeFileSync(join(dir, 'input.npy'), encodeNpy(input, shape));
+    execFileSync('/usr/bin/python3', [join(repo, 'scripts/golden/keras_reference.py'), model, join(dir, 'input.npy'), dir], { stdio: 'pipe' });
+    return readOutputs(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs the converted model once, returning every layer's output in Keras's layout (NHWC). */
 export async function runKerasLayers(model: KerasImport, input: Float32Array, shape: number[]): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
-  const proto = decodeModel(model.onnx);
-  const have = new Set(proto.graph.output.map((o) => o.name));
-  for (const l of model.layers) if (!have.has(l.tensor)) proto.graph.output.push({ name: l.tensor, type: { tensorType: { elemType: DataType.FLOAT } } });
-  const session = await ort.InferenceSession.create(encodeModel(proto));
-  try {
-    const res = await session.run({ [model.manifest.input!.name!]: new ort.Tensor('float32', input, shape) });
-    const out = new Map<string, { shape: number[]; data: Float32Array }>();
-    for (const l of model.layers) {
-      const t = res[l.tensor];
-      const dims = [...t.dims];
-      const data = Float32Array.from(t.data as Float32Array);
-      // Images run NCHW in the graph; the reference is in Keras's NHWC.
-      out.set(l.name, dims.length === 4 ? permute(data, dims, [0, 2, 3, 1]) : { shape: dims, data });
-    }
-    return out;
-  } finally {
-    await session.release();
+  const res = await runLayers(model.onnx, { name: model.manifest.input!.name!, dims: shape, data: input }, model.layers.map((l) => l.tensor));
+  const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const l of model.layers) {
+    const { dims, data } = res.get(l.tensor)!;
+    // Images run NCHW in the graph; the reference is in Keras's NHWC.
+    out.set(l.name, dims.length === 4 ? permute(data, dims, [0, 2, 3, 1]) : { shape: dims, data });
   }
-}
-
-/** max |ours − ref| / max |ref| over the values the reference kept (absolute when ref is all 0). */
-export function relativeError(ours: Float32Array, ref: RefLayer): number {
-  let maxDiff = 0;
-  let maxRef = 0;
-  for (let i = 0, j = 0; j < ref.data.length; i += ref.stride, j++) {
-    maxDiff = Math.max(maxDiff, Math.abs(ours[i] - ref.data[j]));
-    maxRef = Math.max(maxRef, Math.abs(ref.data[j]));
-  }
-  return maxRef > 0 ? maxDiff / maxRef : maxDiff;
+  return out;
 }
 
 /** Compares every layer; returns the error per layer and problems (missing layers, shapes). */
@@ -97,7 +73,7 @@ export async function compareToReference(model: KerasImport, input: Float32Array
       problems.push(`${r.name}: shape [${o.shape}] vs reference [${r.shape}]`);
       continue;
     }
-    errors[r.name] = relativeError(o.data, r);
+    errors[r.name] = relError(o.data, r.data, r.stride);
   }
   return { errors, problems };
 }

@@ -10,6 +10,9 @@ import type { BlobProto } from '../../schema';
 import { LayerContext, layerParams } from '../context';
 import { handlerFor } from '../index';
 
+/** The comparison the op tests apply to what comes out (shared with the other importers' tests). */
+export { relError } from '../../../../onnx/testing/run-graph';
+
 export interface Tensor {
   shape: number[];
   data: Float32Array;
@@ -92,18 +95,6 @@ export async function runOneLayer(spec: OneLayer): Promise<OneLayerResult> {
   } finally {
     await session.release();
   }
-}
-
-/** Largest |a − b| relative to max |b| (1 when lengths differ). */
-export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return 1;
-  let worst = 0;
-  let big = 0;
-  for (let i = 0; i < a.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-    big = Math.max(big, Math.abs(b[i]));
-  }
-  return worst / Math.max(big, 1e-12);
 }
 
 /** Index of element (n, c, h, w) in an N×C×H×W array. */
