@@ -16,9 +16,9 @@ describe('importer registry', () => {
   });
 
   it('sorts the files of one model to its importer', () => {
-    expect(matchModelFiles(['/m/net.onnx'])).toEqual({ importer: onnxImporter, files: { format: 'onnx', model: '/m/net.onnx', extras: [] } });
+    expect(matchModelFiles(['/m/net.onnx'])).toEqual({ importer: onnxImporter, files: { model: '/m/net.onnx', extras: [] } });
     expect(matchModelFiles(['/m/w.caffemodel', '/m/deploy.prototxt'])).toEqual({
-      importer: caffeImporter, files: { format: 'caffe', model: '/m/deploy.prototxt', weights: '/m/w.caffemodel', extras: [] },
+      importer: caffeImporter, files: { model: '/m/deploy.prototxt', weights: '/m/w.caffemodel', extras: [] },
     });
     expect(matchModelFiles(['/m/deploy.prototxt', '/m/w.caffemodel', '/m/mean.binaryproto']).files).toMatchObject({ format: 'caffe', extras: ['/m/mean.binaryproto'] });
     expect(matchModelFiles(['/m/NET.ONNX']).files.model).toBe('/m/NET.ONNX');
@@ -26,7 +26,7 @@ describe('importer registry', () => {
 
   it('opens a .pbtxt net dropped together with its .caffemodel as a Caffe model', () => {
     expect(acceptedExtensions()).toContain('.pbtxt');
-    expect(matchModelFiles(['/m/net.pbtxt', '/m/w.caffemodel']).files).toEqual({ format: 'caffe', model: '/m/net.pbtxt', weights: '/m/w.caffemodel', extras: [] });
+    expect(matchModelFiles(['/m/net.pbtxt', '/m/w.caffemodel']).files).toEqual({ model: '/m/net.pbtxt', weights: '/m/w.caffemodel', extras: [] });
   });
 
   it('treats a .json no importer claims as the manifest, for any format', () => {
@@ -68,7 +68,7 @@ describe('importer registry', () => {
     const dir = mkdtempSync(join(tmpdir(), 'convscope-onnx-'));
     const bad = join(dir, 'bad.onnx');
     writeFileSync(bad, 'not protobuf');
-    await expect(onnxImporter.import({ format: 'onnx', model: bad, extras: [] })).rejects.toThrow(`${bad}: not a valid ONNX model`);
-    await expect(onnxImporter.import({ format: 'onnx', model: join(dir, 'missing.onnx'), extras: [] })).rejects.toThrow(/missing\.onnx: cannot read model file \(ENOENT\)/);
+    await expect(onnxImporter.import({ model: bad, extras: [] })).rejects.toThrow(`${bad}: not a valid ONNX model`);
+    await expect(onnxImporter.import({ model: join(dir, 'missing.onnx'), extras: [] })).rejects.toThrow(/missing\.onnx: cannot read model file \(ENOENT\)/);
   });
 });

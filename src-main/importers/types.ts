@@ -34,7 +34,6 @@ export interface ImportedModel {
 
 /** The files of one model, as an importer sorted them. Paths are as given (absolute in the app). */
 export interface ModelFiles {
-  format: ModelFormat;
   /** The file that names the model in messages and in `manifest.files.model`. */
   model: string;
   /** Trained weights kept in a separate file (Caffe .caffemodel), `manifest.files.weights`. */

@@ -226,7 +226,7 @@ export const caffeImporter: Importer = {
     const caffemodel = atMostOne(weights, '.caffemodel files');
     if (!caffemodel) throw new Error(`${basename(net)}: a Caffe net also needs its trained weights (.caffemodel)`);
     const mean = atMostOne(means, 'mean files');
-    return { format: 'caffe', model: net, weights: caffemodel, extras: mean ? [mean] : [] };
+    return { model: net, weights: caffemodel, extras: mean ? [mean] : [] };
   },
   async import(files, onProgress, options) {
     if (!files.weights) throw new Error(`${basename(files.model)}: a Caffe net also needs its trained weights (.caffemodel)`);

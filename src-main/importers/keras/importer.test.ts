@@ -34,7 +34,7 @@ const message = async (p: Promise<unknown>) => {
 
 describe('Keras importer: files it claims', () => {
   it('claims one .h5 / .hdf5 / .keras and leaves other formats alone', () => {
-    expect(kerasImporter.match(['/m/net.h5'])).toEqual({ format: 'keras', model: '/m/net.h5', extras: [] });
+    expect(kerasImporter.match(['/m/net.h5'])).toEqual({ model: '/m/net.h5', extras: [] });
     expect(kerasImporter.match(['/m/net.KERAS'])?.model).toBe('/m/net.KERAS');
     expect(kerasImporter.match(['/m/net.onnx'])).toBeNull();
     expect(() => kerasImporter.match(['/m/a.h5', '/m/b.keras'])).toThrow(/several Keras models given \(a.h5, b.keras\)/);
@@ -44,7 +44,7 @@ describe('Keras importer: files it claims', () => {
     const t = writeTfjs(small(), join(dir, 'tfjs-claim'));
     const manifest = join(dir, 'tfjs-claim', 'manifest.json');
     writeFileSync(manifest, JSON.stringify({ id: 'x', name: 'x' }));
-    expect(kerasImporter.match([t.modelJson, ...t.shards, manifest])).toEqual({ format: 'keras', model: t.modelJson, extras: t.shards });
+    expect(kerasImporter.match([t.modelJson, ...t.shards, manifest])).toEqual({ model: t.modelJson, extras: t.shards });
     expect(kerasImporter.match([manifest])).toBeNull();
     expect(() => kerasImporter.match([t.shards[0]])).toThrow(/group1-shard1of2.bin: a TF.js weight file also needs its model.json/);
     expect(() => kerasImporter.match([t.modelJson, join(dir, 'net.h5')])).toThrow(/several Keras models given \(net.h5, model.json\)/);
@@ -57,7 +57,7 @@ describe('Keras importer: files it claims', () => {
     mkdirSync(cut, { recursive: true });
     const modelJson = join(cut, 'model.json');
     writeFileSync(modelJson, `{"format": "layers-model", "modelTopology": {"pad": "${'x'.repeat(1 << 17)}`);
-    expect(kerasImporter.match([modelJson])).toEqual({ format: 'keras', model: modelJson, extras: [] });
+    expect(kerasImporter.match([modelJson])).toEqual({ model: modelJson, extras: [] });
   });
 
   it('finds shards beside model.json on import when only model.json is picked', async () => {

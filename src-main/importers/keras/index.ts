@@ -157,11 +157,11 @@ export const kerasImporter: Importer = {
     }
     if (extensionOf(model) !== '.json') {
       if (bins.length) throw new Error(`${basename(bins[0])}: .bin weight files belong to a TF.js model.json, not to ${basename(model)}`);
-      return { format: 'keras', model, extras: [] };
+      return { model, extras: [] };
     }
     // TF.js: the .bin files given are its shards; import reads the manifest, finds the shards not
     // given beside model.json and names any that is missing or not one of its weight files.
-    return { format: 'keras', model, extras: bins };
+    return { model, extras: bins };
   },
   async import(files: ModelFiles, onProgress?: ProgressFn): Promise<ImportedModel> {
     return importKeras(files.model, files.extras, onProgress);

@@ -73,7 +73,7 @@ export const onnxImporter: Importer = {
   extensions: EXTENSIONS,
   match(paths) {
     const model = atMostOne(withExtension(paths, EXTENSIONS), '.onnx files', 'open one model at a time');
-    return model ? { format: 'onnx', model, extras: [] } : null;
+    return model ? { model, extras: [] } : null;
   },
   import: importOnnx,
 };
