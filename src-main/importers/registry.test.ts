@@ -20,7 +20,7 @@ describe('importer registry', () => {
     expect(matchModelFiles(['/m/w.caffemodel', '/m/deploy.prototxt'])).toEqual({
       importer: caffeImporter, files: { model: '/m/deploy.prototxt', weights: '/m/w.caffemodel', extras: [] },
     });
-    expect(matchModelFiles(['/m/deploy.prototxt', '/m/w.caffemodel', '/m/mean.binaryproto']).files).toMatchObject({ format: 'caffe', extras: ['/m/mean.binaryproto'] });
+    expect(matchModelFiles(['/m/deploy.prototxt', '/m/w.caffemodel', '/m/mean.binaryproto'])).toMatchObject({ importer: caffeImporter, files: { extras: ['/m/mean.binaryproto'] } });
     expect(matchModelFiles(['/m/NET.ONNX']).files.model).toBe('/m/NET.ONNX');
   });
 
