@@ -173,3 +173,36 @@ test('a layout survives a reload', async ({ app, server }) => {
   await expect.poll(() => panelIds(app)).toEqual(before);
   await expect(app.locator(`[data-panel-id="${id}"] [data-testid="colour-map"]`)).toHaveValue(chosen);
 });
+
+test("the sorted view's hint takes its room from the panels, which still fit the window", async ({ app }) => {
+  await app.locator('[data-testid="view-sorted"]').click();
+  await app.locator('[data-panel-kind="sorted"] [data-testid="remove-panel"]').click();
+  const hint = app.locator('main.workspace > p.hint');
+  await expect(hint).toBeVisible();
+  // Enough panels below the top row that the rows share the height rather than keep their largest.
+  for (let i = 0; i < 4; i++) {
+    await app.locator('[data-testid="add-panel"]').first().click();
+    await app.locator('[data-testid="add-panel-confirm"]').click();
+  }
+  await expect(app.locator('[data-panel-kind="conv"]')).toHaveCount(4);
+  const workspace = app.locator('main.workspace');
+  await expect.poll(() => workspace.evaluate((el) => el.scrollHeight - el.clientHeight), { message: 'the workspace does not scroll' }).toBeLessThanOrEqual(1);
+  const bottom = await workspace.evaluate((el) => el.getBoundingClientRect().bottom);
+  const hintBottom = (await hint.boundingBox())!;
+  for (const box of await panels(app).evaluateAll((els) => els.map((el) => ({ id: el.getAttribute('data-panel-id'), ...el.getBoundingClientRect().toJSON() })))) {
+    expect(box.top, `panel ${box.id} starts below the hint`).toBeGreaterThanOrEqual(hintBottom.y + hintBottom.height);
+    expect(box.bottom, `panel ${box.id} ends inside the workspace`).toBeLessThanOrEqual(bottom + 0.5);
+  }
+});
+
+test('every panel has settings, at least its title', async ({ app }) => {
+  const camera = app.locator('[data-panel-kind="camera"]');
+  await camera.locator('[data-testid="panel-settings"]').click();
+  const popover = camera.locator('[data-testid="panel-settings-popover"]');
+  await popover.getByLabel('Title (empty = automatic)').fill('Desk camera');
+  await popover.getByLabel('Title (empty = automatic)').press('Enter');
+  await expect(camera.locator('[data-testid="panel-title"] .title-name')).toHaveText('Desk camera');
+  // A press outside closes the settings.
+  await app.locator('[data-testid="status-line"]').click();
+  await expect(popover).toHaveCount(0);
+});

@@ -14,11 +14,23 @@ test('an opened image replaces the camera until the camera is chosen again', asy
   await expect(status(app)).toHaveText('no digit in the crop', { timeout: 30_000 });
   await expect(stage.locator('img.camera-picture')).toHaveCount(1);
   await expect(stage.locator('video')).toHaveCount(0);
-  await expect(app.locator('[data-scene-panel="crop"]')).toHaveAttribute('aria-label', /camera crop \d+×\d+ px/);
+  // The crop is cut from the 976×549 image: 60 % of its 549-pixel side (the camera's would be 288).
+  await expect(app.locator('[data-scene-panel="crop"]')).toHaveAttribute('aria-label', /^image crop 329×329 px, sent as 112×112;/);
   await saveArtifact(app, 'image-source');
 
   await app.getByRole('button', { name: 'Camera', exact: true }).click();
   await waitForLive(app, 30_000);
   await expect(stage.locator('video')).toHaveCount(1);
   await expect(stage.locator('img.camera-picture')).toHaveCount(0);
+});
+
+test('a picture source given up leaves the page, also without a camera panel', async ({ app }) => {
+  // Without its panel the camera keeps playing, parked out of sight.
+  await app.locator('[data-panel-kind="camera"] [data-testid="remove-panel"]').click();
+  await expect(app.locator('#camera-parking video')).toHaveCount(1);
+  await waitForLive(app, 30_000);
+  // An image opened from the toolbar replaces it: the camera's video goes with it.
+  await app.locator('[data-testid="model-file"]').setInputFiles(join(sharedData, 'images', 'kitten.jpg'));
+  await expect(app.locator('[data-scene-panel="crop"]')).toHaveAttribute('aria-label', /^image crop 329×329 px/, { timeout: 30_000 });
+  await expect(app.locator('video')).toHaveCount(0);
 });

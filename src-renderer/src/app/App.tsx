@@ -1,11 +1,13 @@
 // The one window: toolbar, notices, the panel grid, the status line and the overlays, each given the
 // stores it uses. Keys, dropped files and the application menu arrive here.
 import { createEffect, createSignal, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import type { ModelInfo } from '../../../src-shared/contract';
 import type { RendererHost } from '../host';
 import { LayoutGrid } from '../layout/LayoutGrid';
+import { PanelBody } from '../panels/PanelBody';
+import type { PanelSpec } from '../panels/registry';
 import type { PanelServices } from '../panels/types';
 import { sceneFailure } from '../scene/stage';
-import { saveTextFile } from './download';
 import { HelpOverlay } from './HelpOverlay';
 import { keyAction } from './keys';
 import { ManifestDialog } from './ManifestDialog';
@@ -33,6 +35,7 @@ export function App(props: { host: RendererHost }): JSX.Element {
     onAddLayer: layout.addLayerPanel,
     picture: w.picture,
   };
+  const Body = (p: { spec: PanelSpec; model: ModelInfo }) => <PanelBody spec={p.spec} model={p.model} services={services} />;
 
   const toggleView = () => layout.setView(layout.view() === 'generic' ? 'sorted' : 'generic');
 
@@ -83,10 +86,8 @@ export function App(props: { host: RendererHost }): JSX.Element {
           return void session.openPaths(cmd.paths);
         case 'loadModel':
           return void session.loadBundled(cmd.bundled);
-        case 'exportLayout': {
-          const f = layout.exportFile();
-          return f && saveTextFile(f.name, f.text);
-        }
+        case 'exportLayout':
+          return w.exportLayout();
         case 'importLayout':
           return document.querySelector<HTMLInputElement>('[data-testid="layout-file"]')?.click();
         case 'view':
@@ -107,8 +108,6 @@ export function App(props: { host: RendererHost }): JSX.Element {
     void w.start();
   });
 
-  const formatNames = () => session.formats().map((f) => f.label).join(', ');
-
   return (
     <div class="app">
       <Toolbar
@@ -117,6 +116,7 @@ export function App(props: { host: RendererHost }): JSX.Element {
         flow={flow}
         settings={w.settings}
         openModelDialog={props.host.openModelDialog?.bind(props.host)}
+        onExportLayout={w.exportLayout}
         onOpenFiles={(files) => void w.openFiles(files)}
         addOpen={addOpen()}
         setAddOpen={setAddOpen}
@@ -142,13 +142,13 @@ export function App(props: { host: RendererHost }): JSX.Element {
             </div>
           }
         >
-          {(m) => <LayoutGrid panels={layout.panels} model={m} services={services} onMove={layout.move} onRemove={layout.remove} onChange={layout.change} />}
+          {(m) => <LayoutGrid panels={layout.panels} model={m} body={Body} onMove={layout.move} onRemove={layout.remove} onChange={layout.change} />}
         </Show>
       </main>
       <StatusLine result={flow.result} model={session.model} stats={flow.stats} provider={session.provider} connection={w.connection.state} />
       <div id="camera-parking" aria-hidden="true" />
       <Show when={dropping()}>
-        <div class="drop-hint">Drop a model{formatNames() ? ` (${formatNames()})` : ''} or an image</div>
+        <div class="drop-hint">Drop a model{session.formatNames() ? ` (${session.formatNames()})` : ''} or an image</div>
       </Show>
       <Show when={helpOpen()}>
         <HelpOverlay onClose={() => setHelpOpen(false)} />

@@ -62,7 +62,7 @@ export function ManifestDialog(props: { model: ModelInfo; onSave: (m: Partial<Mo
     <div class="overlay">
       <div class="dialog manifest" role="dialog" aria-label="Input settings" data-testid="manifest-dialog">
         <h2>Input settings — {props.model.name}</h2>
-        <p class="muted">How the camera crop becomes this model's input tensor. Prefilled with what ConvScope read from the file.</p>
+        <p class="muted">How the crop becomes this model's input tensor. Prefilled with what ConvScope read from the file.</p>
         <div class="form-grid">
           <label>
             Channels

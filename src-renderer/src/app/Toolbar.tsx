@@ -6,21 +6,23 @@ import type { FrameFlow } from '../stores/frame-flow';
 import type { LayoutStore } from '../stores/layout';
 import type { ModelSession } from '../stores/model-session';
 import type { SettingsSync } from '../stores/settings-sync';
-import { saveTextFile } from './download';
 import { ToolbarFit } from './toolbar-fit';
 
 /** The groups that give way when the window is narrow, in that order (the brand is only hidden). */
 const COLLAPSE = ['brand', 'engine', 'layout', 'files', 'add'] as const;
 type Group = (typeof COLLAPSE)[number];
+/** The "More" menu shows once this many groups gave way (the brand alone needs none). */
+const MORE_FROM = 2;
 
 export interface ToolbarProps {
-  session: Pick<ModelSession, 'models' | 'model' | 'loading' | 'loadBundled' | 'openPaths' | 'openedPaths' | 'fileAccept' | 'formats' | 'provider' | 'providers'>;
-  layout: Pick<LayoutStore, 'view' | 'setView' | 'sortedClass' | 'setSortedClass' | 'add' | 'exportFile' | 'importFile' | 'reset'>;
+  session: Pick<ModelSession, 'models' | 'model' | 'loading' | 'loadBundled' | 'openPaths' | 'openedPaths' | 'fileAccept' | 'formatNames' | 'provider' | 'providers'>;
+  layout: Pick<LayoutStore, 'view' | 'setView' | 'sortedClass' | 'setSortedClass' | 'add' | 'importFile' | 'reset'>;
   flow: Pick<FrameFlow, 'frozen' | 'toggleFreeze'>;
   settings: Pick<SettingsSync, 'forceCpu' | 'setForceCpu'>;
   /** The native "Open model" dialog, where the host has one. */
   openModelDialog?: () => Promise<string[] | null>;
   onOpenFiles: (files: File[]) => void;
+  onExportLayout: () => void;
   addOpen: boolean;
   setAddOpen: (open: boolean) => void;
   onHelp: () => void;
@@ -36,11 +38,9 @@ export function Toolbar(props: ToolbarProps): JSX.Element {
   const [collapsed, setCollapsed] = createSignal(0);
   const inBar = (g: Group) => COLLAPSE.indexOf(g) >= collapsed();
   const bundledValue = () => (session.model()?.source === 'bundled' ? session.model()!.id : '');
-  const formatNames = () => session.formats().map((f) => f.label).join(', ');
 
   onMount(() => {
-    // The "More" menu shows once a group other than the brand has given way.
-    const fitter = new ToolbarFit(COLLAPSE, setCollapsed, 2);
+    const fitter = new ToolbarFit(COLLAPSE, setCollapsed, MORE_FROM);
     let fitting = false;
     const fit = () => {
       if (fitting) return;
@@ -70,14 +70,9 @@ export function Toolbar(props: ToolbarProps): JSX.Element {
   };
   const closeMore = () => more?.removeAttribute('open');
 
-  const exportLayout = () => {
-    const f = layout.exportFile();
-    if (f) saveTextFile(f.name, f.text);
-  };
-
   const fileButtons = () => (
     <>
-      <button data-group="files" data-testid="open-model" title={`Open a model (${formatNames() || 'ONNX, Caffe'})`} onClick={() => (closeMore(), void openModel())}>
+      <button data-group="files" data-testid="open-model" title={`Open a model (${session.formatNames() || 'ONNX, Caffe'})`} onClick={() => (closeMore(), void openModel())}>
         Open model…
       </button>
       <Show when={session.openedPaths()}>
@@ -89,7 +84,7 @@ export function Toolbar(props: ToolbarProps): JSX.Element {
   );
   const layoutItems = () => (
     <>
-      <button data-testid="layout-export" onClick={() => (closeMore(), exportLayout())}>
+      <button data-testid="layout-export" onClick={() => (closeMore(), props.onExportLayout())}>
         Export to file…
       </button>
       <button data-testid="layout-import" onClick={() => (closeMore(), layoutInput.click())}>
@@ -179,7 +174,7 @@ export function Toolbar(props: ToolbarProps): JSX.Element {
           <div class="popover engine-popover">{engineItems()}</div>
         </details>
       </Show>
-      <Show when={collapsed() > 1}>
+      <Show when={collapsed() >= MORE_FROM}>
         <div class="menu-anchor more-anchor" data-group="more">
           <details class="more-menu" ref={more}>
             <summary data-testid="toolbar-more" title="More">

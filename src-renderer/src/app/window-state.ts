@@ -1,6 +1,6 @@
 // The window's stores, made once and connected: a loaded model resets the frames and brings its
 // layout; the panels decide the engine's subscription; a frozen picture runs again for new panels;
-// an engine that came back is told again what to send.
+// an engine that came back, or that loaded the model again, is told again what to send.
 import type { ModelInfo } from '../../../src-shared/contract';
 import type { RendererHost } from '../host';
 import { createConnection } from '../stores/connection';
@@ -9,15 +9,16 @@ import { createFrameFlow } from '../stores/frame-flow';
 import { createLayoutStore } from '../stores/layout';
 import { createModelSession } from '../stores/model-session';
 import { createNotices } from '../stores/notices';
-import { createPicture } from '../stores/picture';
 import { createSettingsSync } from '../stores/settings-sync';
+import { createPicture } from '../sources/picture';
+import { saveTextFile } from './download';
 
 export function createWindowState(host: RendererHost) {
   const engine = host.engine;
   const notices = createNotices();
   const notify = notices.notify;
   const settings = createSettingsSync({ host, notify });
-  const picture = createPicture({ saveCameraChoice: settings.saveCameraChoice });
+  const picture = createPicture({ saveCameraChoice: settings.saveCameraChoice, reportError: (message) => notify('error', message) });
   const session = createModelSession({ engine, stageFiles: (files) => host.stageFiles(files), settings, notify, onModel: (m) => useModel(m) });
   const layout = createLayoutStore({ model: session.model, saved: settings.layouts, notify });
   const flow = createFrameFlow({
@@ -27,7 +28,7 @@ export function createWindowState(host: RendererHost) {
     cropSquare: picture.cropSquare,
     droppedByLink: () => host.framesDroppedByLink(),
   });
-  const subscription = createEngineSubscription({ engine, model: session.model, panels: layout.panels, notify, onApplied: flow.rerunFrozen });
+  const subscription = createEngineSubscription({ engine, model: session.model, reloads: session.reloads, panels: layout.panels, notify, onApplied: flow.rerunFrozen });
   const connection = createConnection({ host, engine, notify, modelName: () => session.model()?.name ?? null, onBack: subscription.resend });
 
   function useModel(m: ModelInfo) {
@@ -50,6 +51,12 @@ export function createWindowState(host: RendererHost) {
       if (picture.accepts(files)) return picture.openFiles(files);
       const formats = session.formatsInWords();
       notify('error', `Not a model ConvScope can open: ${files.map((f) => f.name).join(', ')}.${formats ? ` It opens ${formats}.` : ''}`);
+    },
+
+    /** Saves the layout as a file the browser downloads. */
+    exportLayout() {
+      const f = layout.exportFile();
+      if (f) saveTextFile(f.name, f.text);
     },
 
     /** Settings first (they choose the camera and the model), then the camera and the model. */

@@ -1,11 +1,10 @@
 // The panels on the 12-column grid: each panel's frame (title, colour map, settings, remove, drag
-// handle, resize corner) around its kind's body. Rows share the workspace's height, so a layout
-// fits the window down to the grid's smallest rows.
-import { createSignal, For, onCleanup, onMount, Show, type Accessor, type JSX } from 'solid-js';
+// handle, resize corner) around its body. Rows share the workspace's height, so a layout fits the
+// window down to the grid's smallest rows.
+import { createEffect, createSignal, For, onCleanup, onMount, Show, type Accessor, type Component, type JSX } from 'solid-js';
 import type { ModelInfo } from '../../../src-shared/contract';
-import { PanelBody } from '../panels/PanelBody';
-import { kindOf, type PanelSpec } from '../panels/registry';
-import type { GridRect, PanelServices } from '../panels/types';
+import type { PanelSpec } from '../panels/registry';
+import type { GridRect } from '../panels/types';
 import { COLOUR_MAP_NAMES, COLOUR_MAPS, type ColourMap } from '../scene/colourMaps';
 import { clampRect, fitRowHeight } from './grid';
 import { PanelSettings } from './PanelSettings';
@@ -23,7 +22,8 @@ interface Gesture {
 export interface LayoutGridProps {
   panels: Accessor<PanelSpec[]>;
   model: ModelInfo;
-  services: PanelServices;
+  /** What fills a panel's frame. */
+  body: Component<{ spec: PanelSpec; model: ModelInfo }>;
   onMove: (id: string, rect: GridRect) => void;
   onRemove: (id: string) => void;
   onChange: (spec: PanelSpec) => void;
@@ -40,6 +40,8 @@ export function LayoutGrid(props: LayoutGridProps): JSX.Element {
   const rowHeight = () => fitRowHeight(available(), layoutRows());
 
   // The height left for the grid: the workspace's, less what sits above the grid and its padding.
+  // Measured again when the workspace or anything beside the grid changes size, and when something
+  // comes or goes beside it (the sorted view's hint).
   onMount(() => {
     const ws = grid.parentElement;
     if (!ws) return;
@@ -49,10 +51,19 @@ export function LayoutGrid(props: LayoutGridProps): JSX.Element {
       setAvailable(ws.clientHeight - above - pad);
     };
     const ro = new ResizeObserver(measure);
-    ro.observe(ws);
-    for (const el of ws.children) if (el !== grid) ro.observe(el);
-    measure();
-    onCleanup(() => ro.disconnect());
+    const observe = () => {
+      ro.disconnect();
+      ro.observe(ws);
+      for (const el of ws.children) if (el !== grid) ro.observe(el);
+      measure();
+    };
+    const mo = new MutationObserver(observe);
+    mo.observe(ws, { childList: true });
+    observe();
+    onCleanup(() => {
+      mo.disconnect();
+      ro.disconnect();
+    });
   });
 
   /** Pointer drags snap to grid cells; the layout changes once, on release. */
@@ -107,7 +118,7 @@ export function LayoutGrid(props: LayoutGridProps): JSX.Element {
               <PanelFrame
                 spec={spec()}
                 model={props.model}
-                services={props.services}
+                body={props.body}
                 gesture={gesture()?.id === id ? gesture() : null}
                 onGesture={startGesture}
                 onRemove={props.onRemove}
@@ -132,26 +143,33 @@ export function LayoutGrid(props: LayoutGridProps): JSX.Element {
 function PanelFrame(props: {
   spec: PanelSpec;
   model: ModelInfo;
-  services: PanelServices;
+  body: Component<{ spec: PanelSpec; model: ModelInfo }>;
   gesture: Gesture | null;
   onGesture: (e: PointerEvent, spec: PanelSpec, how: Gesture['how']) => void;
   onRemove: (id: string) => void;
   onChange: (spec: PanelSpec) => void;
 }): JSX.Element {
+  let frame!: HTMLElement;
   const [settingsOpen, setSettingsOpen] = createSignal(false);
   const layer = () => ('layer' in props.spec ? props.spec.layer : undefined);
   const colourMap = () => ('colourMap' in props.spec ? props.spec.colourMap : null);
-  const hasSettings = () => !!kindOf(props.spec).Settings;
   const title = () => panelTitle(props.spec, props.model);
+  const Body = props.body;
 
-  const closeOnOutside = (e: PointerEvent) => {
-    if (!(e.target as HTMLElement).closest(`[data-panel-id="${CSS.escape(props.spec.id)}"] .popover, [data-panel-id="${CSS.escape(props.spec.id)}"] .settings-button`)) setSettingsOpen(false);
-  };
-  document.addEventListener('pointerdown', closeOnOutside);
-  onCleanup(() => document.removeEventListener('pointerdown', closeOnOutside));
+  // Open settings close on a press anywhere but in them or on their button.
+  createEffect(() => {
+    if (!settingsOpen()) return;
+    const closeOnOutside = (e: PointerEvent) => {
+      const t = e.target as HTMLElement;
+      if (!(frame.contains(t) && t.closest('.popover, .settings-button'))) setSettingsOpen(false);
+    };
+    document.addEventListener('pointerdown', closeOnOutside);
+    onCleanup(() => document.removeEventListener('pointerdown', closeOnOutside));
+  });
 
   return (
     <section
+      ref={frame}
       class="panel"
       classList={{ dragging: props.gesture?.how === 'move' }}
       data-panel-kind={props.spec.kind}
@@ -182,11 +200,9 @@ function PanelFrame(props: {
             </select>
           )}
         </Show>
-        <Show when={hasSettings()}>
-          <button class="icon settings-button" data-testid="panel-settings" title="Panel settings" aria-expanded={settingsOpen()} onClick={() => setSettingsOpen(!settingsOpen())}>
-            ⚙
-          </button>
-        </Show>
+        <button class="icon settings-button" data-testid="panel-settings" title="Panel settings" aria-expanded={settingsOpen()} onClick={() => setSettingsOpen(!settingsOpen())}>
+          ⚙
+        </button>
         <button class="icon" data-testid="remove-panel" title="Remove this panel" onClick={() => props.onRemove(props.spec.id)}>
           ✕
         </button>
@@ -195,7 +211,7 @@ function PanelFrame(props: {
         <PanelSettings spec={props.spec} model={props.model} onChange={props.onChange} onClose={() => setSettingsOpen(false)} />
       </Show>
       <div class="panel-body" data-testid="panel-body">
-        <PanelBody {...props.services} spec={props.spec} model={props.model} onSpecChange={props.onChange} />
+        <Body spec={props.spec} model={props.model} />
       </div>
       <div class="panel-resize" data-testid="panel-resize" title="Drag to resize" onPointerDown={(e) => props.onGesture(e, props.spec, 'resize')} />
     </section>

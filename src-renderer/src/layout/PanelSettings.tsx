@@ -1,4 +1,4 @@
-// A panel's settings popover: the kind's own settings, then the title.
+// A panel's settings popover: the kind's own settings (where it has any), then the title.
 import { Show, type JSX } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
 import type { ModelInfo } from '../../../src-shared/contract';
@@ -8,7 +8,7 @@ export function PanelSettings(props: { spec: PanelSpec; model: ModelInfo; onChan
   const settings = () => kindOf(props.spec).Settings;
   return (
     <div class="popover panel-settings" data-testid="panel-settings-popover" onPointerDown={(e) => e.stopPropagation()}>
-      <Show when={settings()} fallback={<p class="muted">This panel has no settings.</p>}>
+      <Show when={settings()}>
         {(s) => <Dynamic component={s()} spec={props.spec} model={props.model} onChange={props.onChange} />}
       </Show>
       <label>

@@ -3,8 +3,9 @@
 import { createEffect, createMemo, createResource, createSignal, on, untrack, type JSX } from 'solid-js';
 import { Sprite, Texture } from 'pixi.js';
 import type { ModelInfo } from '../../../src-shared/contract';
+import { findLayer } from '../model/layers';
 import { ColourTiles } from '../scene/ColourTiles';
-import { colourLut, type ColourMap } from '../scene/colourMaps';
+import { colourLut } from '../scene/colourMaps';
 import { atlasLayout, atlasRect, inRect, packAtlas, snapRect, tileAt, tileGrid, tileRect, type AtlasLayout, type Rect, type TileGrid } from '../scene/geometry';
 import { rowMeans, sortNeuronsByWeight } from '../scene/sorting';
 import { requestDraw, textureLimit, type SceneView } from '../scene/stage';
@@ -12,20 +13,10 @@ import { byteTexture } from '../scene/textures';
 import { fitLabel, label } from '../scene/text';
 import { formatValue, neuronView } from '../scene/values';
 import { findPayload, heldResult, ScenePanel, type HoverInfo, type Size } from './common';
+import type { FcSpec } from './fc';
+import type { SortedSpec } from './sorted';
 import type { PanelServices } from './types';
 
-/** What the neuron grid reads of an 'fc' or a 'sorted' panel. */
-export interface NeuronSpec {
-  id: string;
-  kind: 'fc' | 'sorted';
-  layer: string;
-  rows: number;
-  colourMap: ColourMap;
-  /** 'fc': the neurons shown. */
-  range?: { start: number; count: number };
-  /** 'sorted': the class whose weights order the neurons. */
-  classIndex?: number;
-}
 const PAD = 6;
 const CAPTION = 18;
 
@@ -35,9 +26,16 @@ interface SortOrder {
   source: string;
 }
 
-export function NeuronGrid(props: PanelServices & { spec: NeuronSpec; model: ModelInfo }): JSX.Element {
+export function NeuronGrid(
+  props: Pick<PanelServices, 'result' | 'frozen'> & { spec: FcSpec | SortedSpec; model: ModelInfo; classWeights?: PanelServices['classWeights'] },
+): JSX.Element {
   const spec = () => props.spec;
   const sorted = () => spec().kind === 'sorted';
+  /** The class whose weights order the neurons ('sorted' panels only). */
+  const classIndex = createMemo(() => {
+    const s = spec();
+    return s.kind === 'sorted' ? s.classIndex : null;
+  });
   const shown = heldResult(props);
   const payload = createMemo(() => findPayload(shown(), spec().layer));
   const view = createMemo(() => {
@@ -52,14 +50,17 @@ export function NeuronGrid(props: PanelServices & { spec: NeuronSpec; model: Mod
 
   // Weights are read once per model and layer; the order once per class.
   const [weights] = createResource(
-    () => (sorted() ? { model: props.model.id, layer: spec().layer } : null),
-    (k) => props.classWeights(k.layer),
+    () => {
+      const read = props.classWeights;
+      return sorted() && read ? { model: props.model.id, layer: spec().layer, read } : null;
+    },
+    (k) => k.read(k.layer),
   );
   const order = createMemo<SortOrder | null>(() => {
-    if (!sorted()) return null;
+    const c = classIndex();
+    if (c === null) return null;
     const w = weights.error ? undefined : weights();
     if (!w) return null;
-    const c = spec().classIndex ?? 0;
     if (c < 0 || c >= w.classes) return null;
     return { order: sortNeuronsByWeight(w.weights, w.classes, w.neurons, c), weights: w.weights.subarray(c * w.neurons, (c + 1) * w.neurons), source: w.source };
   });
@@ -80,7 +81,8 @@ export function NeuronGrid(props: PanelServices & { spec: NeuronSpec; model: Mod
       }
       return out.subarray(0, n);
     }
-    const r = spec().range;
+    const s = spec();
+    const r = s.kind === 'fc' ? s.range : undefined;
     const start = Math.max(0, (r?.start ?? first) - first);
     const end = Math.min(count, r ? start + r.count : count);
     return Int32Array.from({ length: Math.max(0, end - start) }, (_, i) => start + i);
@@ -92,8 +94,8 @@ export function NeuronGrid(props: PanelServices & { spec: NeuronSpec; model: Mod
   let means = new Float32Array(0);
 
   const className = () => {
-    const c = spec().classIndex ?? 0;
-    return props.model.labels[c] ?? `class ${c}`;
+    const c = classIndex();
+    return c === null ? '' : (props.model.labels[c] ?? `class ${c}`);
   };
 
   const hover = createMemo<HoverInfo | null>(() => {
@@ -149,7 +151,7 @@ export function NeuronGrid(props: PanelServices & { spec: NeuronSpec; model: Mod
       }
       if (!v || !cs) {
         note.visible = true;
-        note.text = !props.model.layers.some((l) => l.name === spec().layer)
+        note.text = !findLayer(props.model, spec().layer)
           ? `layer "${spec().layer}" is not in this model`
           : sorted() && weights.error
             ? `no class weights for ${spec().layer}: ${String((weights.error as Error)?.message ?? weights.error)}`

@@ -3,8 +3,8 @@
 // and the panel bodies — asks the descriptor instead of switching on the kind.
 import type { Accessor, Component } from 'solid-js';
 import type { ClassWeights, FrameResult, LayerInfo, LayerSubscription, ModelInfo } from '../../../src-shared/contract';
-import type { CropSquare } from '../sources/crop';
-import type { CropImage, DeviceChoice, PictureState, SourceDevice } from '../sources/types';
+import type { Picture } from '../sources/picture';
+import type { CropImage } from '../sources/types';
 
 /** A rectangle on the layout grid, in grid cells. */
 export interface GridRect {
@@ -32,21 +32,7 @@ export interface PanelTitle {
   detail?: string;
 }
 
-/** The picture the camera panel shows and the controls it offers. */
-export interface PictureControls {
-  state: Accessor<PictureState>;
-  cropSquare: Accessor<CropSquare>;
-  setCropSquare(c: CropSquare): void;
-  /** Switches to the camera with this choice and remembers it. */
-  useCamera(choice: DeviceChoice): void;
-  listCameras(): Promise<SourceDevice[]>;
-  /** Opens picture files (a still image) as the source; problems are reported where the picture is. */
-  openFiles(files: File[]): void;
-  /** The picture files the sources open, for a file input's `accept`. */
-  fileAccept: string;
-}
-
-/** What the window lends every panel body; each body uses what it needs. */
+/** What the window lends the panels; each kind's body takes the parts its view uses. */
 export interface PanelServices {
   /** Latest engine result (null before the first). */
   result: Accessor<FrameResult | null>;
@@ -60,13 +46,15 @@ export interface PanelServices {
   onSelectClass: (classIndex: number) => void;
   /** A layer was chosen to get its own panel (a thumbnail of the all-layers strip was clicked). */
   onAddLayer: (layer: string) => void;
-  picture: PictureControls;
+  /** The picture the camera panel shows, and its controls. */
+  picture: Pick<Picture, 'state' | 'cropSquare' | 'setCropSquare' | 'useCamera' | 'listCameras' | 'openFiles' | 'fileAccept'>;
 }
 
-export interface PanelBodyProps<S> extends PanelServices {
+/** What a kind's body is given: its panel, the model, and the window's services to pick from. */
+export interface PanelBodyProps<S> {
   spec: S;
   model: ModelInfo;
-  onSpecChange: (spec: S) => void;
+  services: PanelServices;
 }
 
 export interface PanelSettingsProps<S> {

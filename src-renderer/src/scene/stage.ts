@@ -7,7 +7,7 @@
 // by copying into per-panel canvases (Pixi's multiView, or transferToImageBitmap) forces a pixel
 // read-back per panel on a software GL — measured 3–10 ms per panel under SwiftShader, against
 // about 1–3 ms for rendering the whole stage once. The canvas sits above panel bodies
-// (z-index SCENE_Z_INDEX) and below popovers and dialogs (the shell's start at 30).
+// (z-index SCENE_Z_INDEX) and below popovers and dialogs (the window's start at 30).
 //
 // Drawing is batched: panels mark themselves dirty; one animation-frame pass updates every dirty panel
 // and renders the stage once, timing the work (updates + render) for the renderer-cost figure. The

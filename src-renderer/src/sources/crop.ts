@@ -52,20 +52,29 @@ export function resizeCrop(c: CropSquare, dx: number, dy: number, vw: number, vh
 
 /** Remembers the crops sent with recent frames, so the crop view shows the one whose result is drawn. */
 export class CropRing<T> {
-  private readonly items: { id: number; value: T }[] = [];
-  constructor(private readonly capacity = 16) {}
+  // A fixed ring: putting a crop allocates nothing and overwrites the oldest.
+  private readonly ids: number[];
+  private readonly values: (T | null)[];
+  private next = 0;
+
+  constructor(private readonly capacity = 16) {
+    this.ids = new Array<number>(capacity).fill(-1);
+    this.values = new Array<T | null>(capacity).fill(null);
+  }
 
   put(id: number, value: T): void {
-    this.items.push({ id, value });
-    if (this.items.length > this.capacity) this.items.shift();
+    this.ids[this.next] = id;
+    this.values[this.next] = value;
+    this.next = (this.next + 1) % this.capacity;
   }
 
   get(id: number): T | null {
-    for (let i = this.items.length - 1; i >= 0; i--) if (this.items[i].id === id) return this.items[i].value;
+    for (let i = 0; i < this.capacity; i++) if (this.ids[i] === id) return this.values[i];
     return null;
   }
 
   clear(): void {
-    this.items.length = 0;
+    this.ids.fill(-1);
+    this.values.fill(null);
   }
 }

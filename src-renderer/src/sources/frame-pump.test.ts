@@ -61,8 +61,8 @@ describe('frame pump', () => {
     expect(t.cuts).toEqual([{ x: 200, y: 120, size: 240 }]);
     expect(t.sent).toHaveLength(1);
     expect(t.sent[0]).toMatchObject({ id: 1, t: 1000, width: 4, height: 4 });
-    // The crop view gets the same bytes and learns how large the square was in the picture.
-    expect(t.pump.crops.get(1)).toMatchObject({ width: 4, height: 4, sourceSide: 240 });
+    // The crop view gets the same bytes and learns how large the square was in which picture.
+    expect(t.pump.crops.get(1)).toMatchObject({ width: 4, height: 4, sourceSide: 240, from: 'test' });
     expect(t.pump.crops.get(1)!.rgba).toBe(t.sent[0].rgba);
 
     t.setCrop({ cx: 0, cy: 0, size: 0.25 });

@@ -55,6 +55,8 @@ export class FramePump {
   private nextId = 1;
   private lastPictureAt = 0;
   private fpsValue = 0;
+  /** The square in picture pixels, worked out again only when the crop or the picture size changes. */
+  private rect = { crop: null as CropSquare | null, width: 0, height: 0, px: { x: 0, y: 0, size: 0 } };
 
   constructor(private readonly opts: FramePumpOptions) {
     this.cut = opts.cutter ?? canvasCutter();
@@ -97,10 +99,22 @@ export class FramePump {
     if (!source || !out || this.opts.paused()) return;
     const { width: pw, height: ph } = source.size();
     if (!(pw > 0 && ph > 0)) return;
-    const rect = cropRectPx(this.opts.crop(), pw, ph);
+    const rect = this.squareIn(pw, ph);
     const rgba = this.cut(source.element, rect, out);
     const id = this.nextId++;
-    this.crops.put(id, { width: out.width, height: out.height, rgba, sourceSide: rect.size });
+    this.crops.put(id, { width: out.width, height: out.height, rgba, sourceSide: rect.size, from: source.kind });
     this.opts.send({ id, t: now, width: out.width, height: out.height, rgba });
+  }
+
+  private squareIn(width: number, height: number): { x: number; y: number; size: number } {
+    const crop = this.opts.crop();
+    const r = this.rect;
+    if (r.crop !== crop || r.width !== width || r.height !== height) {
+      r.crop = crop;
+      r.width = width;
+      r.height = height;
+      r.px = cropRectPx(crop, width, height);
+    }
+    return r.px;
   }
 }

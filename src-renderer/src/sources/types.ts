@@ -17,7 +17,7 @@ export interface PictureSource {
   size(): { width: number; height: number };
   /** Calls `cb` whenever a new picture is ready; returns the function that stops the calls. */
   onPicture(cb: () => void): () => void;
-  /** Releases the device or the file. */
+  /** Releases the device or the file, and takes its element off the page. */
   close(): void;
 }
 
@@ -64,4 +64,6 @@ export interface CropImage {
   rgba: Uint8Array;
   /** Side of the square cut from the picture, in the picture's own pixels. */
   sourceSide: number;
+  /** The kind of source it was cut from ('camera', 'image'), as the crop view names it. */
+  from: string;
 }

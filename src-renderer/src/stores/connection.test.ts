@@ -1,19 +1,19 @@
-import { createRoot } from 'solid-js';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionState } from '../host';
 import { createConnection } from './connection';
 import { createNotices } from './notices';
 import { testEngine } from './testing/engine';
+import { disposeRoots, inRoot } from './testing/roots';
 
 function setup(initial: ConnectionState) {
   const t = testEngine();
   const notices = createNotices();
-  const listeners: ((s: ConnectionState) => void)[] = [];
+  const listeners = new Set<(s: ConnectionState) => void>();
   let back = 0;
   let model: string | null = 'LeNet';
-  const c = createRoot(() =>
+  const { value: c, dispose } = inRoot(() =>
     createConnection({
-      host: { connection: () => initial, onConnection: (cb) => (listeners.push(cb), () => {}) },
+      host: { connection: () => initial, onConnection: (cb) => (listeners.add(cb), () => listeners.delete(cb)) },
       engine: t.engine,
       notify: notices.notify,
       modelName: () => model,
@@ -23,6 +23,8 @@ function setup(initial: ConnectionState) {
   return {
     ...t,
     c,
+    dispose,
+    hostListeners: () => listeners.size,
     notices: () => notices.notices().map((n) => n.text),
     become: (s: ConnectionState) => listeners.forEach((cb) => cb(s)),
     back: () => back,
@@ -31,6 +33,8 @@ function setup(initial: ConnectionState) {
 }
 
 describe('connection', () => {
+  afterEach(disposeRoots);
+
   it('follows the link and says when it came back, but not on the first connect', () => {
     const s = setup('connecting');
     s.become('open');
@@ -41,6 +45,10 @@ describe('connection', () => {
     s.become('open');
     expect(s.notices()).toEqual(['Reconnected to the engine.']);
     expect(s.back()).toBe(1);
+    // Gone with its window: it stops listening to the host and the engine.
+    s.dispose();
+    expect(s.hostListeners()).toBe(0);
+    expect(s.listeners()).toBe(0);
   });
 
   it("passes the engine's problems on and says when it restarted, with which model", () => {

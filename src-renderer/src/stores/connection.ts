@@ -1,6 +1,6 @@
 // The link to the engine as the user sees it: its state in the status line, and notices when the
 // engine reports a problem, restarts or the connection comes back.
-import { createSignal } from 'solid-js';
+import { createSignal, onCleanup } from 'solid-js';
 import type { EngineChannel } from '../../../src-shared/contract';
 import type { ConnectionState, RendererHost } from '../host';
 import type { Notify } from './notices';
@@ -16,7 +16,7 @@ export function createConnection(deps: {
 }) {
   const [state, setState] = createSignal<ConnectionState>(deps.host.connection());
 
-  deps.host.onConnection((s) => {
+  const offConnection = deps.host.onConnection((s) => {
     const before = state();
     setState(s);
     if (s === 'open' && before !== 'open' && before !== 'connecting') {
@@ -25,13 +25,17 @@ export function createConnection(deps: {
     }
   });
 
-  deps.engine.onEvent((e) => {
+  const offEvent = deps.engine.onEvent((e) => {
     if (e.type === 'error') deps.notify('error', e.message);
     else if (e.type === 'engineRestarted') {
       const name = deps.modelName();
       deps.notify('error', `The engine stopped (${e.reason}) and was restarted${name ? ` with ${name}` : ''}.`);
       deps.onBack();
     }
+  });
+  onCleanup(() => {
+    offConnection();
+    offEvent();
   });
 
   return { state };

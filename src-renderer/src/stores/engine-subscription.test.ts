@@ -1,5 +1,5 @@
-import { createRoot, createSignal } from 'solid-js';
-import { describe, expect, it } from 'vitest';
+import { createSignal } from 'solid-js';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelInfo } from '../../../src-shared/contract';
 import { defaultGenericPanels } from '../layout/default-layout';
 import { smallModel } from '../model/testing/small-model';
@@ -7,6 +7,7 @@ import type { PanelSpec } from '../panels/registry';
 import { createEngineSubscription } from './engine-subscription';
 import { createNotices } from './notices';
 import { testEngine } from './testing/engine';
+import { disposeRoots, inRoot } from './testing/roots';
 
 function setup(refuse = false) {
   const t = testEngine({
@@ -17,14 +18,17 @@ function setup(refuse = false) {
   });
   const [model, setModel] = createSignal<ModelInfo | null>(null);
   const [panels, setPanels] = createSignal<PanelSpec[]>([]);
+  const [reloads, setReloads] = createSignal(0);
   const notices = createNotices();
   let applied = 0;
-  const sub = createRoot(() => createEngineSubscription({ engine: t.engine, model, panels, notify: notices.notify, onApplied: () => applied++ }));
+  const sub = inRoot(() => createEngineSubscription({ engine: t.engine, model, reloads, panels, notify: notices.notify, onApplied: () => applied++ })).value;
   const subscribed = () => t.requests.flatMap((r) => (r.type === 'subscribe' ? [r.subscription.layers.map((l) => l.layer)] : []));
-  return { ...t, sub, setModel, setPanels, notices, subscribed, applied: () => applied };
+  return { ...t, sub, setModel, setPanels, reload: () => setReloads((n) => n + 1), notices, subscribed, applied: () => applied };
 }
 
 describe('engine subscription', () => {
+  afterEach(disposeRoots);
+
   it('asks for the layers the panels show, once per change, and again for a new model', async () => {
     const s = setup();
     const m = smallModel();
@@ -37,14 +41,16 @@ describe('engine subscription', () => {
     await expect.poll(s.applied).toBe(3);
   });
 
-  it('sends it again when asked, and when the engine reloaded the model on another provider', () => {
+  it('sends it again when asked, and once each time the engine loaded the same model again', () => {
     const s = setup();
     const m = smallModel();
     s.setModel(m);
     s.sub.resend();
-    s.event({ type: 'modelLoaded', info: { ...m, provider: 'cuda' } });
-    s.event({ type: 'modelLoaded', info: { ...m, id: 'other' } });
+    s.reload();
     expect(s.subscribed()).toHaveLength(3);
+    s.setPanels(defaultGenericPanels(m));
+    s.reload();
+    expect(s.subscribed()).toHaveLength(5);
   });
 
   it('says when the engine refuses the layers, and tries again on the next change', async () => {

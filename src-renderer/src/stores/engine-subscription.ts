@@ -7,8 +7,10 @@ import type { PanelSpec } from '../panels/registry';
 import type { Notify } from './notices';
 
 export function createEngineSubscription(deps: {
-  engine: Pick<EngineChannel, 'request' | 'onEvent'>;
+  engine: Pick<EngineChannel, 'request'>;
   model: Accessor<ModelInfo | null>;
+  /** Changes when the engine loaded the same model again (and forgot what to send). */
+  reloads: Accessor<unknown>;
   panels: Accessor<PanelSpec[]>;
   notify: Notify;
   /** The engine accepted a new subscription. */
@@ -31,12 +33,9 @@ export function createEngineSubscription(deps: {
       });
   };
 
-  // A new model always gets its subscription, even one equal to the previous model's.
-  createEffect(on([deps.model, deps.panels], ([m], prev) => send(!prev || prev[0] !== m)));
-  // The same model announced again was reloaded (on another provider): tell it again what to send.
-  deps.engine.onEvent((e) => {
-    if (e.type === 'modelLoaded' && e.info.id === deps.model()?.id) send(true);
-  });
+  // A new model, or the same one loaded again, always gets its subscription, even one equal to the
+  // one sent before.
+  createEffect(on([deps.model, deps.reloads, deps.panels], ([m, r], prev) => send(!prev || prev[0] !== m || prev[1] !== r)));
 
   return {
     /** Sends the subscription again (the engine restarted, or the connection came back). */

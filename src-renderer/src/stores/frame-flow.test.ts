@@ -1,4 +1,4 @@
-import { createRoot, createSignal } from 'solid-js';
+import { createSignal } from 'solid-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ModelInfo } from '../../../src-shared/contract';
 import { smallModel } from '../model/testing/small-model';
@@ -6,9 +6,10 @@ import { DEFAULT_CROP } from '../sources/crop';
 import type { PictureSource } from '../sources/types';
 import { createFrameFlow } from './frame-flow';
 import { resultFor, testEngine } from './testing/engine';
+import { disposeRoots, inRoot } from './testing/roots';
 
 /** A picture source whose pictures arrive when the test says so. */
-function testPicture(): { source: PictureSource; picture: () => void } {
+function testPicture(): { source: PictureSource; picture: () => void; listeners: () => number } {
   const listeners = new Set<() => void>();
   return {
     source: {
@@ -20,6 +21,7 @@ function testPicture(): { source: PictureSource; picture: () => void } {
       close: () => listeners.clear(),
     },
     picture: () => listeners.forEach((cb) => cb()),
+    listeners: () => listeners.size,
   };
 }
 
@@ -28,7 +30,7 @@ function setup() {
   const t = testEngine();
   const pic = testPicture();
   const [model, setModel] = createSignal<ModelInfo | null>(smallModel());
-  const flow = createRoot(() =>
+  const { value: flow, dispose } = inRoot(() =>
     createFrameFlow({
       engine: t.engine,
       model,
@@ -41,11 +43,14 @@ function setup() {
       statsEveryMs: 100,
     }),
   );
-  return { ...t, flow, picture: pic.picture, setModel, tick: (ms: number) => (clock += ms) };
+  return { ...t, flow, dispose, picture: pic.picture, pictureListeners: pic.listeners, setModel, tick: (ms: number) => (clock += ms) };
 }
 
 describe('frame flow', () => {
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => {
+    disposeRoots();
+    vi.useRealTimers();
+  });
 
   it('sends one frame at a time at the size the model wants, and shows each result with its crop', () => {
     const s = setup();
@@ -108,5 +113,14 @@ describe('frame flow', () => {
     }
     vi.advanceTimersByTime(100);
     expect(s.flow.stats()).toEqual({ fps: 10, inferenceMs: 2, latencyMs: expect.any(Number), dropped: 2, droppedByLink: 3 });
+  });
+
+  it('lets go of the engine and the picture when its window goes', () => {
+    vi.useFakeTimers();
+    const s = setup();
+    s.dispose();
+    expect(s.listeners()).toBe(0);
+    expect(s.pictureListeners()).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

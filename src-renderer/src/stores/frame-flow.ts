@@ -1,7 +1,7 @@
 // Frames out, results in: the frame pump sends the crop of each new picture while the link has room,
 // results come back and are shown with the crop they were computed from; freezing holds the picture
 // on screen; the numbers of the status line are kept here.
-import { batch, createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
+import { batch, createEffect, createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { EngineChannel, FrameResult, ModelInfo } from '../../../src-shared/contract';
 import { cropSizeFor } from '../../../src-shared/frame-size';
 import type { CropSquare } from '../sources/crop';
@@ -64,12 +64,14 @@ export function createFrameFlow(deps: {
 
   const linkReady = () => lastSentId - lastResultId < MAX_IN_FLIGHT || now() - lastResultAt > LOST_AFTER_MS;
 
+  // Once per model, not per picture.
+  const outSize = createMemo(() => {
+    const m = deps.model();
+    return m ? cropSizeFor(m.input) : null;
+  });
   const pump = new FramePump({
     crop: deps.cropSquare,
-    outSize: () => {
-      const m = deps.model();
-      return m ? cropSizeFor(m.input) : null;
-    },
+    outSize,
     send: (f) => {
       lastSentId = f.id;
       deps.engine.sendFrame(f);
@@ -87,7 +89,7 @@ export function createFrameFlow(deps: {
       setCrop(pump.crops.get(r.id));
     });
 
-  deps.engine.onResult((r) => {
+  const offResult = deps.engine.onResult((r) => {
     const m = deps.model();
     if (!m || r.probs.length !== m.labels.length) return; // a late result of the previous model
     inferenceMs = ema(inferenceMs, r.timing.inferenceMs);
@@ -110,6 +112,7 @@ export function createFrameFlow(deps: {
       latencyMs = ema(latencyMs, now() - r.t);
     });
   });
+  onCleanup(offResult);
 
   const timer = setInterval(() => {
     setStats({ fps: pump.fps, inferenceMs, latencyMs, dropped: lastResult?.dropped ?? 0, droppedByLink: deps.droppedByLink() });

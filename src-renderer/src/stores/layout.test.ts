@@ -1,5 +1,5 @@
-import { batch, createRoot, createSignal } from 'solid-js';
-import { describe, expect, it } from 'vitest';
+import { batch, createSignal } from 'solid-js';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelInfo } from '../../../src-shared/contract';
 import { defaultLayout } from '../layout/default-layout';
 import { isValidPlacement } from '../layout/grid';
@@ -7,18 +7,19 @@ import { serialiseLayout } from '../layout/layout-file';
 import { smallModel } from '../model/testing/small-model';
 import { createLayoutStore } from './layout';
 import { createNotices } from './notices';
+import { disposeRoots, inRoot } from './testing/roots';
 
 function setup(saved: Record<string, unknown> = {}) {
   const [model, setModel] = createSignal<ModelInfo | null>(null);
   const notices = createNotices();
   const writes: { id: string; layout: unknown }[] = [];
-  const store = createRoot(() =>
+  const store = inRoot(() =>
     createLayoutStore({
       model,
       saved: { get: (id) => saved[id], save: (id, layout) => void writes.push({ id, layout }) },
       notify: notices.notify,
     }),
-  );
+  ).value;
   const load = (m: ModelInfo) =>
     batch(() => {
       setModel(m);
@@ -28,6 +29,8 @@ function setup(saved: Record<string, unknown> = {}) {
 }
 
 describe('layout store', () => {
+  afterEach(disposeRoots);
+
   it('gives a new model its saved layout, or its default when the saved one does not fit', () => {
     const m = smallModel();
     const mine = defaultLayout(m);

@@ -1,10 +1,10 @@
-import { createRoot } from 'solid-js';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelFormatInfo, ModelInfo, ModelSource } from '../../../src-shared/contract';
 import { smallModel } from '../model/testing/small-model';
 import { createModelSession, neighbourModel } from './model-session';
 import { createNotices } from './notices';
 import { testEngine } from './testing/engine';
+import { disposeRoots, inRoot } from './testing/roots';
 
 const FORMATS: ModelFormatInfo[] = [
   { format: 'onnx', label: 'ONNX', description: 'one .onnx file', extensions: ['.onnx'] },
@@ -34,7 +34,7 @@ function setup(opts: { fail?: (src: ModelSource) => string | null } = {}) {
   const staged: string[] = [];
   const applied: string[] = [];
   const manifests = new Map<string, object>();
-  const session = createRoot(() =>
+  const { value: session, dispose } = inRoot(() =>
     createModelSession({
       engine: t.engine,
       stageFiles: async (files) => files.map((f) => (staged.push(f.name), `/upload/${f.name}`)),
@@ -43,12 +43,14 @@ function setup(opts: { fail?: (src: ModelSource) => string | null } = {}) {
       onModel: (m) => void applied.push(m.id),
     }),
   );
-  return { ...t, session, notices, remembered, staged, applied, manifests };
+  return { ...t, session, dispose, notices, remembered, staged, applied, manifests };
 }
 
 const file = (name: string) => new File(['x'], name);
 
 describe('model session', () => {
+  afterEach(disposeRoots);
+
   it('starts with LeNet when nothing was used before, and with the last model otherwise', async () => {
     const a = setup();
     await a.session.start();
@@ -108,9 +110,12 @@ describe('model session', () => {
   it('takes the provider from the engine\'s announcement and reads class weights once per model', async () => {
     const s = setup();
     await s.session.start();
+    const reloads = s.session.reloads();
     s.event({ type: 'modelLoaded', info: { ...s.session.model()!, provider: 'cuda' } });
     expect(s.session.provider()).toBe('cuda');
     expect(s.applied).toEqual(['lenet']);
+    // The same model again: the engine forgot what to send.
+    expect(s.session.reloads()).not.toBe(reloads);
     // A model loaded elsewhere (another tab) replaces this one.
     s.event({ type: 'modelLoaded', info: named('mnist') });
     expect(s.session.model()?.id).toBe('mnist');
@@ -122,5 +127,30 @@ describe('model session', () => {
     await s.session.loadBundled('lenet');
     await s.session.classWeights('relu1');
     expect(s.requests.filter((r) => r.type === 'classWeights')).toHaveLength(2);
+  });
+
+  it("forgets the opened files when another window's model arrives, so its input settings are not reloaded", async () => {
+    const s = setup();
+    await s.session.start();
+    await s.session.openFiles([file('net.onnx')]);
+    expect(s.session.openedPaths()).toEqual(['/upload/net.onnx']);
+    // Browser mode: every tab hears every model loaded, this one from another tab.
+    s.event({ type: 'modelLoaded', info: named('squeezenet') });
+    expect(s.session.model()?.id).toBe('squeezenet');
+    expect(s.session.openedPaths()).toBeNull();
+    const loads = s.requests.filter((r) => r.type === 'loadModel').length;
+    expect(await s.session.applyManifest({ labels: ['x'] })).toBe(false);
+    expect(s.requests.filter((r) => r.type === 'loadModel')).toHaveLength(loads);
+    // A bundled model after opened files has no files either.
+    await s.session.openFiles([file('net.onnx')]);
+    await s.session.loadBundled('lenet');
+    expect(s.session.openedPaths()).toBeNull();
+  });
+
+  it('stops listening to the engine when its window goes', () => {
+    const s = setup();
+    expect(s.listeners()).toBe(1);
+    s.dispose();
+    expect(s.listeners()).toBe(0);
   });
 });

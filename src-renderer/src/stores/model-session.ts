@@ -1,7 +1,7 @@
 // Which model is loaded and how it got there: the bundled list, loading with progress, models
 // opened from files (and reloaded with the user's manifest edits), the formats the engine opens,
 // the execution provider and the class weights of the loaded model.
-import { batch, createSignal } from 'solid-js';
+import { batch, createSignal, onCleanup } from 'solid-js';
 import type { BundledModel, ClassWeights, EngineChannel, ModelFormatInfo, ModelInfo, ModelManifest, ModelSource, Progress } from '../../../src-shared/contract';
 import type { Notify } from './notices';
 import type { SettingsSync } from './settings-sync';
@@ -43,12 +43,16 @@ export function createModelSession(deps: {
   const [provider, setProvider] = createSignal('');
   const [providers, setProviders] = createSignal<string[]>([]);
   const [formats, setFormats] = createSignal<ModelFormatInfo[]>([]);
+  /** Counts the engine's announcements of the model on screen loaded again (another provider). */
+  const [reloads, setReloads] = createSignal(0);
   const weights = new Map<string, Promise<ClassWeights>>();
 
-  const apply = (m: ModelInfo) =>
+  /** Makes `m` the model; `paths`: the files it was opened from, null when not known to be files. */
+  const apply = (m: ModelInfo, paths: string[] | null) =>
     batch(() => {
       weights.clear();
       setModel(m);
+      setOpenedPaths(paths);
       setProvider(m.provider);
       deps.onModel(m);
     });
@@ -58,8 +62,7 @@ export function createModelSession(deps: {
     setProgress(null);
     try {
       const info = await engine.request({ type: 'loadModel', source });
-      apply(info);
-      setOpenedPaths('paths' in source ? source.paths : null);
+      apply(info, 'paths' in source ? source.paths : null);
       deps.settings.rememberModel(source);
       return true;
     } catch (e) {
@@ -89,15 +92,23 @@ export function createModelSession(deps: {
     return ext === MANIFEST_EXTENSION || formats().some((f) => f.extensions.includes(ext));
   };
 
-  engine.onEvent((e) => {
+  const offEvent = engine.onEvent((e) => {
     if (e.type === 'progress') setProgress(e.progress);
-    else if (e.type === 'modelLoaded') {
+    // While loading, the load's own answer makes its model current.
+    else if (e.type === 'modelLoaded' && !loading()) {
       const m = model();
-      // Another window's model, or the engine restarted with it; the same model: a new provider.
-      if (!loading() && (!m || m.id !== e.info.id)) apply(e.info);
-      else if (m && m.id === e.info.id) setProvider(e.info.provider);
+      // A model this window did not load (another tab's, or the one the engine already had): any
+      // files it came from are not this window's to reload.
+      if (!m || m.id !== e.info.id) apply(e.info, null);
+      // The same model loaded again, e.g. on another provider.
+      else
+        batch(() => {
+          setProvider(e.info.provider);
+          setReloads((n) => n + 1);
+        });
     }
   });
+  onCleanup(offEvent);
 
   return {
     models,
@@ -107,7 +118,10 @@ export function createModelSession(deps: {
     openedPaths,
     provider,
     providers,
-    formats,
+    /** Changes whenever the engine announces the model on screen loaded again: it forgot what to send. */
+    reloads,
+    /** The labels of the formats the engine opens, e.g. "ONNX, Caffe". */
+    formatNames: () => formats().map((f) => f.label).join(', '),
 
     /** Asks the engine what it has and opens the model used last (or LeNet, or the first). */
     async start(last?: ModelSource) {

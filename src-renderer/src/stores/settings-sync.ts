@@ -54,7 +54,6 @@ export function createSettingsSync(deps: { host: Pick<ConvScopeHost, 'loadSettin
       setForceCpuSignal(settings.engine.forceCpu);
       return settings;
     },
-    current: (): UserSettings => settings,
     /** Saves a pending layout now and waits for the saves under way. */
     flush: (): Promise<void> => (timer ? persist() : (saving ?? Promise.resolve())),
 

@@ -4,9 +4,9 @@ import { createEffect, createSignal, For, onCleanup, onMount, Show, type JSX } f
 import { cropRectPx, moveCrop, resizeCrop, type CropSquare } from '../../sources/crop';
 import { RESOLUTIONS } from '../../sources/camera/camera';
 import type { SourceDevice } from '../../sources/types';
-import type { PictureControls } from '../types';
+import type { PanelServices } from '../types';
 
-export function CameraView(props: { picture: PictureControls }): JSX.Element {
+export function CameraView(props: Pick<PanelServices, 'picture'>): JSX.Element {
   const pic = props.picture;
   let box!: HTMLDivElement;
   let stage!: HTMLDivElement;
@@ -55,19 +55,18 @@ export function CameraView(props: { picture: PictureControls }): JSX.Element {
     onCleanup(() => {
       ro.disconnect();
       navigator.mediaDevices?.removeEventListener?.('devicechange', onChange);
-      // The picture keeps playing without its panel (frames still go to the engine).
+      // The picture keeps playing without its panel (frames still go to the engine) until its source
+      // is closed.
       const s = source();
       if (s) document.getElementById('camera-parking')?.append(s.element);
     });
   });
 
-  // The element of the source on show; the one of a source given up leaves the stage.
-  let shown: HTMLElement | null = null;
+  // The element of the source on show goes on the stage; a source given up is closed, which takes
+  // its element off the page.
   createEffect(() => {
     const s = source();
     refit();
-    if (shown && shown !== s?.element) shown.remove();
-    shown = s?.element ?? null;
     if (!s) return;
     stage.prepend(s.element);
     if (s.device) {
@@ -210,7 +209,7 @@ export function CameraView(props: { picture: PictureControls }): JSX.Element {
         onChange={(e) => {
           const files = [...(e.currentTarget.files ?? [])];
           e.currentTarget.value = '';
-          if (files.length > 0) pic.openFiles(files);
+          if (files.length > 0) void pic.openFiles(files);
         }}
       />
     </div>

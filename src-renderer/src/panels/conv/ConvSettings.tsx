@@ -1,6 +1,6 @@
 // A conv panel's settings: which layer, which maps, tile columns, normalisation, signed display.
 import { Show, type JSX } from 'solid-js';
-import { mapLayers } from '../../model/layers';
+import { findLayer, mapLayers } from '../../model/layers';
 import { intOr, LayerSelect } from '../settings-fields';
 import type { PanelSettingsProps } from '../types';
 import type { ConvSpec } from '.';
@@ -14,7 +14,7 @@ function channelMode(c: ConvSpec['channels']): 'all' | 'range' | 'list' | 'top' 
 
 export function ConvSettings(props: PanelSettingsProps<ConvSpec>): JSX.Element {
   const s = () => props.spec;
-  const total = () => props.model.layers.find((l) => l.name === s().layer)?.shape[0] ?? 1;
+  const total = () => findLayer(props.model, s().layer)?.shape[0] ?? 1;
   const setMode = (m: string) => {
     const next: ConvSpec = { ...s() };
     delete next.channels;

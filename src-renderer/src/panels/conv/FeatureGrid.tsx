@@ -1,7 +1,8 @@
 // Conv panel: a layer's feature maps as a tiled grid, coloured through the panel's LUT. Clicking a
 // map enlarges it here and overlays it on the crop view; clicking the enlarged map returns.
 import { createEffect, createMemo, createSignal, on, untrack, type JSX } from 'solid-js';
-import type { LayerPayload } from '../../../../src-shared/contract';
+import type { LayerPayload, ModelInfo } from '../../../../src-shared/contract';
+import { findLayer } from '../../model/layers';
 import { ColourTiles } from '../../scene/ColourTiles';
 import { atlasLayout, atlasRect, fitRect, inRect, packAtlas, tileAt, tileGrid, tileRect, type AtlasLayout, type Rect, type TileGrid } from '../../scene/geometry';
 import { selectedMap, toggleMapSelection, clearMapSelection, updateSelectionColourMap } from '../../scene/selection';
@@ -10,13 +11,13 @@ import { byteTexture } from '../../scene/textures';
 import { label, fitLabel } from '../../scene/text';
 import { formatValue, mapValue } from '../../scene/values';
 import { findPayload, heldResult, ScenePanel, type HoverInfo, type Size } from '../common';
-import type { PanelBodyProps } from '../types';
+import type { PanelServices } from '../types';
 import type { ConvSpec } from '.';
 
 const PAD = 6;
 const CAPTION = 18;
 
-export function FeatureGrid(props: PanelBodyProps<ConvSpec>): JSX.Element {
+export function FeatureGrid(props: Pick<PanelServices, 'result' | 'frozen'> & { spec: ConvSpec; model: ModelInfo }): JSX.Element {
   const spec = () => props.spec;
   const shown = heldResult(props);
   const payload = createMemo(() => findPayload(shown(), spec().layer));
@@ -73,7 +74,7 @@ export function FeatureGrid(props: PanelBodyProps<ConvSpec>): JSX.Element {
       bigRect = null;
       tiles.visible = enlarged.visible = caption.visible = note.visible = false;
       if (!p) {
-        note.text = props.model.layers.some((l) => l.name === spec().layer) ? `waiting for ${spec().layer}…` : `layer "${spec().layer}" is not in this model`;
+        note.text = findLayer(props.model, spec().layer) ? `waiting for ${spec().layer}…` : `layer "${spec().layer}" is not in this model`;
         note.position.set(PAD, PAD);
         note.visible = true;
         return;

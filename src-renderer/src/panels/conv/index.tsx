@@ -63,5 +63,5 @@ export const conv: PanelKind<ConvSpec> = {
   },
   create: ({ id, layer }) => (layer ? { id, kind: 'conv', layer, columns: 0, norm: 'map', colourMap: 'gray', grid: { x: 0, y: 0, w: 4, h: 6 } } : null),
   Settings: ConvSettings,
-  Body: FeatureGrid,
+  Body: (p) => <FeatureGrid spec={p.spec} model={p.model} result={p.services.result} frozen={p.services.frozen} />,
 };

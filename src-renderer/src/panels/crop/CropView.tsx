@@ -1,7 +1,8 @@
-// Crop view: the camera crop enlarged beside the exact tensor the network receives, both with
+// Crop view: the crop of the picture enlarged beside the exact tensor the network receives, both with
 // nearest-neighbour scaling. A selected feature map is laid over both, upsampled and semi-transparent.
 import { createEffect, createMemo, createSignal, on, onCleanup, untrack, type JSX } from 'solid-js';
 import { Sprite, Texture, type BufferImageSource } from 'pixi.js';
+import type { ModelInfo } from '../../../../src-shared/contract';
 import { ColourTiles } from '../../scene/ColourTiles';
 import { tensorToRgba } from '../../scene/ranking';
 import { atlasLayout, fitRect, inRect, packAtlas, type AtlasLayout, type Rect } from '../../scene/geometry';
@@ -11,20 +12,24 @@ import { byteTexture, rgbaTexture } from '../../scene/textures';
 import { fitFirst, fitLabel, label } from '../../scene/text';
 import { dequantiseByte, formatValue } from '../../scene/values';
 import { findPayload, heldCrop, heldResult, ScenePanel, type HoverInfo, type Size } from '../common';
-import type { PanelBodyProps } from '../types';
-import type { CropSpec } from '.';
+import type { PanelServices } from '../types';
 
 const PAD = 6;
 const GAP = 10;
 const CAPTION = 18;
 const OVERLAY_ALPHA = 0.55;
 
-export function CropView(props: PanelBodyProps<CropSpec>): JSX.Element {
+export function CropView(props: Pick<PanelServices, 'result' | 'crop' | 'frozen'> & { model: ModelInfo }): JSX.Element {
   const shown = heldResult(props);
   const crop = heldCrop(props);
+  // The crop's texture and place change with its size; the caption also with the square cut.
   const cropKey = createMemo(() => {
     const c = crop();
-    return c ? `${c.width}x${c.height}:${c.sourceSide}` : '';
+    return c ? `${c.width}x${c.height}` : '';
+  });
+  const captionKey = createMemo(() => {
+    const c = crop();
+    return c ? `${c.from}:${c.sourceSide}` : '';
   });
   const inputKey = createMemo(() => {
     const i = shown()?.input;
@@ -49,7 +54,7 @@ export function CropView(props: PanelBodyProps<CropSpec>): JSX.Element {
   const description = createMemo(() => {
     const c = crop();
     const i = shown()?.input;
-    const cropText = c ? `camera crop ${c.sourceSide}×${c.sourceSide} px, sent as ${c.width}×${c.height}` : 'waiting for the camera';
+    const cropText = c ? `${c.from} crop ${c.sourceSide}×${c.sourceSide} px, sent as ${c.width}×${c.height}` : 'waiting for a picture';
     return `${cropText}; network input ${i ? `${i.c}×${i.h}×${i.w}` : 'not yet received'}`;
   });
 
@@ -79,6 +84,18 @@ export function CropView(props: PanelBodyProps<CropSpec>): JSX.Element {
     const inputCaption = label('', 12, 0xaab2c0);
     view.root.addChild(cropSprite, inGray, inRgb, overlay, cropCaption, inputCaption);
     let cropRect: Rect = { x: 0, y: 0, w: 0, h: 0 };
+    let cropCell: Rect = { x: 0, y: 0, w: 0, h: 0 };
+
+    /** The square as cut from the picture (its own pixels), and the size it travels at. */
+    const placeCropCaption = () => {
+      const c = untrack(crop);
+      const a = cropCell;
+      if (c) {
+        const side = `${c.sourceSide}×${c.sourceSide} px`;
+        fitFirst(cropCaption, [`${c.from} crop ${side} → ${c.width}×${c.height}`, `${c.from} crop ${side}`, `crop ${side}`, side], a.w);
+      } else fitLabel(cropCaption, 'waiting for a picture…', a.w);
+      cropCaption.position.set(a.x + (a.w - cropCaption.width) / 2, cropRect.y + cropRect.h + 3);
+    };
 
     const rebuild = () => {
       const s = size();
@@ -101,13 +118,8 @@ export function CropView(props: PanelBodyProps<CropSpec>): JSX.Element {
       cropSprite.position.set(cropRect.x, cropRect.y);
       cropSprite.setSize(cropRect.w, cropRect.h);
       cropSprite.visible = !!c;
-      // The square as cut from the picture (camera pixels), and the size it travels at.
-      if (c) {
-        const side = `${c.sourceSide}×${c.sourceSide} px`;
-        fitFirst(cropCaption, [`camera crop ${side} → ${c.width}×${c.height}`, `camera crop ${side}`, `crop ${side}`, side], a.w);
-      }
-      else fitLabel(cropCaption, 'waiting for the camera…', a.w);
-      cropCaption.position.set(a.x + (a.w - cropCaption.width) / 2, cropRect.y + cropRect.h + 3);
+      cropCell = a;
+      placeCropCaption();
 
       inGray.visible = inRgb.visible = false;
       inputRect = null;
@@ -196,6 +208,17 @@ export function CropView(props: PanelBodyProps<CropSpec>): JSX.Element {
         rebuild();
         requestDraw(view, draw, false);
       }),
+    );
+    // Resizing the square changes only the caption.
+    createEffect(
+      on(
+        captionKey,
+        () => {
+          placeCropCaption();
+          requestDraw(view, draw, false);
+        },
+        { defer: true },
+      ),
     );
     createEffect(on([shown, crop], () => requestDraw(view, draw, true), { defer: true }));
     onCleanup(() => {

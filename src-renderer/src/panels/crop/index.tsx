@@ -15,5 +15,5 @@ export const crop: PanelKind<CropSpec> = {
     return { name: 'Crop → network input', detail: `${w}×${h} ${colour}` };
   },
   create: ({ id }) => ({ id, kind: 'crop', grid: { x: 0, y: 0, w: 4, h: 6 } }),
-  Body: CropView,
+  Body: (p) => <CropView model={p.model} result={p.services.result} crop={p.services.crop} frozen={p.services.frozen} />,
 };

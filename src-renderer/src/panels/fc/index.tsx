@@ -3,7 +3,7 @@ import { defaultFcRows, findLayer, layerSize, vectorLayers } from '../../model/l
 import type { ColourMap } from '../../scene/colourMaps';
 import { colourMap, int, isObj, LayoutError, layerName, plural, show } from '../fields';
 import { NeuronGrid } from '../NeuronGrid';
-import { intOr, LayerSelect } from '../settings-fields';
+import { intOr, NeuronLayerFields } from '../settings-fields';
 import type { PanelBase, PanelKind } from '../types';
 
 export type FcSpec = PanelBase & {
@@ -29,9 +29,8 @@ export const fc: PanelKind<FcSpec> = {
   },
   subscription: (spec) => [{ layer: spec.layer, norm: 'layer' }],
   title(spec, model) {
-    const l = model ? findLayer(model, spec.layer) : undefined;
-    if (!l) return { name: spec.layer, detail: 'not in this model' };
-    const total = l.shape.reduce((a, b) => a * b, 1);
+    if (!model || !findLayer(model, spec.layer)) return { name: spec.layer, detail: 'not in this model' };
+    const total = layerSize(model, spec.layer);
     const n = spec.range ? Math.max(0, Math.min(spec.range.count, total - spec.range.start)) : total;
     return { name: spec.layer, detail: `${plural(n, 'neuron', 'neurons')} in ${plural(spec.rows, 'row', 'rows')}` };
   },
@@ -41,11 +40,7 @@ export const fc: PanelKind<FcSpec> = {
     const total = () => layerSize(p.model, p.spec.layer) || 1;
     return (
       <>
-        <LayerSelect value={p.spec.layer} layers={vectorLayers(p.model)} onChange={(layer) => p.onChange({ ...p.spec, layer })} />
-        <label>
-          Rows
-          <input type="number" min="1" max={total()} value={p.spec.rows} data-testid="panel-rows" onChange={(e) => p.onChange({ ...p.spec, rows: intOr(e.currentTarget.value, p.spec.rows, 1) })} />
-        </label>
+        <NeuronLayerFields spec={p.spec} model={p.model} onChange={p.onChange} />
         <div class="row">
           <label>
             First neuron
@@ -71,5 +66,5 @@ export const fc: PanelKind<FcSpec> = {
       </>
     );
   },
-  Body: NeuronGrid,
+  Body: (p) => <NeuronGrid spec={p.spec} model={p.model} result={p.services.result} frozen={p.services.frozen} />,
 };

@@ -2,11 +2,12 @@
 // classes the top K sorted by probability. Each row has a DOM hit area that selects its class.
 import { createEffect, createMemo, createSignal, For, on, untrack, type JSX } from 'solid-js';
 import { Sprite, Texture, type BitmapText } from 'pixi.js';
+import type { ModelInfo } from '../../../../src-shared/contract';
 import { defaultTopK, topClasses } from '../../scene/ranking';
 import { requestDraw, type SceneView } from '../../scene/stage';
 import { fitLabel, label, uiFont } from '../../scene/text';
 import { heldResult, ScenePanel, type Size } from '../common';
-import type { PanelBodyProps } from '../types';
+import type { PanelServices } from '../types';
 import type { ProbsSpec } from '.';
 
 const PAD = 6;
@@ -20,7 +21,7 @@ interface Row {
   h: number;
 }
 
-export function ProbabilityBars(props: PanelBodyProps<ProbsSpec>): JSX.Element {
+export function ProbabilityBars(props: Pick<PanelServices, 'result' | 'frozen' | 'onSelectClass'> & { spec: ProbsSpec; model: ModelInfo }): JSX.Element {
   const spec = () => props.spec;
   const shown = heldResult(props);
   const classes = createMemo(() => shown()?.probs.length ?? props.model.labels.length);

@@ -1,4 +1,5 @@
 // Class probabilities: one bar per class, or the top k of many.
+import { defaultTopK } from '../../scene/ranking';
 import { int } from '../fields';
 import { intOr } from '../settings-fields';
 import type { PanelBase, PanelKind } from '../types';
@@ -10,9 +11,6 @@ export type ProbsSpec = PanelBase & {
   topK?: number;
 };
 
-/** With more classes than this a new panel shows only the top 10. */
-export const MANY_CLASSES = 20;
-
 export const probs: PanelKind<ProbsSpec> = {
   kind: 'probs',
   label: 'Class probabilities',
@@ -21,7 +19,11 @@ export const probs: PanelKind<ProbsSpec> = {
     const n = model?.labels.length ?? 0;
     return spec.topK && n > spec.topK ? { name: `Top ${spec.topK} of ${n.toLocaleString('en-US')} classes` } : { name: 'Class probabilities' };
   },
-  create: ({ id, model }) => ({ id, kind: 'probs', grid: { x: 0, y: 0, w: 4, h: 6 }, ...(model.labels.length > MANY_CLASSES ? { topK: 10 } : {}) }),
+  create: ({ id, model }) => {
+    // A model with many classes gets a panel of its top few.
+    const k = defaultTopK(model.labels.length);
+    return { id, kind: 'probs', grid: { x: 0, y: 0, w: 4, h: 6 }, ...(k < model.labels.length ? { topK: k } : {}) };
+  },
   Settings: (p) => (
     <label>
       Show the top k classes (0 = all {p.model.labels.length})
@@ -39,5 +41,5 @@ export const probs: PanelKind<ProbsSpec> = {
       />
     </label>
   ),
-  Body: ProbabilityBars,
+  Body: (p) => <ProbabilityBars spec={p.spec} model={p.model} result={p.services.result} frozen={p.services.frozen} onSelectClass={p.services.onSelectClass} />,
 };

@@ -3,7 +3,7 @@ import { defaultFcRows, layerSize, vectorLayers } from '../../model/layers';
 import type { ColourMap } from '../../scene/colourMaps';
 import { colourMap, int, LayoutError, layerName } from '../fields';
 import { NeuronGrid } from '../NeuronGrid';
-import { intOr, LayerSelect } from '../settings-fields';
+import { NeuronLayerFields } from '../settings-fields';
 import type { PanelBase, PanelKind } from '../types';
 
 export type SortedSpec = PanelBase & {
@@ -31,14 +31,6 @@ export const sorted: PanelKind<SortedSpec> = {
   },
   create: ({ id, model, layer, sortedClass }) =>
     layer ? { id, kind: 'sorted', layer, classIndex: sortedClass, rows: defaultFcRows(layerSize(model, layer)), colourMap: 'viridis', grid: { x: 0, y: 0, w: 12, h: 8 } } : null,
-  Settings: (p) => (
-    <>
-      <LayerSelect value={p.spec.layer} layers={vectorLayers(p.model)} onChange={(layer) => p.onChange({ ...p.spec, layer })} />
-      <label>
-        Rows
-        <input type="number" min="1" value={p.spec.rows} data-testid="panel-rows" onChange={(e) => p.onChange({ ...p.spec, rows: intOr(e.currentTarget.value, p.spec.rows, 1) })} />
-      </label>
-    </>
-  ),
-  Body: NeuronGrid,
+  Settings: (p) => <NeuronLayerFields spec={p.spec} model={p.model} onChange={p.onChange} />,
+  Body: (p) => <NeuronGrid spec={p.spec} model={p.model} result={p.services.result} frozen={p.services.frozen} classWeights={p.services.classWeights} />,
 };

@@ -3,6 +3,8 @@
 // Clicking a thumbnail adds a panel for the layer.
 import { createEffect, createMemo, createSignal, For, on, untrack, type JSX } from 'solid-js';
 import type { BitmapText } from 'pixi.js';
+import type { ModelInfo } from '../../../../src-shared/contract';
+import { mapLayers } from '../../model/layers';
 import { ColourTiles } from '../../scene/ColourTiles';
 import { shelfPack, tileAt, tileGrid, tileRect, type Rect, type TileGrid } from '../../scene/geometry';
 import { requestDraw, textureLimit, type SceneView } from '../../scene/stage';
@@ -10,16 +12,16 @@ import { byteTexture } from '../../scene/textures';
 import { fitLabel, label, uiFont } from '../../scene/text';
 import { formatValue, mapValue } from '../../scene/values';
 import { findPayload, heldResult, ScenePanel, type HoverInfo, type Size } from '../common';
-import type { PanelBodyProps } from '../types';
-import type { StripSpec } from '.';
+import type { PanelServices } from '../types';
 
 const PAD = 6;
 /** Thumbnail cell: a square image with a caption strip a quarter of its height beneath. */
 const CAPTION_RATIO = 0.28;
 
-export function LayerStrip(props: PanelBodyProps<StripSpec>): JSX.Element {
+export function LayerStrip(props: Pick<PanelServices, 'result' | 'frozen' | 'onAddLayer'> & { model: ModelInfo }): JSX.Element {
   const shown = heldResult(props);
-  const layers = createMemo(() => props.model.layers.filter((l) => l.kind === 'maps').sort((a, b) => a.index - b.index));
+  // In the order of the strip's subscription.
+  const layers = createMemo(() => mapLayers(props.model));
   const shapesKey = createMemo(() =>
     layers()
       .map((l) => {

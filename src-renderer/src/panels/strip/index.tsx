@@ -13,5 +13,5 @@ export const strip: PanelKind<StripSpec> = {
   subscription: (_spec, model) => mapLayers(model).map((l) => ({ layer: l.name, channels: { topK: 1 }, norm: 'map' as const })),
   title: () => ({ name: 'All layers', detail: 'strongest map of each (click to add a panel)' }),
   create: ({ id }) => ({ id, kind: 'strip', grid: { x: 0, y: 0, w: 12, h: 3 } }),
-  Body: LayerStrip,
+  Body: (p) => <LayerStrip model={p.model} result={p.services.result} frozen={p.services.frozen} onAddLayer={p.services.onAddLayer} />,
 };

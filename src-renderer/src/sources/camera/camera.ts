@@ -76,15 +76,15 @@ async function openCamera(want: DeviceChoice): Promise<PictureSource> {
   const track = stream.getVideoTracks()[0];
   const listeners = new Set<() => void>();
   let open = true;
+  // A callback per decoded video frame where the browser has one; otherwise once per display frame.
   const next = () => {
-    if (!open) return;
-    // A callback per decoded video frame where the browser has one; otherwise once per display frame.
-    const tick = () => {
-      for (const cb of listeners) cb();
-      next();
-    };
     if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(tick);
     else requestAnimationFrame(tick);
+  };
+  const tick = () => {
+    if (!open) return;
+    for (const cb of listeners) cb();
+    next();
   };
   next();
   return {
@@ -101,6 +101,7 @@ async function openCamera(want: DeviceChoice): Promise<PictureSource> {
       open = false;
       listeners.clear();
       release();
+      video.remove();
     },
   };
 }

@@ -33,6 +33,7 @@ async function openImage(files: File[]): Promise<PictureSource> {
       clearInterval(timer);
       listeners.clear();
       URL.revokeObjectURL(img.src);
+      img.remove();
     },
   };
 }

@@ -39,6 +39,8 @@ export function testEngine(handlers: Handlers = {}) {
     frames,
     result: (r: FrameResult) => resultCbs.forEach((cb) => cb(r)),
     event: (e: EngineEvent) => eventCbs.forEach((cb) => cb(e)),
+    /** How many result and event listeners are registered. */
+    listeners: () => resultCbs.size + eventCbs.size,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceChoice, PictureSource, PictureSourceKind } from '../sources/types';
+import type { DeviceChoice, PictureSource, PictureSourceKind } from './types';
 import { createPicture } from './picture';
 
 /** Sources that open at once (or fail), recording what was opened and closed. */
@@ -33,14 +33,15 @@ function testSources() {
       },
     },
   ];
-  return { sources, log, setCameraOpen: (f: typeof cameraOpen) => (cameraOpen = f) };
+  const reported: string[] = [];
+  return { sources, log, reported, report: (m: string) => void reported.push(m), setCameraOpen: (f: typeof cameraOpen) => (cameraOpen = f) };
 }
 
 describe('picture', () => {
   it('starts the camera, switches to an opened image and back, closing what it leaves', async () => {
     const t = testSources();
     const saved: DeviceChoice[] = [];
-    const p = createPicture({ sources: t.sources, saveCameraChoice: (c) => void saved.push(c) });
+    const p = createPicture({ sources: t.sources, saveCameraChoice: (c) => void saved.push(c), reportError: t.report });
     await p.startCamera({});
     expect(p.current()?.name).toBe('camera default');
     expect(saved).toEqual([]);
@@ -51,7 +52,8 @@ describe('picture', () => {
     p.useCamera({ deviceId: 'a', width: 1280, height: 720 });
     await expect.poll(() => p.current()?.name).toBe('camera a');
     expect(saved).toEqual([{ deviceId: 'a', width: 1280, height: 720 }]);
-    expect(t.log).toEqual(['open camera default', 'close camera default', 'open digit.png', 'close digit.png', 'open camera a']);
+    // The image is read before the camera closes; the camera closes what was there before it opens.
+    expect(t.log).toEqual(['open camera default', 'open digit.png', 'close camera default', 'close digit.png', 'open camera a']);
     expect(p.fileAccept).toBe('image/*');
     expect(await p.listCameras()).toEqual([{ deviceId: 'a', label: 'Cam A' }]);
   });
@@ -59,11 +61,25 @@ describe('picture', () => {
   it('shows why a source could not be opened', async () => {
     const t = testSources();
     t.setCameraOpen(() => Promise.reject(new Error('Camera access was denied.')));
-    const p = createPicture({ sources: t.sources, saveCameraChoice: () => {} });
+    const p = createPicture({ sources: t.sources, saveCameraChoice: () => {}, reportError: t.report });
     await p.startCamera({});
     expect(p.state()).toEqual({ kind: 'error', message: 'Camera access was denied.' });
     await p.openFiles([new File([''], 'broken.png')]);
     expect(p.state()).toEqual({ kind: 'error', message: 'broken.png is not an image this browser can read.' });
+    expect(t.reported).toEqual([]);
+  });
+
+  it('keeps the camera on when an opened file cannot be read, and says why', async () => {
+    const t = testSources();
+    const p = createPicture({ sources: t.sources, saveCameraChoice: () => {}, reportError: t.report });
+    await p.startCamera({});
+    const opening = p.openFiles([new File([''], 'broken.png')]);
+    // The camera stays on show while the file is read.
+    expect(p.current()?.name).toBe('camera default');
+    await opening;
+    expect(p.current()?.name).toBe('camera default');
+    expect(t.reported).toEqual(['broken.png is not an image this browser can read.']);
+    expect(t.log).toEqual(['open camera default']);
   });
 
   it('lets only the newest request take over the picture', async () => {
@@ -75,7 +91,7 @@ describe('picture', () => {
           release = () => resolve({ kind: 'camera', name: 'slow camera', element: {} as HTMLVideoElement, size: () => ({ width: 1, height: 1 }), onPicture: () => () => {}, close: () => void t.log.push('close slow camera') });
         }),
     );
-    const p = createPicture({ sources: t.sources, saveCameraChoice: () => {} });
+    const p = createPicture({ sources: t.sources, saveCameraChoice: () => {}, reportError: t.report });
     const slow = p.startCamera({});
     await p.openFiles([new File([''], 'digit.png')]);
     release();

@@ -1,11 +1,16 @@
 // Which picture source is on: the camera (the choice remembered in the settings) or a file the
 // user opened, and the crop square on it.
 import { createSignal } from 'solid-js';
-import { DEFAULT_CROP, type CropSquare } from '../sources/crop';
-import { deviceSource, pictureFileAccept, PICTURE_SOURCES, sourceForFiles } from '../sources/registry';
-import type { DeviceChoice, PictureSource, PictureSourceKind, PictureState } from '../sources/types';
+import { DEFAULT_CROP, type CropSquare } from './crop';
+import { deviceSource, pictureFileAccept, PICTURE_SOURCES, sourceForFiles } from './registry';
+import type { DeviceChoice, PictureSource, PictureSourceKind, PictureState } from './types';
 
-export function createPicture(deps: { saveCameraChoice: (c: DeviceChoice) => void; sources?: readonly PictureSourceKind[] }) {
+export function createPicture(deps: {
+  saveCameraChoice: (c: DeviceChoice) => void;
+  /** Says why a file could not be opened while the picture on show stays. */
+  reportError: (message: string) => void;
+  sources?: readonly PictureSourceKind[];
+}) {
   const sources = deps.sources ?? PICTURE_SOURCES;
   const [state, setState] = createSignal<PictureState>({ kind: 'none' });
   const [cropSquare, setCropSquare] = createSignal<CropSquare>(DEFAULT_CROP);
@@ -17,24 +22,34 @@ export function createPicture(deps: { saveCameraChoice: (c: DeviceChoice) => voi
     return s.kind === 'showing' ? s.source : null;
   };
 
-  const open = async (startingMessage: string, opener: () => Promise<PictureSource>) => {
+  /**
+   * A device goes after the old source is closed (a camera cannot always be opened twice at once);
+   * a file is read first, and the picture on show stays until it is, or when it cannot be.
+   */
+  const open = async (how: 'device' | 'file', startingMessage: string, opener: () => Promise<PictureSource>) => {
     const mine = ++generation;
-    // The old source goes first: a camera cannot always be opened twice at once.
-    current()?.close();
-    setState({ kind: 'starting', message: startingMessage });
+    const old = current();
+    if (how === 'device' || !old) {
+      old?.close();
+      setState({ kind: 'starting', message: startingMessage });
+    }
     try {
       const source = await opener();
       if (mine !== generation) return source.close();
       setState({ kind: 'showing', source });
+      if (how === 'file') old?.close();
     } catch (e) {
-      if (mine === generation) setState({ kind: 'error', message: (e as Error).message });
+      if (mine !== generation) return;
+      const message = (e as Error).message;
+      if (how === 'file' && old) deps.reportError(message);
+      else setState({ kind: 'error', message });
     }
   };
 
   const startCamera = (choice: DeviceChoice) => {
     const device = deviceSource(sources)?.device;
     if (!device) return Promise.resolve(setState({ kind: 'error', message: 'There is no camera source.' }));
-    return open('Starting the camera…', () => device.open(choice));
+    return open('device', 'Starting the camera…', () => device.open(choice));
   };
 
   return {
@@ -44,22 +59,23 @@ export function createPicture(deps: { saveCameraChoice: (c: DeviceChoice) => voi
     setCropSquare,
     /** The camera with the remembered choice, at start. */
     startCamera,
-    /** The camera the user chose (remembered for the next start). */
+    /** Switches to the camera with this choice and remembers it for the next start. */
     useCamera(choice: DeviceChoice) {
       deps.saveCameraChoice(choice);
       void startCamera(choice);
     },
     listCameras: () => deviceSource(sources)?.device?.list() ?? Promise.resolve([]),
+    /** The picture files the sources open, for a file input's `accept`. */
     fileAccept: pictureFileAccept(sources),
     /** True when some source opens one of these files. */
     accepts: (files: File[]) => sourceForFiles(files, sources) !== null,
-    /** Uses the files as the picture; problems show where the picture is. */
+    /** Uses the files as the picture; problems show where the picture is (in a notice while one is on show). */
     openFiles(files: File[]): Promise<void> {
       const kind = sourceForFiles(files, sources);
       if (!kind?.files) return Promise.resolve();
       const opener = kind.files;
       const matching = files.filter((f) => opener.matches(f));
-      return open(`Opening ${matching[0].name}…`, () => opener.open(matching));
+      return open('file', `Opening ${matching[0].name}…`, () => opener.open(matching));
     },
   };
 }
