@@ -49,13 +49,60 @@ export interface ModelManifest {
     name?: string;
     /** Apply softmax to the output (for models that end in logits). */
     softmax?: boolean;
+    /**
+     * What the classes are: plain classes (default), or ages — then the bars panel shows the
+     * distribution over age and the expected age Σ p·age.
+     */
+    kind?: 'classes' | 'age';
+    /**
+     * For `kind: 'age'`, the age (years) each class stands for: a number, or a bucket [from, to]
+     * (its midpoint counts), or [from, null] for an open-ended bucket such as "60+". Without it
+     * the ages are read from the labels ("(25, 32)", "25-32", "60+", "31").
+     */
+    ages?: (number | [number, number | null])[];
   };
+  /** How the crop square is placed when this model loads: by hand (default) or following the largest face. */
+  crop?: CropModeSpec;
   preprocess: Preprocess;
   /** Class labels inline, or a path to a text file with one label per line. */
   labels: string[] | string;
   /** Layers shown by default. */
   panels?: { conv?: string[]; fc?: string[] };
   attribution?: string;
+}
+
+/** Crop placement: 'manual' (dragged by the user) or 'face' (follows the largest face the face finder sees). */
+export interface CropModeSpec {
+  mode: 'manual' | 'face';
+  /** Side of the crop square as a multiple of the face box's side (face mode), e.g. 1.8. */
+  margin?: number;
+}
+
+/** Face finder (MTCNN) parameters; they travel with every frame that asks for faces. */
+export interface FaceFinderSettings {
+  /** Smallest face looked for, as a fraction of the picture's shorter side. */
+  minFace: number;
+  /** Score a P-Net proposal and an R-Net refinement must reach (0–1). */
+  thresholds: [number, number];
+}
+
+export const DEFAULT_FACE_FINDER: FaceFinderSettings = { minFace: 0.125, thresholds: [0.6, 0.7] };
+
+/** The whole picture, scaled down, for the face finder (RGBA, row-major). */
+export interface DetectImage extends FaceFinderSettings {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+}
+
+/** A face the face finder found; the box in fractions of the picture's width and height. */
+export interface FaceBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** R-Net's face probability, 0–1. */
+  score: number;
 }
 
 /** One tensor of the graph that can be shown. Shapes are without the batch dimension. */
@@ -111,6 +158,8 @@ export interface FrameMessage {
   width: number;
   height: number;
   rgba: Uint8Array;
+  /** The whole picture for the face finder (face mode only); the result then carries `faces`. */
+  detect?: DetectImage;
 }
 
 export interface LayerPayload {
@@ -137,13 +186,15 @@ export interface FrameResult {
   /** The tensor the network received, as bytes for display: c × h × w, NCHW, per-tensor min/max. */
   input: { c: number; h: number; w: number; data: Uint8Array; min: number; max: number };
   layers: LayerPayload[];
-  timing: { preprocessMs: number; inferenceMs: number; encodeMs: number };
+  timing: { preprocessMs: number; inferenceMs: number; encodeMs: number; facesMs?: number };
   /** Frames replaced in the mailbox before the engine could take them, since the model loaded. */
   dropped: number;
   /** Frames processed since the model loaded. */
   processed: number;
   /** The digit pipeline found no ink in the crop: the input is blank, so the classes mean nothing. */
   noInk?: boolean;
+  /** Faces in the frame's detect image, largest first (present exactly when the frame asked for them). */
+  faces?: FaceBox[];
 }
 
 /** Progress of long work (model conversion, loading). */
@@ -234,6 +285,14 @@ export interface UserSettings {
   /** Saved layouts, keyed by model id. Opaque to the host. */
   layouts: Record<string, unknown>;
   camera?: { deviceId?: string; width?: number; height?: number };
+  /** How the crop square follows faces, and the face finder's parameters. */
+  faces?: {
+    finder?: FaceFinderSettings;
+    /** How quickly the square follows a moving face: 0 jumps at once, 0.9 moves slowly. */
+    smoothing?: number;
+    /** The margin used when the model's manifest names none. */
+    margin?: number;
+  };
   /**
    * The user's edits to the proposed manifests of models opened from files, keyed by the model's
    * file names (see modelFilesKey), so reopening the same files applies them again.

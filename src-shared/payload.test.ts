@@ -25,6 +25,28 @@ describe('payload', () => {
     expect(() => setMessageFrameId(new Uint8Array(16), 1)).toThrow(/not a frame or result/);
   });
 
+  it('round-trips a frame with a detect image for the face finder, and refuses one whose size does not match', () => {
+    const rgba = new Uint8Array(2 * 2 * 4).fill(9);
+    const detect = { width: 3, height: 2, minFace: 0.125, thresholds: [0.5, 0.75] as [number, number], rgba: new Uint8Array(24).map((_, i) => i) };
+    const f = decodeFrame(encodeFrame({ id: 3, t: 5, width: 2, height: 2, rgba, detect }));
+    expect([...f.rgba]).toEqual([...rgba]);
+    expect(f.detect).toMatchObject({ width: 3, height: 2, minFace: 0.125, thresholds: [0.5, 0.75] });
+    expect([...f.detect!.rgba]).toEqual([...detect.rgba]);
+    const cut = encodeFrame({ id: 3, t: 5, width: 2, height: 2, rgba, detect }).slice(0, -4);
+    expect(() => decodeFrame(cut)).toThrow(/detect image of 3×2/);
+    expect(() => encodeFrame({ id: 1, t: 0, width: 2, height: 2, rgba, detect: { ...detect, rgba: new Uint8Array(5) } })).toThrow(/detect RGBA/);
+  });
+
+  it('carries the faces found and the face finder time in a result', () => {
+    const faces = [{ x: 0.25, y: 0.125, w: 0.5, h: 0.5, score: 0.99 }];
+    const r = decodeResult(encodeResult({
+      id: 1, t: 0, probs: new Float32Array([1]), input: { c: 1, h: 1, w: 1, data: new Uint8Array([0]), min: 0, max: 1 },
+      layers: [], timing: { preprocessMs: 1, inferenceMs: 2, encodeMs: 3, facesMs: 4 }, dropped: 0, processed: 1, faces,
+    }));
+    expect(r.faces).toEqual(faces);
+    expect(r.timing.facesMs).toBe(4);
+  });
+
   it('rejects a frame whose byte count does not match its size', () => {
     expect(() => encodeFrame({ id: 1, t: 0, width: 2, height: 2, rgba: new Uint8Array(15) })).toThrow(/expected 16/);
   });

@@ -5,6 +5,8 @@ import type { FrameMessage, FrameResult, LayerPayload } from './contract';
 const FRAME_MAGIC = 0x31465343; // 'CSF1' little-endian
 const RESULT_MAGIC = 0x31525343; // 'CSR1'
 const FRAME_HEADER = 24;
+/** Detect block after the crop bytes: width u32, height u32, minFace f32, thresholds f32 × 2, then RGBA. */
+const DETECT_HEADER = 20;
 const RESULT_HEADER = 12;
 /** Where frames and results carry their frame id (u32, little-endian). */
 const ID_OFFSET = 4;
@@ -17,7 +19,12 @@ export function encodeFrame(f: FrameMessage): ArrayBuffer {
   if (f.rgba.byteLength !== expected) {
     throw new Error(`frame ${f.id}: ${f.rgba.byteLength} bytes of RGBA for ${f.width}×${f.height} (expected ${expected})`);
   }
-  const buf = new ArrayBuffer(FRAME_HEADER + expected);
+  const d = f.detect;
+  const detectBytes = d ? d.width * d.height * 4 : 0;
+  if (d && d.rgba.byteLength !== detectBytes) {
+    throw new Error(`frame ${f.id}: ${d.rgba.byteLength} bytes of detect RGBA for ${d.width}×${d.height} (expected ${detectBytes})`);
+  }
+  const buf = new ArrayBuffer(FRAME_HEADER + expected + (d ? DETECT_HEADER + detectBytes : 0));
   const v = new DataView(buf);
   v.setUint32(0, FRAME_MAGIC, true);
   v.setUint32(ID_OFFSET, f.id >>> 0, true);
@@ -25,6 +32,15 @@ export function encodeFrame(f: FrameMessage): ArrayBuffer {
   v.setUint32(16, f.width, true);
   v.setUint32(20, f.height, true);
   new Uint8Array(buf, FRAME_HEADER).set(f.rgba);
+  if (d) {
+    const o = FRAME_HEADER + expected;
+    v.setUint32(o, d.width, true);
+    v.setUint32(o + 4, d.height, true);
+    v.setFloat32(o + 8, d.minFace, true);
+    v.setFloat32(o + 12, d.thresholds[0], true);
+    v.setFloat32(o + 16, d.thresholds[1], true);
+    new Uint8Array(buf, o + DETECT_HEADER).set(d.rgba);
+  }
   return buf;
 }
 
@@ -40,14 +56,28 @@ export function decodeFrame(input: ArrayBuffer | ArrayBufferView): FrameMessage 
   const width = v.getUint32(16, true);
   const height = v.getUint32(20, true);
   const n = width * height * 4;
-  if (b.byteLength !== FRAME_HEADER + n) throw new Error(`frame message: ${b.byteLength - FRAME_HEADER} bytes for ${width}×${height}`);
-  return {
+  const frame: FrameMessage = {
     id: v.getUint32(ID_OFFSET, true),
     t: v.getFloat64(8, true),
     width,
     height,
     rgba: b.subarray(FRAME_HEADER, FRAME_HEADER + n),
   };
+  if (b.byteLength === FRAME_HEADER + n) return frame;
+  const o = FRAME_HEADER + n;
+  if (b.byteLength < o + DETECT_HEADER) throw new Error(`frame message: ${b.byteLength - FRAME_HEADER} bytes for ${width}×${height}`);
+  const dw = v.getUint32(o, true);
+  const dh = v.getUint32(o + 4, true);
+  const dn = dw * dh * 4;
+  if (b.byteLength !== o + DETECT_HEADER + dn) throw new Error(`frame message: detect image of ${dw}×${dh} does not match its ${b.byteLength - o - DETECT_HEADER} bytes`);
+  frame.detect = {
+    width: dw,
+    height: dh,
+    minFace: v.getFloat32(o + 8, true),
+    thresholds: [v.getFloat32(o + 12, true), v.getFloat32(o + 16, true)],
+    rgba: b.subarray(o + DETECT_HEADER, o + DETECT_HEADER + dn),
+  };
+  return frame;
 }
 
 interface ResultHeader {
@@ -56,6 +86,7 @@ interface ResultHeader {
   dropped: number;
   processed: number;
   noInk?: boolean;
+  faces?: FrameResult['faces'];
   nProbs: number;
   input: { c: number; h: number; w: number; min: number; max: number };
   layers: { layer: string; shape: number[]; channels: number[]; mapH: number; mapW: number }[];
@@ -75,6 +106,7 @@ export function encodeResult(r: FrameResult): ArrayBuffer {
     dropped: r.dropped,
     processed: r.processed,
     ...(r.noInk ? { noInk: true } : {}),
+    ...(r.faces ? { faces: r.faces } : {}),
     nProbs: r.probs.length,
     input: { c: r.input.c, h: r.input.h, w: r.input.w, min: r.input.min, max: r.input.max },
     layers: r.layers.map((l) => ({ layer: l.layer, shape: l.shape, channels: l.channels, mapH: l.mapH, mapW: l.mapW })),
@@ -149,6 +181,7 @@ export function decodeResult(input: ArrayBuffer | ArrayBufferView): FrameResult 
     dropped: h.dropped,
     processed: h.processed,
     ...(h.noInk ? { noInk: true } : {}),
+    ...(h.faces ? { faces: h.faces } : {}),
     probs,
     input: { ...h.input, data: inputData },
     layers,
