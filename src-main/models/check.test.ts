@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ModelManifest } from '../../src-shared/contract';
 import { decodeModel } from '../onnx/proto';
-import { checkInputSizeKnown, checkInputTensor, checkLabels, checkManifestFitsGraph, checkMeanChannels, checkPanels } from './check';
+import { checkAgeOutput, checkInputSizeKnown, checkInputTensor, checkLabels, checkManifestFitsGraph, checkMeanChannels, checkPanels } from './check';
 import { readManifest } from './manifest';
 
 const mnistDir = resolve(__dirname, '../../assets/models/mnist');
@@ -55,5 +55,16 @@ describe('manifest against the model', () => {
     expect(() => checkInputSizeKnown({ input: { name: 'x', shape: [1, 3, 0, 0], layout: 'NCHW' } }, '/m/fcn.onnx', 'fcn.json')).toThrow(
       '/m/fcn.onnx: input x has no fixed size [1, 3, 0, 0]; give input.shape in a manifest beside the model (fcn.json)',
     );
+  });
+
+  it('checks that an age output names an age for every class', () => {
+    const ages = { kind: 'age' as const, ages: [[0, 2], [4, 6], [60, null]] as [number, number | null][] };
+    expect(() => checkAgeOutput(ages, ['a', 'b', 'c'], 3, 'prob', 'm.json')).not.toThrow();
+    expect(() => checkAgeOutput(ages, ['a', 'b', 'c'], 8, 'prob', 'm.json')).toThrow('m.json: output.ages has 3 ages, but output prob has 8 classes');
+    expect(() => checkAgeOutput({ kind: 'age' }, ['0-2', '4-6', '60+'], 3, 'prob', 'm.json')).not.toThrow();
+    expect(() => checkAgeOutput({ kind: 'age' }, ['0-2', 'teen', '60+'], 3, 'prob', 'm.json')).toThrow(
+      "m.json: output.kind is 'age', but label 'teen' (class 1) names no age; give output.ages (one age or [from, to] per class)",
+    );
+    expect(() => checkAgeOutput(undefined, ['cat', 'dog'], 2, 'prob', 'm.json')).not.toThrow();
   });
 });

@@ -1,8 +1,10 @@
 // Whether a manifest fits the model it describes: its input and output exist in the graph, the
 // input's rank, fixed sizes and element type are the graph's, labels match the classes, panels name
-// layers the model has. The app and the command line load models through the same runtime and so
-// give the same messages; each names the manifest (or the tensor file) and the field.
+// layers the model has, an age output names an age for every class. The app and the command line
+// load models through the same runtime and so give the same messages; each names the manifest (or
+// the tensor file) and the field.
 import { basename } from 'node:path';
+import { parseAgeLabel } from '../../src-shared/age';
 import type { ModelManifest } from '../../src-shared/contract';
 import { dataInputs } from '../importers/onnx/index';
 import { DataType, type ModelProto } from '../onnx/proto';
@@ -100,4 +102,18 @@ export function checkPanels(panels: ModelManifest['panels'], layers: readonly st
 
 export function checkMeanChannels(meanChannels: number, inputChannels: number, where: string): void {
   if (meanChannels !== inputChannels) throw new ManifestError(`${where}: preprocess.meanFile has ${meanChannels} channels, the input has ${inputChannels}`);
+}
+
+/**
+ * An age output names an age for every class: `output.ages` has one per class, or (without it)
+ * every label names one. A model whose labels all name ages counts as an age model without saying so.
+ */
+export function checkAgeOutput(output: ModelManifest['output'], labels: readonly string[], classes: number, outputName: string, where: string): void {
+  if (output?.ages && output.ages.length !== classes) {
+    throw new ManifestError(`${where}: output.ages has ${output.ages.length} ages, but output ${outputName} has ${classes} classes`);
+  }
+  if (output?.kind === 'age' && !output.ages) {
+    const i = labels.findIndex((l) => parseAgeLabel(l) === null);
+    if (i >= 0) throw new ManifestError(`${where}: output.kind is 'age', but label '${labels[i]}' (class ${i}) names no age; give output.ages (one age or [from, to] per class)`);
+  }
 }

@@ -70,6 +70,31 @@ describe('manifest validation', () => {
     expect(errorOf([])).toBe('manifest.json: must be a JSON object, got []');
   });
 
+  it('accepts an age output and a face crop, and checks them field by field', () => {
+    const labels = ['0-2', '4-6', '60+'];
+    const age = { ...good(), labels, output: { kind: 'age', ages: [[0, 2], [4, 6], [60, null]] }, crop: { mode: 'face', margin: 1.6 } };
+    expect(validateManifest(age, 'manifest.json')).toEqual(age);
+    expect(validateManifest({ ...good(), output: { kind: 'classes' }, crop: { mode: 'manual' } }, 'manifest.json')).toMatchObject({ output: { kind: 'classes' }, crop: { mode: 'manual' } });
+    const out = (output: unknown) => errorOf({ ...good(), labels, output });
+    expect(out({ kind: 'ages' })).toBe("manifest.json: output.kind must be one of 'classes', 'age', got \"ages\"");
+    expect(out({ ages: [1, 2, 3] })).toBe("manifest.json: output.ages is given, so output.kind must be 'age', got undefined");
+    expect(out({ kind: 'age', ages: [[0, 2], [60, null]] })).toBe('manifest.json: output.ages has 2 ages, labels has 3 classes; give one age per class');
+    expect(out({ kind: 'age', ages: [[4, 6], [0, 2], [60, null]] })).toBe(
+      'manifest.json: output.ages[1] (0–2) does not come after output.ages[0] (4–6); list the ages from youngest to oldest without overlap',
+    );
+    expect(out({ kind: 'age', ages: [[0, 2], [60, null], [70, 80]] })).toBe('manifest.json: output.ages[1]: the open-ended bucket 60+ must be the last');
+    expect(out({ kind: 'age', ages: 'ages.txt' })).toMatch(/^manifest\.json: output\.ages must be a list of ages/);
+    expect(out({ kind: 'age', ages: [[0, 2], [4, 'six'], 60] })).toBe('manifest.json: output.ages[1]: bucket [4,"six"]: to "six" is not an age in years (0–150) or null (open-ended)');
+    expect(out({ kind: 'age', age: [] })).toMatch(/^manifest\.json: unknown field output\.age \(allowed: name, softmax, kind, ages\)/);
+    const crop = (c: unknown) => errorOf({ ...good(), crop: c });
+    expect(crop({ mode: 'faces' })).toBe("manifest.json: crop.mode must be one of 'manual', 'face', got \"faces\"");
+    expect(crop({ margin: 1.6 })).toBe("manifest.json: crop.mode must be one of 'manual', 'face', got undefined");
+    expect(crop({ mode: 'face', margin: 0.5 })).toBe("manifest.json: crop.margin must be a number from 1 to 4 (the crop square's side per face box side), got 0.5");
+    expect(crop({ mode: 'face', margin: '1.6' })).toMatch(/crop\.margin must be a number from 1 to 4 .*got "1\.6"/);
+    expect(crop({ mode: 'face', padding: 2 })).toMatch(/^manifest\.json: unknown field crop\.padding \(allowed: mode, margin\)/);
+    expect(crop('face')).toBe('manifest.json: crop must be an object like {"mode": "face", "margin": 1.6}, got "face"');
+  });
+
   it('reports unreadable and malformed files by path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
     const bad = join(dir, 'manifest.json');
@@ -94,5 +119,7 @@ describe('manifest validation', () => {
     expect(labels[281]).toBe('tabby');
     expect(labels[812]).toBe('space shuttle');
     expect(new Set(labels).size).toBe(1000);
+    const gender = readManifest(join(root, 'gender/manifest.json'));
+    expect(gender).toMatchObject({ format: 'keras', labels: ['woman', 'man'], crop: { mode: 'face' } });
   });
 });

@@ -3,7 +3,8 @@
 // otherwise shows up much later as a wrong picture.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ManifestInput, ModelManifest, Preprocess } from '../../src-shared/contract';
+import { checkAgeList, type AgeSpec } from '../../src-shared/age';
+import type { CropModeSpec, ManifestInput, ModelManifest, Preprocess } from '../../src-shared/contract';
 
 export class ManifestError extends Error {
   override name = 'ManifestError';
@@ -81,7 +82,7 @@ export function inputCHW(input: ManifestInput): { c: number; h: number; w: numbe
  */
 export function validateManifest(raw: unknown, file: string): ModelManifest {
   if (!isObj(raw)) throw new ManifestError(`${file}: must be a JSON object, got ${show(raw)}`);
-  checkKeys(file, '', raw, ['id', 'name', 'description', 'format', 'files', 'input', 'output', 'preprocess', 'labels', 'panels', 'attribution']);
+  checkKeys(file, '', raw, ['id', 'name', 'description', 'format', 'files', 'input', 'output', 'crop', 'preprocess', 'labels', 'panels', 'attribution']);
   const id = str(file, 'id', raw.id)!;
   if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw new ManifestError(`${file}: id must use only letters, digits, '_', '.', '-', got ${show(id)}`);
   const name = str(file, 'name', raw.name)!;
@@ -113,13 +114,22 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
   let output: ModelManifest['output'];
   if (raw.output !== undefined) {
     if (!isObj(raw.output)) throw new ManifestError(`${file}: output must be an object, got ${show(raw.output)}`);
-    checkKeys(file, 'output', raw.output, ['name', 'softmax']);
+    checkKeys(file, 'output', raw.output, ['name', 'softmax', 'kind', 'ages']);
     output = {};
     const oName = str(file, 'output.name', raw.output.name, true);
     if (oName) output.name = oName;
     const sm = bool(file, 'output.softmax', raw.output.softmax);
     if (sm !== undefined) output.softmax = sm;
+    const kind = oneOf(file, 'output.kind', raw.output.kind, ['classes', 'age'] as const, true);
+    if (kind) output.kind = kind;
+    if (raw.output.ages !== undefined) {
+      if (kind !== 'age') throw new ManifestError(`${file}: output.ages is given, so output.kind must be 'age', got ${show(raw.output.kind)}`);
+      const bad = checkAgeList(raw.output.ages, 'output.ages');
+      if (bad) throw new ManifestError(`${file}: ${bad}`);
+      output.ages = raw.output.ages as AgeSpec[];
+    }
   }
+  const crop = validateCrop(raw.crop, file);
 
   const preprocess = validatePreprocess(raw.preprocess, file, chans);
 
@@ -128,6 +138,9 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
   else if (Array.isArray(raw.labels)) {
     labels = strings(file, 'labels', raw.labels)!;
     if (labels.length === 0) throw new ManifestError(`${file}: labels must not be empty`);
+    if (output?.ages && output.ages.length !== labels.length) {
+      throw new ManifestError(`${file}: output.ages has ${output.ages.length} ages, labels has ${labels.length} classes; give one age per class`);
+    }
   } else throw new ManifestError(`${file}: labels must be a list of class names or a path to a text file, got ${show(raw.labels)}`);
 
   let panels: ModelManifest['panels'];
@@ -146,9 +159,28 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
   if (!files.weights) delete m.files.weights;
   if (description) m.description = description;
   if (output) m.output = output;
+  if (crop) m.crop = crop;
   if (panels) m.panels = panels;
   if (attribution) m.attribution = attribution;
   return m;
+}
+
+/** Side of the face-mode crop square per face box side: below 1 cuts the face, above 4 it is a speck. */
+export const CROP_MARGIN_RANGE = [1, 4] as const;
+
+function validateCrop(raw: unknown, file: string): CropModeSpec | undefined {
+  if (raw === undefined) return undefined;
+  if (!isObj(raw)) throw new ManifestError(`${file}: crop must be an object like {"mode": "face", "margin": 1.6}, got ${show(raw)}`);
+  checkKeys(file, 'crop', raw, ['mode', 'margin']);
+  const crop: CropModeSpec = { mode: oneOf(file, 'crop.mode', raw.mode, ['manual', 'face'] as const)! };
+  if (raw.margin !== undefined) {
+    const [lo, hi] = CROP_MARGIN_RANGE;
+    if (typeof raw.margin !== 'number' || !(raw.margin >= lo && raw.margin <= hi)) {
+      throw new ManifestError(`${file}: crop.margin must be a number from ${lo} to ${hi} (the crop square's side per face box side), got ${show(raw.margin)}`);
+    }
+    crop.margin = raw.margin;
+  }
+  return crop;
 }
 
 function validatePreprocess(raw: unknown, file: string, chans: number): Preprocess {
@@ -220,6 +252,7 @@ export function mergeManifest(base: Partial<ModelManifest>, over: Partial<ModelM
   if (base.input && over.input) out.input = { ...base.input, ...over.input };
   if (base.preprocess && over.preprocess) out.preprocess = { ...base.preprocess, ...over.preprocess };
   if (base.output && over.output) out.output = { ...base.output, ...over.output };
+  if (base.crop && over.crop) out.crop = { ...base.crop, ...over.crop };
   if (base.files && over.files) out.files = { ...base.files, ...over.files };
   return out;
 }
