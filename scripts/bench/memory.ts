@@ -1,0 +1,44 @@
+// Resident memory of the processes a run involves, read from /proc (Linux; elsewhere NaN).
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Resident set size of a process in MiB (NaN when it cannot be read). */
+export function rssMiB(pid: number): number {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+)\s+kB/m);
+    return m ? Number(m[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Child processes of `pid` whose command line contains `marker` (e.g. Chromium's `--type=renderer`). */
+export function childrenWith(pid: number, marker: string): number[] {
+  const out: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return out;
+  }
+  const parentOf = (p: string) => {
+    try {
+      // Field 4 of /proc/<pid>/stat, after the parenthesised command name.
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return -1;
+    }
+  };
+  const descends = (p: string): boolean => {
+    for (let q = parentOf(p), hops = 0; q > 1 && hops < 8; q = parentOf(String(q)), hops++) if (q === pid) return true;
+    return false;
+  };
+  for (const p of entries) {
+    try {
+      if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker) && descends(p)) out.push(Number(p));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}

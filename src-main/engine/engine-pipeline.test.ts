@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FrameResult } from '../../src-shared/contract';
+import { Engine } from './engine';
+import { assetsDir, decodePng, sharedData } from './testing/data';
+
+describe('Engine pipeline (frames prepared on the host thread while the worker runs the previous one)', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await Engine.create({ assetsDir, settings: { forceCpu: true } });
+    await engine.loadModel({ bundled: 'squeezenet' });
+    await engine.subscribe({ layers: [{ layer: 'conv1_2', channels: { topK: 2 } }, { layer: 'fire9/concat_2', channels: { topK: 1 } }] });
+  }, 60_000);
+  afterAll(() => engine.close());
+
+  it('never runs a frame twice, returns results in order and always runs the newest frame', async () => {
+    const photo = decodePng(readFileSync(resolve(sharedData, 'images/kitten_224.png')));
+    const results: { r: FrameResult; newestPushed: number }[] = [];
+    let pushed = 0;
+    engine.onResult((r) => results.push({ r, newestPushed: pushed }));
+    // Frames far faster than SqueezeNet runs: most arrive while the worker is busy.
+    const start = performance.now();
+    while (performance.now() - start < 1500) {
+      engine.pushFrame({ id: ++pushed, t: performance.now(), ...photo });
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    const last = pushed;
+    await expect.poll(() => results.at(-1)?.r.id, { timeout: 10_000 }).toBe(last);
+    const ids = results.map((x) => x.r.id);
+    expect(ids.length).toBeGreaterThan(5);
+    // Strictly increasing: nothing twice, nothing out of order.
+    ids.forEach((id, i) => i > 0 && expect(id).toBeGreaterThan(ids[i - 1]));
+    // Every pushed frame was run or dropped, exactly once.
+    const end = results.at(-1)!.r;
+    expect(end.processed).toBe(ids.length);
+    expect(end.processed + end.dropped).toBe(last);
+    // When a result came back, the next frame run is the newest one pushed by then.
+    for (let k = 0; k + 1 < results.length; k++) {
+      if (results[k].newestPushed > results[k].r.id) expect(results[k + 1].r.id).toBe(results[k].newestPushed);
+    }
+  }, 30_000);
+});

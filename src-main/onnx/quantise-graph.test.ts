@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import type { LayerInfo, LayerSubscription, ModelSource } from '../../src-shared/contract';
+import { quantise } from '../../src-shared/payload';
+import { encodeLayer, fromQuantised, quantiseRequest, type Activations } from '../engine/encode';
+import { resolveModel } from '../engine/model-source';
+import { ModelRuntime } from '../engine/runtime';
+import { assetsDir, mnistDigit, loadMnistTest, paperDigit, sharedData } from '../engine/testing/data';
+import { decodeImage } from '../formats/image';
+import type { RgbaImage } from '../engine/preprocess';
+import { addOutputs, inferElementTypes } from './instrument';
+import { DataType, encodeModel, type ModelProto } from './proto';
+import { addQuantisation, type QuantiseRequest } from './quantise-graph';
+
+/** Every way a panel can ask for a layer. */
+const ASKS: Omit<LayerSubscription, 'layer'>[] = [
+  {},
+  { norm: 'layer' },
+  { signed: true },
+  { norm: 'layer', signed: true },
+  { channels: { topK: 3 } },
+  { channels: { topK: 1 }, norm: 'layer' },
+  { channels: { list: [2, 0] }, signed: true },
+  { channels: { start: 1, count: 2 } },
+];
+
+interface Case {
+  sub: LayerSubscription;
+  info: LayerInfo;
+  req: QuantiseRequest;
+}
+
+/**
+ * Runs `proto` once with the quantisation nodes for `cases` and the layers' floats as extra outputs,
+ * and returns both payloads per case: the graph's and the one JavaScript makes from those floats.
+ */
+async function bothWays(proto: ModelProto, input: { name: string; tensor: ort.Tensor }, cases: Case[]) {
+  const tensors = [...new Set(cases.map((c) => c.req.tensor))];
+  const q = addQuantisation(addOutputs(proto, tensors), cases.map((c) => c.req));
+  const session = await ort.InferenceSession.create(encodeModel(q.model), { graphOptimizationLevel: 'all' });
+  try {
+    const out = await session.run({ [input.name]: input.tensor });
+    return cases.map((c, i) => {
+      const o = q.outputs[i];
+      const graph = fromQuantised(c.info, c.req, {
+        data: out[o.data].data as Uint8Array,
+        min: out[o.min].data as Float32Array,
+        max: out[o.max].data as Float32Array,
+        ...(o.channels ? { channels: out[o.channels].data as BigInt64Array } : {}),
+      });
+      const raw = out[c.req.tensor];
+      const acts: Activations = raw.type === 'float16' ? { half: raw.data as Uint16Array } : (raw.data as Float32Array);
+      return { graph, js: encodeLayer(c.sub, c.info, acts) };
+    });
+  } finally {
+    await session.release();
+  }
+}
+
+async function compareOnModel(source: ModelSource, image: RgbaImage, pick: (layers: LayerInfo[]) => LayerInfo[]) {
+  const rt = await ModelRuntime.load(source, assetsDir, { forceCpu: true });
+  try {
+    const resolved = await resolveModel(source, assetsDir);
+    const types = inferElementTypes(resolved.proto);
+    const tensorOf = (name: string) => resolved.layers?.find((l) => l.name === name)?.tensor ?? name;
+    const layers = pick(rt.info.layers);
+    const cases: Case[] = layers.flatMap((info) =>
+      ASKS.map((ask) => {
+        const sub = { layer: info.name, ...ask };
+        const tensor = tensorOf(info.name);
+        return { sub, info, req: quantiseRequest(sub, info, tensor, types.get(tensor) ?? DataType.FLOAT) };
+      }),
+    );
+    const prepared = rt.prepare(image);
+    const tensor = prepared.data instanceof Uint16Array
+      ? new ort.Tensor('float16', prepared.data, prepared.dims)
+      : new ort.Tensor('float32', prepared.data, prepared.dims);
+    const results = await bothWays(resolved.proto, { name: rt.ports.inputName, tensor }, cases);
+    let nonTrivial = 0;
+    results.forEach(({ graph, js }, i) => {
+      const what = `${cases[i].info.name} ${JSON.stringify(cases[i].sub)}`;
+      expect(graph.channels, what).toEqual(js.channels);
+      expect(Array.from(graph.min), what).toEqual(Array.from(js.min));
+      expect(Array.from(graph.max), what).toEqual(Array.from(js.max));
+      expect(Buffer.from(graph.data).equals(Buffer.from(js.data)), what).toBe(true);
+      if (new Set(graph.data).size > 16) nonTrivial++;
+    });
+    // Real activations, not flat maps: most cases use the whole byte range.
+    expect(nonTrivial).toBeGreaterThan(results.length / 2);
+    return { layers, types, resolved };
+  } finally {
+    await rt.release();
+  }
+}
+
+const mapsAndVectors = (count: number) => (layers: LayerInfo[]) => {
+  const maps = layers.filter((l) => l.kind === 'maps' && l.shape[0] >= 3);
+  const step = Math.max(1, Math.floor(maps.length / count));
+  return [...maps.filter((_, i) => i % step === 0).slice(0, count), ...layers.filter((l) => l.kind === 'vector').slice(0, 2)];
+};
+
+describe('quantisation in the graph', () => {
+  it('gives LeNet’s (Caffe) layers bit for bit the bytes, ranges and maps JavaScript gives', async () => {
+    const digit = paperDigit(mnistDigit(loadMnistTest(10), 3), { size: 112 });
+    const { layers } = await compareOnModel({ bundled: 'lenet' }, digit, mapsAndVectors(4));
+    expect(layers.some((l) => l.kind === 'vector')).toBe(true);
+  });
+
+  it('does so on SqueezeNet’s float16 layers', async () => {
+    const photo = decodeImage(readFileSync(resolve(sharedData, 'images/kitten_224.png')));
+    const { layers, types, resolved } = await compareOnModel({ bundled: 'squeezenet' }, photo, mapsAndVectors(8));
+    const tensor = resolved.layers?.find((l) => l.name === layers[0].name)?.tensor ?? layers[0].name;
+    expect(types.get(tensor)).toBe(DataType.FLOAT16);
+  }, 60_000);
+
+  it('does so on a Keras model’s layers', async () => {
+    const face = decodeImage(readFileSync(resolve(sharedData, 'images/kitten_224.png')));
+    await compareOnModel({ paths: [resolve(sharedData, 'keras/gender_mini_XCEPTION.21-0.95.hdf5')] }, face, mapsAndVectors(6));
+  }, 60_000);
+
+  it('rounds values halfway between two bytes up, in float32, like quantise', async () => {
+    // One map whose scaled values land on .5, just below it, and on float32 rounding edges.
+    const values: number[] = [0, 255];
+    for (let b = 0; b < 255; b++) values.push(b + 0.5, Math.fround(b + 0.5) - 2 ** -17, b + 0.49999997, b + 0.25);
+    const scale = [1, 1 / 3, 7.1, 1e-3];
+    const cases = scale.map((s) => Float32Array.from(values, (v) => v * s - 2 * s));
+    const n = values.length;
+    const info: LayerInfo = { name: 'x', op: 'Identity', shape: [scale.length, 1, n], kind: 'maps', index: 0 };
+    const proto: ModelProto = {
+      irVersion: 7,
+      opsetImport: [{ version: 13 }],
+      graph: {
+        name: 'edges',
+        node: [{ opType: 'Identity', input: ['in'], output: ['x'] }],
+        initializer: [],
+        input: [{ name: 'in', type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimValue: 1 }, { dimValue: scale.length }, { dimValue: 1 }, { dimValue: n }] } } } }],
+        output: [{ name: 'x', type: { tensorType: { elemType: DataType.FLOAT } } }],
+      },
+    };
+    const data = new Float32Array(scale.length * n);
+    cases.forEach((c, i) => data.set(c, i * n));
+    const sub = { layer: 'x' };
+    const req = quantiseRequest(sub, info, 'x', DataType.FLOAT);
+    const [{ graph }] = await bothWays(proto, { name: 'in', tensor: new ort.Tensor('float32', data, [1, scale.length, 1, n]) }, [{ sub, info, req }]);
+    const expected = new Uint8Array(data.length);
+    cases.forEach((c, i) => quantise(c, 0, n, expected, i * n));
+    expect(Buffer.from(graph.data).equals(Buffer.from(expected))).toBe(true);
+    // Halfway cases round up (Math.round), not to even: 0.5 → 1, 1.5 → 2, 2.5 → 3.
+    expect(Array.from(graph.data.subarray(2, 14).filter((_, i) => i % 4 === 0))).toEqual([1, 2, 3]);
+  });
+
+  it('breaks top-k ties by the lower map index, as JavaScript does', async () => {
+    // Maps 1, 3 and 4 share the highest maximum (dead ReLU maps tie the same way at 0).
+    const peaks = [2, 5, 1, 5, 5];
+    const info: LayerInfo = { name: 'x', op: 'Identity', shape: [peaks.length, 1, 3], kind: 'maps', index: 0 };
+    const data = Float32Array.from(peaks.flatMap((p, c) => [c - 10, p, 0]));
+    const proto: ModelProto = {
+      irVersion: 3,
+      opsetImport: [{ version: 7 }],
+      graph: {
+        name: 'ties',
+        node: [{ opType: 'Relu', input: ['in'], output: ['x'] }],
+        initializer: [],
+        input: [{ name: 'in', type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimValue: 1 }, { dimValue: peaks.length }, { dimValue: 1 }, { dimValue: 3 }] } } } }],
+        output: [{ name: 'x', type: { tensorType: { elemType: DataType.FLOAT } } }],
+      },
+    };
+    const cases = [1, 2, 4].map((k) => {
+      const sub = { layer: 'x', channels: { topK: k } };
+      return { sub, info, req: quantiseRequest(sub, info, 'x', DataType.FLOAT) };
+    });
+    const results = await bothWays(proto, { name: 'in', tensor: new ort.Tensor('float32', data, [1, peaks.length, 1, 3]) }, cases);
+    expect(results.map((r) => r.graph.channels)).toEqual([[1], [1, 3], [1, 3, 4, 0]]);
+    for (const r of results) expect(r.graph).toEqual(r.js);
+  });
+});
