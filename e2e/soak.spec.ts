@@ -1,0 +1,161 @@
+// Soak: the camera streams into the engine without pause while the test keeps changing the model
+// and the layout; the memory of every process and the scene's GPU textures are sampled at the end
+// of every round, when model and layout are back where they started: RSS and its anonymous part of
+// each process, and the JS heaps after a full GC — the page's (DevTools protocol), the server's
+// and the engine host's (their Node inspectors, enabled for this test). After a warm-up (the first
+// quarter), the heaps and the RSS of the page, the engine and all processes together may not grow
+// by 10 % or more, and the texture count may not grow at all. Two minutes in the suite;
+// `npm run soak -- --minutes N` runs it longer (CONVSCOPE_SOAK_MINUTES).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { status } from './support/app';
+import { expect, test } from './support/fixtures';
+import { byRole, inspectorUrls, nodeHeapKb, sampleProcesses } from './support/memory';
+import { artifactsDir } from './support/paths';
+
+const minutes = Number(process.env.CONVSCOPE_SOAK_MINUTES ?? 2);
+const durationMs = minutes * 60_000;
+/** Start-up allocations (model caches, JIT, texture pools) settle in the first rounds. */
+const warmUpMs = durationMs / 4;
+const LIMIT = 0.1;
+
+interface Sample {
+  t: number;
+  rounds: number;
+  kb: Record<string, number>;
+  jsHeapKb: number;
+  serverHeapKb: number;
+  engineHeapKb: number;
+  textures: number;
+}
+
+const panels = (page: Page) => page.locator('[data-panel-id]');
+
+/** Waits until the status names a class again after a change (results flow from the new state). */
+async function resultsFlow(page: Page, from: string): Promise<void> {
+  await expect.poll(async () => (await status(page).textContent()) ?? '', { timeout: 60_000 }).not.toBe(from);
+  await expect(status(page)).toHaveText(/\d+(?:[.,]\d+)?\s*%/, { timeout: 60_000 });
+}
+
+/** One round: a panel added and removed, the sorted view and back, another model and back. */
+async function round(page: Page, home: string, away: string): Promise<void> {
+  const count = await panels(page).count();
+  await page.locator('[data-testid="add-panel"]').first().click();
+  await page.locator('[data-testid="add-panel-confirm"]').click();
+  await expect(panels(page)).toHaveCount(count + 1);
+  await page.waitForTimeout(1000);
+  await panels(page).last().locator('[data-testid="remove-panel"]').click();
+  await expect(panels(page)).toHaveCount(count);
+  await page.locator('[data-testid="view-sorted"]').click();
+  await expect(page.locator('[data-panel-kind="sorted"]').first()).toBeVisible();
+  await page.waitForTimeout(1000);
+  await page.locator('[data-testid="view-generic"]').click();
+  await expect(page.locator('[data-panel-kind="conv"]').first()).toBeVisible();
+  const select = page.locator('[data-testid="model-select"]');
+  for (const id of [away, home]) {
+    const before = (await status(page).textContent()) ?? '';
+    await select.selectOption(id);
+    await resultsFlow(page, before);
+    await page.waitForTimeout(1500);
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+// The server and the engine host it starts open a Node inspector on a free port, so the test can
+// collect their garbage and read their heaps; other spec files run in this worker without it.
+let nodeOptions: string | undefined;
+test.beforeAll(() => {
+  nodeOptions = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --inspect=127.0.0.1:0`.trim();
+});
+test.afterAll(() => {
+  if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
+  else process.env.NODE_OPTIONS = nodeOptions;
+});
+
+test('streaming with model and layout changes does not grow memory or leak textures', async ({ app, server }) => {
+  test.setTimeout(durationMs + 240_000);
+  const cdp = await app.context().newCDPSession(app);
+  await cdp.send('Performance.enable');
+  const select = app.locator('[data-testid="model-select"]');
+  const home = await select.inputValue();
+  const options = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  const away = options.find((v) => ['lenet', 'mnist'].includes(v) && v !== home);
+  expect(away, `a second digit model to switch to from ${home} (${options.join(', ')})`).toBeTruthy();
+  const engine = await server.engine();
+  const known = { [server.process.pid!]: 'server', [engine.pid!]: 'engine' };
+  // The server's inspector first, then the engine host's.
+  const inspectors = inspectorUrls(server.log());
+  expect(inspectors, server.log()).toHaveLength(2);
+
+  const samples: Sample[] = [];
+  const start = Date.now();
+  let rounds = 0;
+  const sample = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+    const kb: Record<string, number> = {};
+    let total = 0;
+    for (const [role, m] of byRole(sampleProcesses(process.pid, known))) {
+      kb[`${role} rss`] = m.rssKb;
+      kb[`${role} anon`] = m.anonKb;
+      total += m.rssKb;
+    }
+    kb['total rss'] = total;
+    const textures = await app.evaluate(() => window.__convscopeTextureCount?.() ?? -1);
+    samples.push({
+      t: Date.now() - start,
+      rounds,
+      kb,
+      jsHeapKb: Math.round((metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1024),
+      serverHeapKb: await nodeHeapKb(inspectors[0]),
+      engineHeapKb: await nodeHeapKb(inspectors[1]),
+      textures,
+    });
+  };
+
+  while (Date.now() - start < durationMs) {
+    await round(app, home, away!);
+    rounds++;
+    await sample();
+  }
+  // The engine is still the one it was: nothing crashed along the way.
+  expect((await server.engine()).pid).toBe(engine.pid);
+
+  const settled = samples.filter((s) => s.t >= warmUpMs);
+  expect(settled.length, `rounds after the warm-up (${samples.length} in all)`).toBeGreaterThanOrEqual(4);
+  const k = Math.min(3, Math.floor(settled.length / 2));
+  const first = settled.slice(0, k);
+  const last = settled.slice(-k);
+  const growth = (pick: (s: Sample) => number) => median(last.map(pick)) / median(first.map(pick)) - 1;
+
+  const keys = Object.keys(settled[0].kb).filter((key) => settled.every((s) => key in s.kb));
+  const report: Record<string, { first: number; last: number; growth: string }> = {};
+  const row = (name: string, pick: (s: Sample) => number) =>
+    (report[name] = { first: median(first.map(pick)), last: median(last.map(pick)), growth: `${(growth(pick) * 100).toFixed(1)} %` });
+  for (const key of keys) row(`${key} kB`, (s) => s.kb[key]);
+  row('page JS heap kB', (s) => s.jsHeapKb);
+  row('server JS heap kB', (s) => s.serverHeapKb);
+  row('engine JS heap kB', (s) => s.engineHeapKb);
+  row('scene textures', (s) => s.textures);
+  const summary = { minutes, rounds, warmUpMs, samples: samples.length, report };
+  console.log(`soak: ${JSON.stringify(summary, null, 1)}`);
+  writeFileSync(join(artifactsDir, `soak-${minutes}min.json`), JSON.stringify({ ...summary, all: samples }, null, 1));
+
+  // A Node process's RSS follows its garbage collector's moods (a heap grows until a full GC is
+  // worth it), so the server and the engine are judged by their heaps after a forced GC.
+  expect(growth((s) => s.kb['total rss']), 'total RSS').toBeLessThan(LIMIT);
+  for (const role of ['engine', 'chromium renderer']) {
+    expect(keys, role).toContain(`${role} rss`);
+    expect(growth((s) => s.kb[`${role} rss`]), `${role} RSS`).toBeLessThan(LIMIT);
+  }
+  expect(growth((s) => s.jsHeapKb), 'page JS heap').toBeLessThan(LIMIT);
+  expect(growth((s) => s.serverHeapKb), 'server JS heap').toBeLessThan(LIMIT);
+  expect(growth((s) => s.engineHeapKb), 'engine JS heap').toBeLessThan(LIMIT);
+  expect(settled[0].textures, 'the scene counts its textures').toBeGreaterThan(0);
+  expect(Math.max(...last.map((s) => s.textures)), 'scene textures').toBeLessThanOrEqual(Math.max(...first.map((s) => s.textures)));
+  // Results still flow at the end.
+  await resultsFlow(app, (await status(app).textContent()) ?? '');
+});

@@ -1,0 +1,118 @@
+// Memory of every process of a browser-mode session, read from /proc: the test runner's child
+// processes (the server, its engine host, Chromium's browser, renderer, GPU and utility processes),
+// each with its resident set (RSS) and its anonymous part (the heaps: V8's and native allocations).
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface ProcessMemory {
+  pid: number;
+  /** What the process is: 'server', 'engine', 'chromium browser', 'chromium renderer', … */
+  role: string;
+  rssKb: number;
+  anonKb: number;
+}
+
+function readProc(pid: number, file: string): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** Every process below `root` (not `root` itself). */
+export function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = readProc(Number(name), 'stat');
+    // The command name is in parentheses and may hold spaces; the parent pid follows the state.
+    const after = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (!after) continue;
+    const ppid = Number(after[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+  }
+  const out: number[] = [];
+  const queue = [...(children.get(root) ?? [])];
+  while (queue.length) {
+    const pid = queue.shift()!;
+    out.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+function roleOf(pid: number, known: Record<number, string>): string {
+  if (known[pid]) return known[pid];
+  // Chromium's child processes rewrite their command line as one space-separated string.
+  const cmd = (readProc(pid, 'cmdline') ?? '').replaceAll('\0', ' ').trim();
+  const exe = cmd.split(' ')[0];
+  if (/chrom/i.test(exe)) return `chromium ${cmd.match(/ --type=(\S+)/)?.[1] ?? 'browser'}`;
+  return exe.split('/').pop() || `pid ${pid}`;
+}
+
+function kb(status: string, field: string): number {
+  return Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? 0);
+}
+
+/** RSS and anonymous memory of every live process below `root`; `known` names some of them. */
+export function sampleProcesses(root: number, known: Record<number, string>): ProcessMemory[] {
+  const out: ProcessMemory[] = [];
+  for (const pid of descendants(root)) {
+    const status = readProc(pid, 'status');
+    if (!status) continue;
+    const rssKb = kb(status, 'VmRSS');
+    // Kernel threads and zombies have no memory of their own.
+    if (rssKb === 0) continue;
+    out.push({ pid, role: roleOf(pid, known), rssKb, anonKb: kb(status, 'RssAnon') });
+  }
+  return out;
+}
+
+/** Sums per role ('chromium renderer' may be several processes). */
+export function byRole(samples: ProcessMemory[]): Map<string, { rssKb: number; anonKb: number; count: number }> {
+  const m = new Map<string, { rssKb: number; anonKb: number; count: number }>();
+  for (const s of samples) {
+    const r = m.get(s.role) ?? { rssKb: 0, anonKb: 0, count: 0 };
+    r.rssKb += s.rssKb;
+    r.anonKb += s.anonKb;
+    r.count++;
+    m.set(s.role, r);
+  }
+  return m;
+}
+
+/** The inspector URLs a Node process started with --inspect printed, in the order they came. */
+export function inspectorUrls(log: string): string[] {
+  return [...log.matchAll(/Debugger listening on (ws:\/\/\S+)/g)].map((m) => m[1]);
+}
+
+/** The V8 heap in use of a Node process, after a full garbage collection, through its inspector. */
+export async function nodeHeapKb(inspectorUrl: string): Promise<number> {
+  const { WebSocket } = await import('ws');
+  const ws = new WebSocket(inspectorUrl);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  try {
+    let id = 0;
+    const call = (method: string) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const mine = ++id;
+        const onMessage = (data: Buffer) => {
+          const m = JSON.parse(data.toString()) as { id?: number; result?: Record<string, unknown>; error?: { message: string } };
+          if (m.id !== mine) return;
+          ws.off('message', onMessage);
+          if (m.error) reject(new Error(`${method}: ${m.error.message}`));
+          else resolve(m.result ?? {});
+        };
+        ws.on('message', onMessage);
+        ws.send(JSON.stringify({ id: mine, method }));
+      });
+    await call('HeapProfiler.collectGarbage');
+    const usage = await call('Runtime.getHeapUsage');
+    return Math.round(Number(usage.usedSize) / 1024);
+  } finally {
+    ws.close();
+  }
+}
