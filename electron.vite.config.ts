@@ -20,10 +20,15 @@ export default defineConfig({
       },
     },
   },
+  // The preload runs in a sandboxed page, whose require() knows only 'electron' (and a few Node
+  // polyfills): it must be one CommonJS file with everything else bundled in.
   preload: {
     build: {
       outDir: 'out/preload',
-      rollupOptions: { input: { index: resolve(__dirname, 'src-preload/index.ts') } },
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src-preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+      },
     },
   },
   renderer: {

@@ -38,6 +38,17 @@ test('the desktop app shows the live inspector', async ({}, testInfo) => {
       const s = stats(await shoot(panel(page, kind).first().locator('[data-testid="panel-body"]').first()));
       expect(s.lumaStd, `${kind} panel drawn: ${JSON.stringify(s)}`).toBeGreaterThan(8);
     }
+    // The locked-down shell: no Node in the page, the preload's bridge present, the camera allowed
+    // (the picture is live) but not the microphone, no new windows.
+    const shell = await page.evaluate(async () => {
+      const mic = await navigator.mediaDevices.getUserMedia({ audio: true }).then(
+        () => 'allowed',
+        (e: Error) => e.name,
+      );
+      const w = window as unknown as Record<string, unknown>;
+      return { require: typeof w.require, process: typeof w.process, bridge: typeof window.convscopeElectron?.loadSettings, mic, popup: window.open('https://example.com/') === null };
+    });
+    expect(shell).toEqual({ require: 'undefined', process: 'undefined', bridge: 'function', mic: 'NotAllowedError', popup: true });
     await saveArtifact(page, 'electron');
     await testInfo.attach('electron-status.txt', { body: (await page.locator('[data-testid="status-line"]').textContent()) ?? '' });
   } finally {

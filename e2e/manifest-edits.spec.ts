@@ -50,3 +50,26 @@ test('edits to an opened model\'s manifest are applied, saved and applied again'
   await openMnistFile(app);
   await expectNamedLabels(app);
 });
+
+test('the manifest dialog sets how the crop is placed and what the classes are', async ({ app, server }) => {
+  await openMnistFile(app);
+  await expect(app.locator('[data-testid="manifest-edit"]')).toBeVisible({ timeout: 60_000 });
+  await expect(app.locator('[data-testid="crop-mode-face"]')).toHaveAttribute('aria-pressed', 'false');
+  await app.locator('[data-testid="manifest-edit"]').click();
+  const dialog = app.locator('[data-testid="manifest-dialog"]');
+  // Labels that are not ages cannot be declared ages.
+  await app.locator('[data-testid="manifest-kind"]').selectOption('age');
+  await app.locator('[data-testid="manifest-save"]').click();
+  await expect(dialog.getByRole('alert')).toContainText('is not an age or an age range');
+  await app.locator('[data-testid="manifest-kind"]').selectOption('classes');
+  await app.locator('[data-testid="manifest-crop"]').selectOption('face');
+  await app.locator('[data-testid="manifest-margin"]').fill('1.8');
+  await app.locator('[data-testid="manifest-save"]').click();
+  await expect(dialog).toBeHidden({ timeout: 60_000 });
+  // The reloaded model switches the crop to follow the face, and the edit is saved with the file's manifest.
+  await expect(app.locator('[data-testid="crop-mode-face"]')).toHaveAttribute('aria-pressed', 'true', { timeout: 60_000 });
+  await expect(app.locator('[data-testid="face-status"]')).toContainText(/no face|looking for faces/);
+  const saved = (await server.settings()) as { manifests?: Record<string, { crop?: unknown; output?: { kind?: string } }> };
+  expect(saved.manifests?.['my-mnist.onnx']?.crop).toEqual({ mode: 'face', margin: 1.8 });
+  expect(saved.manifests?.['my-mnist.onnx']?.output?.kind).toBe('classes');
+});

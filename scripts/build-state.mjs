@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const SOURCES = ['src-main', 'src-shared', 'src-preload', 'src-renderer', 'electron.vite.config.ts', 'package.json'];
-const OUTPUTS = ['out/main/index.js', 'out/main/web.js', 'out/main/engine-host.js', 'out/main/cli.js', 'out/renderer/index.html'];
+const OUTPUTS = ['out/main/index.js', 'out/main/web.js', 'out/main/engine-host.js', 'out/main/cli.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
 
 function newest(path) {
   const st = statSync(path);

@@ -2,7 +2,9 @@
 // object of the shared `ConvScopeElectronBridge` type (settings, the open-model dialog, file paths
 // of dropped files, menu commands, engine events raised in the main process) and forwards the
 // engine host's MessagePort to the page, so frames and results travel renderer ⇄ engine host
-// directly, without passing through the main process.
+// directly, without passing through the main process. The page is sandboxed, so this runs with
+// Electron's polyfilled require(): the build makes it one CommonJS file that requires only
+// 'electron' (electron.vite.config.ts; bundle.test.ts checks it).
 //
 // For the page:
 // - `window.convscopeElectron` — see `ConvScopeElectronBridge` in src-shared/ipc.ts.

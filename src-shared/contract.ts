@@ -88,6 +88,14 @@ export interface FaceFinderSettings {
 
 export const DEFAULT_FACE_FINDER: FaceFinderSettings = { minFace: 0.125, thresholds: [0.6, 0.7] };
 
+/** The range of each face setting (UserSettings.faces); the settings file is checked against them. */
+export const FACE_SETTING_LIMITS = {
+  margin: [1, 4],
+  smoothing: [0, 0.95],
+  minFace: [0.02, 1],
+  threshold: [0, 1],
+} as const satisfies Record<string, readonly [number, number]>;
+
 /** The whole picture, scaled down, for the face finder (RGBA, row-major). */
 export interface DetectImage extends FaceFinderSettings {
   width: number;
@@ -193,7 +201,7 @@ export interface FrameResult {
   processed: number;
   /** The digit pipeline found no ink in the crop: the input is blank, so the classes mean nothing. */
   noInk?: boolean;
-  /** Faces in the frame's detect image, largest first (present exactly when the frame asked for them). */
+  /** Faces in the frame's detect image, largest first: present when the frame asked for them and the face finder ran (a finder that cannot load is reported once as an error event). */
   faces?: FaceBox[];
 }
 
@@ -241,7 +249,9 @@ export type Request =
   | { rid: number; type: 'classWeights'; layer: string }
   | { rid: number; type: 'setEngineSettings'; settings: EngineSettings }
   | { rid: number; type: 'availableProviders' }
-  | { rid: number; type: 'listFormats' };
+  | { rid: number; type: 'listFormats' }
+  /** Stops a model load in progress; the previous model carries on. The result says whether one was cancelled. */
+  | { rid: number; type: 'cancelLoad' };
 
 export interface ClassWeights {
   /** The layer whose neurons are weighted (e.g. 'ip1'). */
@@ -262,6 +272,7 @@ export interface ResponseMap {
   setEngineSettings: ModelInfo | null;
   availableProviders: string[];
   listFormats: ModelFormatInfo[];
+  cancelLoad: boolean;
 }
 
 export type Response =
@@ -274,8 +285,11 @@ export type EngineEvent =
   | { type: 'progress'; progress: Progress }
   /** Something went wrong but the last good state is kept (message is for the user). */
   | { type: 'error'; message: string }
-  /** The engine process died and was restarted with the last good model. */
-  | { type: 'engineRestarted'; reason: string }
+  /**
+   * The engine process died and was restarted with the last good model, or, when `withoutModel`
+   * says why (it kept crashing, or it could not be reloaded), without one.
+   */
+  | { type: 'engineRestarted'; reason: string; withoutModel?: string }
   | { type: 'ready' };
 
 /** Persisted per-user settings (Electron: the app's user-data folder; browser mode: the server's). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, decodeResult, encodeFrame, encodeResult, messageFrameId, quantise, dequantise, setMessageFrameId } from './payload';
+import { MAX_FRAME_PIXELS, MAX_FRAME_SIDE, cropSizeFor } from './frame-size';
+import { decodeFrame, decodeResult, encodeFrame, encodeResult, MAX_FRAME_BYTES, messageFrameId, quantise, dequantise, setMessageFrameId } from './payload';
 
 describe('payload', () => {
   it('round-trips a frame', () => {
@@ -45,6 +46,43 @@ describe('payload', () => {
     }));
     expect(r.faces).toEqual(faces);
     expect(r.timing.facesMs).toBe(4);
+  });
+
+  it('refuses frames whose crop or detect image is beyond the frame bounds, from the header alone', () => {
+    // A header declaring the size, with none of the pixels: the size alone is refused.
+    const header = (w: number, h: number) => {
+      const b = new Uint8Array(24);
+      const v = new DataView(b.buffer);
+      v.setUint32(0, 0x31465343, true);
+      v.setUint32(16, w, true);
+      v.setUint32(20, h, true);
+      return b;
+    };
+    expect(() => decodeFrame(header(1, 1_000_000))).toThrow(/crop of 1×1000000 is larger than frames may be/);
+    expect(() => decodeFrame(header(8000, 8000))).toThrow(/8000×8000 is larger/);
+    expect(() => decodeFrame(header(0, 0))).toThrow(/0×0 is not a picture size/);
+    expect(() => decodeFrame(header(0xffffffff, 0xffffffff))).toThrow(/larger than frames may be/);
+    const crop = encodeFrame({ id: 1, t: 0, width: 1, height: 1, rgba: new Uint8Array(4) });
+    const detect = new Uint8Array(crop.byteLength + 20);
+    detect.set(new Uint8Array(crop));
+    new DataView(detect.buffer).setUint32(crop.byteLength, MAX_FRAME_SIDE + 1, true);
+    new DataView(detect.buffer).setUint32(crop.byteLength + 4, 1, true);
+    expect(() => decodeFrame(detect)).toThrow(/detect image of 4097×1 is larger/);
+    const side = Math.sqrt(MAX_FRAME_PIXELS);
+    expect(() => encodeFrame({ id: 2, t: 0, width: side + 1, height: 1, rgba: new Uint8Array((side + 1) * 4) })).toThrow(/frame 2: 4097×1/);
+    // The largest frames still travel, and fit in the largest message.
+    const big = encodeFrame({ id: 3, t: 0, width: side, height: side, rgba: new Uint8Array(MAX_FRAME_PIXELS * 4) });
+    expect(decodeFrame(big)).toMatchObject({ width: side, height: side });
+    expect(big.byteLength).toBeLessThanOrEqual(MAX_FRAME_BYTES);
+  });
+
+  it('keeps the crop for any model input within the frame bounds', () => {
+    expect(cropSizeFor({ h: 28, w: 28 })).toEqual({ width: 112, height: 112 });
+    expect(cropSizeFor({ h: 224, w: 224 })).toEqual({ width: 224, height: 224 });
+    const huge = cropSizeFor({ h: 100_000, w: 50_000 });
+    expect(huge.height).toBeLessThanOrEqual(MAX_FRAME_SIDE);
+    expect(huge.width * huge.height).toBeLessThanOrEqual(MAX_FRAME_PIXELS);
+    expect(huge.width / huge.height).toBeCloseTo(0.5, 2);
   });
 
   it('rejects a frame whose byte count does not match its size', () => {

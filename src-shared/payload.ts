@@ -1,6 +1,7 @@
 // Binary encoding of frames (renderer → engine) and results (engine → renderer).
 // Tensor data travels as raw bytes; only the small per-message header is JSON.
 import type { FrameMessage, FrameResult, LayerPayload } from './contract';
+import { frameSizeProblem, MAX_FRAME_PIXELS } from './frame-size';
 
 const FRAME_MAGIC = 0x31465343; // 'CSF1' little-endian
 const RESULT_MAGIC = 0x31525343; // 'CSR1'
@@ -10,11 +11,15 @@ const DETECT_HEADER = 20;
 const RESULT_HEADER = 12;
 /** Where frames and results carry their frame id (u32, little-endian). */
 const ID_OFFSET = 4;
+/** The largest frame message: a crop and a detect image, each at the frame bounds (frame-size.ts). */
+export const MAX_FRAME_BYTES = FRAME_HEADER + DETECT_HEADER + 2 * MAX_FRAME_PIXELS * 4;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 export function encodeFrame(f: FrameMessage): ArrayBuffer {
+  const tooBig = frameSizeProblem(f.width, f.height) ?? (f.detect ? frameSizeProblem(f.detect.width, f.detect.height) : null);
+  if (tooBig) throw new Error(`frame ${f.id}: ${tooBig}`);
   const expected = f.width * f.height * 4;
   if (f.rgba.byteLength !== expected) {
     throw new Error(`frame ${f.id}: ${f.rgba.byteLength} bytes of RGBA for ${f.width}×${f.height} (expected ${expected})`);
@@ -55,6 +60,9 @@ export function decodeFrame(input: ArrayBuffer | ArrayBufferView): FrameMessage 
   if (b.byteLength < FRAME_HEADER || v.getUint32(0, true) !== FRAME_MAGIC) throw new Error('not a frame message');
   const width = v.getUint32(16, true);
   const height = v.getUint32(20, true);
+  // Checked before anything proportional to the size is touched or allocated downstream.
+  const crop = frameSizeProblem(width, height);
+  if (crop) throw new Error(`frame message: crop of ${crop}`);
   const n = width * height * 4;
   const frame: FrameMessage = {
     id: v.getUint32(ID_OFFSET, true),
@@ -68,6 +76,8 @@ export function decodeFrame(input: ArrayBuffer | ArrayBufferView): FrameMessage 
   if (b.byteLength < o + DETECT_HEADER) throw new Error(`frame message: ${b.byteLength - FRAME_HEADER} bytes for ${width}×${height}`);
   const dw = v.getUint32(o, true);
   const dh = v.getUint32(o + 4, true);
+  const detect = frameSizeProblem(dw, dh);
+  if (detect) throw new Error(`frame message: detect image of ${detect}`);
   const dn = dw * dh * 4;
   if (b.byteLength !== o + DETECT_HEADER + dn) throw new Error(`frame message: detect image of ${dw}×${dh} does not match its ${b.byteLength - o - DETECT_HEADER} bytes`);
   frame.detect = {
@@ -202,7 +212,17 @@ export function setMessageFrameId(buf: ArrayBuffer | ArrayBufferView, id: number
   new DataView(b.buffer, b.byteOffset, b.byteLength).setUint32(ID_OFFSET, id >>> 0, true);
 }
 
-/** Quantise `n` values starting at `offset` into bytes, returning the real min and max used. */
+/** Spans below this count as flat: the scale 255 / max(span, QUANT_TINY) stays finite in float32. */
+export const QUANT_TINY = 1e-30;
+const f32 = Math.fround;
+const TINY32 = f32(QUANT_TINY);
+
+/**
+ * Quantise `n` values starting at `offset` into bytes, returning the real min and max used:
+ * byte = floor((v − min) · k + 0.5) with k = 255 / max(max − min, QUANT_TINY), every step rounded
+ * to float32 exactly as onnxruntime computes it in the graph (onnx/quantise-graph.ts), so both
+ * give the same bytes. A range that is not finite gives 0…0 and zero bytes.
+ */
 export function quantise(
   src: ArrayLike<number>,
   offset: number,
@@ -224,13 +244,13 @@ export function quantise(
     }
   }
   if (!Number.isFinite(min) || !Number.isFinite(max)) {
-    min = 0;
-    max = 0;
+    // No usable range (an infinity or NaN in the map): nothing to show.
+    out.fill(0, outOffset, outOffset + n);
+    return { min: 0, max: 0 };
   }
-  const span = max - min;
-  const k = span > 0 ? 255 / span : 0;
+  const k = f32(255 / Math.max(f32(max - min), TINY32));
   for (let i = 0; i < n; i++) {
-    const q = Math.round((src[offset + i] - min) * k);
+    const q = Math.floor(f32(f32(f32(src[offset + i] - min) * k) + 0.5));
     out[outOffset + i] = q < 0 ? 0 : q > 255 ? 255 : q;
   }
   return { min, max };

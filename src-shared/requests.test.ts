@@ -28,6 +28,7 @@ describe('checkRequest', () => {
         },
       },
       { rid: 6, type: 'classWeights', layer: 'ip1' },
+      { rid: 8, type: 'cancelLoad' },
       { rid: 7, type: 'setEngineSettings', settings: { forceCpu: true } },
     ];
     for (const r of good) expect(checkRequest(r), JSON.stringify(r)).toEqual({ ok: true, request: r });

@@ -67,6 +67,7 @@ const FIELD_CHECKS: { [K in RequestType]: FieldCheck } = {
   listModels: () => null,
   availableProviders: () => null,
   listFormats: () => null,
+  cancelLoad: () => null,
   loadModel: (r) => checkSource(r.source),
   subscribe: (r) => {
     const s = r.subscription;

@@ -1,15 +1,19 @@
 // Engine benchmark: the real Engine (its single-slot mailbox, the one inference worker thread,
-// onnxruntime-node), per bundled model: per-frame cost with nothing subscribed (the original
-// graph's fast path) and with the default layout's layers subscribed, then a stream offered far
-// faster than inference (processed/s, dropped frames, latency).
-import { join } from 'node:path';
+// onnxruntime-node), per model: per-frame cost with nothing subscribed (the fast path), with the
+// default layout's subscription and with every layer's every map; then a stream at the camera's
+// 30 frames/s with the default layout (results/s, latency, time waiting in the mailbox); then the
+// peers on the same graph with every layer requested.
 import { performance } from 'node:perf_hooks';
 import type { FrameResult, ModelInfo, Subscription } from '../../src-shared/contract';
 import { Engine } from '../../src-main/engine/engine';
 import { defaultGenericPanels } from '../../src-renderer/src/layout/default-layout';
 import { subscriptionFor } from '../../src-renderer/src/layout/subscription';
-import { engineCrops, type Crop } from './camera';
-import { fmt, log, median, p90 } from './stats';
+import { CAMERA_FPS, engineCrops, type Crop } from './camera';
+import { displayedCells } from './cells';
+import { rssMiB } from './memory';
+import type { BenchModel } from './models';
+import { benchPeers, type PeerResult } from './peers';
+import { fmt, log, median, p95 } from './stats';
 
 export interface StageTimes {
   frames: number;
@@ -23,6 +27,8 @@ export interface StageTimes {
 }
 
 export interface StreamResult {
+  /** Frames offered per second (the camera). */
+  offeredFps: number;
   seconds: number;
   pushed: number;
   processed: number;
@@ -32,16 +38,23 @@ export interface StreamResult {
 }
 
 export interface EngineModelResult {
+  key: string;
   id: string;
   name: string;
   provider: string;
   input: string;
   crop: string;
+  layers: number;
   loadMs: number;
-  subscribedLayers: string[];
+  subscribedLayers: number;
+  /** Cells (map values, neurons, input values, classes) the default layout draws. */
+  displayedCells: number;
   fast: StageTimes;
   subscribed: StageTimes;
+  everyLayer: StageTimes;
   stream: StreamResult;
+  peers: PeerResult[];
+  rssMiB: { before: number; after: number };
 }
 
 interface Arrival {
@@ -50,7 +63,7 @@ interface Arrival {
   bytes: number;
 }
 
-/** Sequential frames: each is pushed when the previous result is back, so nothing is dropped. */
+/** Sequential frames: each is pushed when the previous result is back, so nothing waits or is dropped. */
 async function sequential(engine: Engine, next: (id: number) => Promise<Arrival>, crops: Crop[], firstId: number, opts: { min: number; max: number; ms: number }): Promise<StageTimes> {
   const t: StageTimes = { frames: 0, preprocess: [], inference: [], encode: [], roundTrip: [], bytes: 0 };
   const start = performance.now();
@@ -71,10 +84,25 @@ async function sequential(engine: Engine, next: (id: number) => Promise<Arrival>
 }
 
 function line(label: string, s: StageTimes): string {
-  return `${label}: ${s.frames} frames, preprocess ${fmt(median(s.preprocess))} ms, inference ${fmt(median(s.inference))} ms (p90 ${fmt(p90(s.inference))}), encode ${fmt(median(s.encode))} ms, round trip ${fmt(median(s.roundTrip))} ms, ${s.bytes} B/result`;
+  return `${label}: ${s.frames} frames, preprocess ${fmt(median(s.preprocess))} ms, inference ${fmt(median(s.inference))} ms (p95 ${fmt(p95(s.inference))}), encode ${fmt(median(s.encode))} ms, round trip ${fmt(median(s.roundTrip))} ms, ${s.bytes} B/result`;
 }
 
-export async function benchEngine(assetsDir: string, opts: { streamSeconds: number; stageMs: number }): Promise<EngineModelResult[]> {
+/** A deterministic input of the model's shape for the peers (their speed does not depend on the values). */
+function peerInput(info: ModelInfo) {
+  const m = info.manifest;
+  const dims = m.input.shape;
+  const n = dims.reduce((a, b) => a * b, 1);
+  const f = new Float32Array(n);
+  let s = 1;
+  for (let i = 0; i < n; i++) {
+    s = (s * 16807) % 2147483647;
+    f[i] = s / 2147483647 - 0.5;
+  }
+  const half = m.input.dtype === 'float16';
+  return { name: m.input.name ?? 'input', dims, data: half ? Uint16Array.from(f, () => 0x3800) : f };
+}
+
+export async function benchEngine(assetsDir: string, models: BenchModel[], opts: { streamSeconds: number; stageMs: number; peers: boolean }): Promise<EngineModelResult[]> {
   const engine = await Engine.create({ assetsDir });
   const waiting = new Map<number, { resolve: (a: Arrival) => void; reject: (e: Error) => void }>();
   const arrivals: Arrival[] = [];
@@ -98,8 +126,8 @@ export async function benchEngine(assetsDir: string, opts: { streamSeconds: numb
     new Promise<Arrival>((resolve, reject) => {
       const timer = setTimeout(() => {
         waiting.delete(id);
-        reject(new Error(`no result for frame ${id} within 60 s${lastError ? ` (last engine error: ${lastError})` : ''}`));
-      }, 60_000);
+        reject(new Error(`no result for frame ${id} within 120 s${lastError ? ` (last engine error: ${lastError})` : ''}`));
+      }, 120_000);
       waiting.set(id, {
         resolve: (a) => {
           clearTimeout(timer);
@@ -111,47 +139,50 @@ export async function benchEngine(assetsDir: string, opts: { streamSeconds: numb
 
   const out: EngineModelResult[] = [];
   try {
-    const models = engine.listModels();
-    log(`engine: bundled models ${models.map((m) => m.id).join(', ')}; providers available: ${engine.availableProviders().join(', ')}`);
+    log(`engine: models ${models.map((m) => m.key).join(', ')}; providers available: ${engine.availableProviders().join(', ')}`);
     let id = 0;
     for (const m of models) {
+      const rssBefore = rssMiB(process.pid);
       const t0 = performance.now();
-      const info: ModelInfo = await engine.loadModel({ bundled: m.id });
+      const info: ModelInfo = await engine.loadModel(m.source);
       const loadMs = performance.now() - t0;
       const crops = engineCrops(info.input);
       const crop = `${crops[0].width}×${crops[0].height}`;
-      log(`engine: ${info.name} loaded in ${fmt(loadMs)} ms on ${info.provider}; input ${info.input.c}×${info.input.h}×${info.input.w}, crop ${crop} RGBA`);
+      log(`engine: ${info.name} loaded in ${fmt(loadMs)} ms on ${info.provider}; input ${info.input.c}×${info.input.h}×${info.input.w}, crop ${crop} RGBA, ${info.layers.length} layers`);
 
-      const none: Subscription = { layers: [] };
-      await engine.subscribe(none);
-      // Warm-up: the first runs after a load allocate and tune.
-      await sequential(engine, next, crops, (id += 1000), { min: 5, max: 5, ms: 0 });
-      const stage = { min: 20, max: 300, ms: opts.stageMs };
+      await engine.subscribe({ layers: [] });
+      // Warm-up: the first runs after a load (or a new subscription) allocate and tune.
+      await sequential(engine, next, crops, (id += 1000), { min: 3, max: 3, ms: 0 });
+      const stage = { min: 5, max: 300, ms: opts.stageMs };
       const fast = await sequential(engine, next, crops, (id += 1000), stage);
       log(`engine: ${info.name} ${line('fast path', fast)}`);
 
-      const sub = subscriptionFor(defaultGenericPanels(info), info);
+      const every: Subscription = { layers: info.layers.map((l) => ({ layer: l.name })) };
+      await engine.subscribe(every);
+      await sequential(engine, next, crops, (id += 1000), { min: 2, max: 2, ms: 0 });
+      const everyLayer = await sequential(engine, next, crops, (id += 1000), stage);
+      log(`engine: ${info.name} ${line(`every layer, every map (${every.layers.length} layers)`, everyLayer)}`);
+
+      const panels = defaultGenericPanels(info);
+      const sub = subscriptionFor(panels, info);
       await engine.subscribe(sub);
       await sequential(engine, next, crops, (id += 1000), { min: 3, max: 3, ms: 0 });
       const subscribed = await sequential(engine, next, crops, (id += 1000), stage);
       log(`engine: ${info.name} ${line(`default layout (${sub.layers.length} layers)`, subscribed)}`);
 
-      // The stream: frames offered at ≥ 3× the rate the engine managed above, from a timer, like a
-      // camera would (several per tick when one frame's cost is below a timer tick).
-      const cost = median(subscribed.roundTrip);
-      const tick = 2;
-      const perTick = Math.max(1, Math.ceil((3 * tick) / Math.max(cost, 0.05)));
+      // The stream: frames offered at the camera's rate from a timer, the default layout subscribed.
+      const interval = 1000 / CAMERA_FPS;
       const before = arrivals.length;
       const base = (id += 1000);
       const startCounters = arrivals[arrivals.length - 1].r;
       let pushed = 0;
       const start = performance.now();
-      while (performance.now() - start < opts.streamSeconds * 1000) {
-        for (let k = 0; k < perTick; k++) {
-          engine.pushFrame({ id: base + pushed, t: performance.now(), ...crops[pushed % crops.length] });
-          pushed++;
-        }
-        await new Promise((r) => setTimeout(r, tick));
+      const minResults = 4;
+      while (performance.now() - start < opts.streamSeconds * 1000 || arrivals.length - before < minResults) {
+        engine.pushFrame({ id: base + pushed, t: performance.now(), ...crops[pushed % crops.length] });
+        pushed++;
+        const due = start + pushed * interval;
+        await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
       }
       const lastId = base + pushed - 1;
       // Newest wins: the last frame pushed is always processed.
@@ -159,6 +190,7 @@ export async function benchEngine(assetsDir: string, opts: { streamSeconds: numb
       const seconds = (last.at - start) / 1000;
       const got = arrivals.slice(before);
       const stream: StreamResult = {
+        offeredFps: pushed / ((performance.now() - start) / 1000),
         seconds,
         pushed,
         processed: last.r.processed - startCounters.processed,
@@ -166,20 +198,28 @@ export async function benchEngine(assetsDir: string, opts: { streamSeconds: numb
         latency: got.map((a) => a.at - a.r.t),
       };
       log(
-        `engine: ${info.name} stream: ${pushed} frames offered in ${fmt(seconds)} s (${fmt(pushed / seconds)}/s), ${stream.processed} processed (${fmt(stream.processed / seconds)}/s), ${stream.dropped} dropped; latency median ${fmt(median(stream.latency))} ms, p90 ${fmt(p90(stream.latency))} ms, max ${fmt(Math.max(...stream.latency))} ms`,
+        `engine: ${info.name} stream at ${CAMERA_FPS} fps: ${pushed} frames in ${fmt(seconds)} s, ${stream.processed} processed (${fmt(stream.processed / seconds)}/s), ${stream.dropped} dropped; latency median ${fmt(median(stream.latency))} ms, p95 ${fmt(p95(stream.latency))} ms`,
       );
       id += pushed;
+      const rssAfter = rssMiB(process.pid);
+      const peers = opts.peers ? await benchPeers(m.source, assetsDir, peerInput(info), { min: 3, ms: opts.stageMs, label: info.name }) : [];
       out.push({
+        key: m.key,
         id: info.id,
         name: info.name,
         provider: info.provider,
         input: `${info.input.c}×${info.input.h}×${info.input.w}`,
         crop,
+        layers: info.layers.length,
         loadMs,
-        subscribedLayers: sub.layers.map((l) => l.layer),
+        subscribedLayers: sub.layers.length,
+        displayedCells: displayedCells(panels, info),
         fast,
         subscribed,
+        everyLayer,
         stream,
+        peers,
+        rssMiB: { before: rssBefore, after: rssAfter },
       });
     }
   } finally {
@@ -187,5 +227,3 @@ export async function benchEngine(assetsDir: string, opts: { streamSeconds: numb
   }
   return out;
 }
-
-export const bundledModelsDir = (root: string): string => join(root, 'assets', 'models');

@@ -1,133 +1,199 @@
-// `npm run bench`: measures the engine (per model, per stage) and the renderer (browser mode in
-// Chromium) once, prints progress on stderr and a markdown summary on stdout. A measurement, not a
-// test: nothing is asserted and nothing is written to the repository.
-import { cpus, loadavg } from 'node:os';
+// `npm run bench`: measures the engine (per model, per stage, with the peers) and the renderer
+// (browser mode in Chromium) once, prints progress on stderr and a markdown summary on stdout. A
+// measurement, not a test: nothing is asserted and nothing is written to the repository.
+// Options: --engine | --renderer (one half), --json FILE (every figure), --soak SECONDS (browser
+// mode keeps running, memory sampled every 10 s), --models a,b (engine models by key),
+// --no-peers.
+import './node-globals';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchEngine, type EngineModelResult, type StageTimes } from './engine';
-import { benchRenderer, type RendererModelResult, type RendererResult } from './renderer';
+import { availableProviders } from '../../src-main/engine/providers';
 import { CAMERA_FPS, cameraVideo } from './camera';
-import { fmt, log, median, p90, ratio, table } from './stats';
+import { benchEngine, type EngineModelResult, type StageTimes } from './engine';
+import { benchModels } from './models';
+import { benchRenderer, type RendererModelResult, type RendererResult } from './renderer';
+import { fmt, log, median, p95, ratio, table } from './stats';
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
-/** The issue's budget for the full default layout, ms of renderer time per frame. */
-const RENDER_BUDGET_MS = 4;
 
-const args = new Set(process.argv.slice(2));
-const only = args.has('--engine') ? 'engine' : args.has('--renderer') ? 'renderer' : 'all';
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(name);
+const value = (name: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const only = flag('--engine') ? 'engine' : flag('--renderer') ? 'renderer' : 'all';
+const jsonFile = value('--json');
+const soakSeconds = Number(value('--soak') ?? 0);
+const modelKeys = value('--models')?.split(',').filter(Boolean) ?? [];
 const renderSeconds = Number(process.env.CONVSCOPE_BENCH_SECONDS ?? 20);
 
-const mp = (xs: number[]) => `${fmt(median(xs))} / ${fmt(p90(xs))}`;
+const mp = (xs: number[]) => `${fmt(median(xs))} / ${fmt(p95(xs))}`;
 const total = (s: StageTimes) => s.preprocess.map((p, i) => p + s.inference[i] + s.encode[i]);
+const mib = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)}` : '–');
+
+function machine(): string {
+  const gpu = availableProviders().filter((p) => p !== 'cpu');
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}; GPU providers here: ${gpu.length ? gpu.join(', ') : 'none (no CUDA provider libraries, no GPU machine lent to this run)'}`;
+}
 
 function engineTables(results: EngineModelResult[]): string {
   const stages = table(
-    ['model', 'subscribed', 'frames', 'preprocess ms', 'inference ms', 'encode ms', 'round trip ms', 'result size'],
+    ['model', 'subscribed', 'frames', 'preprocess ms', 'inference ms', 'encode ms', 'round trip ms', 'bytes / result', 'cells drawn', 'bytes ÷ cells'],
     results.flatMap((r) =>
       (
         [
-          ['nothing (fast path)', r.fast],
-          [`default layout: ${r.subscribedLayers.length} layers`, r.subscribed],
+          ['nothing (fast path)', r.fast, Number.NaN],
+          [`default layout: ${r.subscribedLayers} layers`, r.subscribed, r.displayedCells],
+          [`every layer, every map (${r.layers})`, r.everyLayer, Number.NaN],
         ] as const
-      ).map(([what, s]) => [r.name, what, String(s.frames), mp(s.preprocess), mp(s.inference), mp(s.encode), mp(s.roundTrip), `${(s.bytes / 1024).toFixed(1)} KiB`]),
+      ).map(([what, s, cells]) => [
+        r.name,
+        what,
+        String(s.frames),
+        mp(s.preprocess),
+        mp(s.inference),
+        mp(s.encode),
+        mp(s.roundTrip),
+        `${(s.bytes / 1024).toFixed(1)} KiB`,
+        Number.isFinite(cells) ? `${(cells / 1024).toFixed(1)} Ki` : '',
+        Number.isFinite(cells) ? ratio(s.bytes, cells) : '',
+      ]),
     ),
   );
-  const ratios = table(
-    ['model', 'input / crop', 'load ms', 'inference subscribed ÷ fast', 'engine total subscribed ÷ fast', 'round trip subscribed ÷ fast'],
-    results.map((r) => [
-      r.name,
-      `${r.input} / ${r.crop}`,
-      fmt(r.loadMs),
-      ratio(median(r.subscribed.inference), median(r.fast.inference)),
-      ratio(median(total(r.subscribed)), median(total(r.fast))),
-      ratio(median(r.subscribed.roundTrip), median(r.fast.roundTrip)),
-    ]),
-  );
-  const stream = table(
-    ['model', 'offered /s', 'processed /s', 'pushed', 'processed', 'dropped', 'latency median / p90 ms', 'latency 1st → last quarter (median ms)', 'max ms'],
+  const targets = table(
+    ['model', 'input / crop', 'load ms', 'engine total default ÷ fast', `stream at ${CAMERA_FPS} fps: results/s`, 'raw inference rate /s (default layout)', 'results/s ÷ raw rate', 'latency median / p95 ms', 'latency ÷ inference (median)'],
     results.map((r) => {
       const s = r.stream;
-      const q = Math.max(1, Math.floor(s.latency.length / 4));
+      const inf = median(r.subscribed.inference);
+      const rate = s.processed / s.seconds;
       return [
         r.name,
-        fmt(s.pushed / s.seconds),
-        fmt(s.processed / s.seconds),
-        String(s.pushed),
-        String(s.processed),
-        String(s.dropped),
+        `${r.input} / ${r.crop}`,
+        fmt(r.loadMs),
+        ratio(median(total(r.subscribed)), median(total(r.fast))),
+        fmt(rate),
+        fmt(1000 / inf),
+        ratio(rate, Math.min(s.offeredFps, 1000 / inf)),
         mp(s.latency),
-        `${fmt(median(s.latency.slice(0, q)))} → ${fmt(median(s.latency.slice(-q)))}`,
-        fmt(Math.max(...s.latency)),
+        ratio(median(s.latency), inf),
       ];
     }),
   );
+  const peers = table(
+    ['model', 'native: every layer, inference + encode ms (median)', ...peerNames(results).map((p) => `${p} ms (median)`), 'best peer ÷ native'],
+    results.map((r) => {
+      const native = median(r.everyLayer.inference.map((x, i) => x + r.everyLayer.encode[i]));
+      const cells = peerNames(results).map((name) => {
+        const p = r.peers.find((x) => x.peer === name);
+        return !p ? '–' : p.skipped ? `n/a: ${p.skipped}` : fmt(median(p.runMs));
+      });
+      const best = Math.min(...r.peers.filter((p) => !p.skipped && p.runMs.length).map((p) => median(p.runMs)));
+      return [r.name, fmt(native), ...cells, Number.isFinite(best) ? ratio(best, native) : '–'];
+    }),
+  );
+  const memory = table(
+    ['model', 'engine process RSS MiB before load', 'after its runs'],
+    results.map((r) => [r.name, mib(r.rssMiB.before), mib(r.rssMiB.after)]),
+  );
   return [
-    `### Engine (Node ${process.version}, the real Engine class: mailbox + one worker thread + onnxruntime-node, provider ${[...new Set(results.map((r) => r.provider))].join('/')})`,
+    `### Engine (the real Engine class: mailbox + one worker thread + onnxruntime-node ${results[0]?.provider ?? ''})`,
     '',
-    'Run in-process from the TypeScript sources (tsx), with crops of the e2e digit scene at the size the renderer sends. Per frame, sequential (each frame pushed when the previous result is back), after warm-up; cells are median / p90 ms. "Default layout" = the subscription the renderer sends for the default generic view (subscriptionFor(defaultGenericPanels)): the conv/FC panels\' layers plus the top-1 map of every map layer for the layer strip. Round trip = pushFrame → decoded result on the main thread.',
+    'In-process from the TypeScript sources (tsx), crops of the e2e digit scene at the size the renderer sends. Sequential frames (each pushed when the previous result is back), after warm-up; cells are median / p95 ms. "Default layout" = the subscription the renderer sends for the default generic view. The graph quantises the subscribed layers (onnx/quantise-graph.ts), so that work is inside "inference"; "encode" is what is left in JavaScript (unpacking the graph\'s outputs). Round trip = pushFrame → decoded result on the main thread. "Cells drawn" = map values, neurons and input values the default layout draws plus 4 bytes per class probability (scripts/bench/cells.ts).',
     '',
     stages,
     '',
-    ratios,
+    `Targets. The stream offers frames at the camera's ${CAMERA_FPS} fps with the default layout subscribed; the raw inference rate is 1000 ÷ the default layout's median inference ms; "results/s ÷ raw rate" compares with the smaller of that rate and the camera's.`,
     '',
-    'Stream with the default layout subscribed: frames offered from a timer at ≥ 3× what the engine manages; the single-slot mailbox keeps the newest.',
+    targets,
     '',
-    stream,
+    'Peers on the same graph and input, every layer\'s activation requested (native: every layer, every map subscribed, inference with the quantisation in the graph + unpacking, from the prepared tensor as the peers get it; peers: inference with every layer as an output, nothing else). TF.js runs only what it can import (Keras model_config → tf.models.modelFromJSON).',
+    '',
+    peers,
+    '',
+    memory,
   ].join('\n');
 }
 
-function rendererTable(r: RendererResult): string {
+function peerNames(results: EngineModelResult[]): string[] {
+  return [...new Set(results.flatMap((r) => r.peers.map((p) => p.peer)))];
+}
+
+function rendererTables(r: RendererResult): string {
   const rows = r.models.map((m: RendererModelResult) => {
-    const st = (k: 'fps' | 'inferenceMs' | 'latencyMs') => median(m.status.map((s) => s[k]).filter(Number.isFinite));
+    const st = (k: 'fps' | 'shownFps' | 'latencyMs') => median(m.status.map((s) => s[k]).filter(Number.isFinite));
+    const res = m.results;
     return [
       m.model,
-      String(m.renderMs.length),
-      fmt(m.renderMs.length / m.seconds),
-      mp(m.renderMs),
-      fmt(median(m.renderMs) / RENDER_BUDGET_MS),
       fmt(st('fps')),
-      fmt(st('inferenceMs')),
+      fmt(res.length / m.seconds),
+      fmt(st('shownFps')),
+      fmt(m.renderMs.length / m.seconds),
       fmt(st('latencyMs')),
+      mp(res.map((x) => x.wireMs).filter(Number.isFinite)),
+      mp(res.map((x) => x.preprocessMs)),
+      mp(res.map((x) => x.inferenceMs)),
+      mp(res.map((x) => x.encodeMs)),
+      mp(m.renderMs),
+      `${(median(res.map((x) => x.bytes)) / 1024).toFixed(1)} KiB`,
       m.topClass,
     ];
   });
-  const [lenet, squeeze] = r.models;
-  const rel = lenet && squeeze ? `SqueezeNet ÷ LeNet renderer time (medians): ${ratio(median(squeeze.renderMs), median(lenet.renderMs))}.` : '';
+  const mem = table(
+    ['when', 'server MiB', 'engine host MiB', 'Chromium renderer MiB'],
+    [
+      ['start (first model live)', mib(r.rssAtStart.server), mib(r.rssAtStart.engine), mib(r.rssAtStart.renderer)],
+      ...r.models.map((m) => [`after ${m.model}`, mib(m.rssMiB.server), mib(m.rssMiB.engine), mib(m.rssMiB.renderer)]),
+      ...r.soak.map((s) => [`soak ${s.atS} s (${s.results} results)`, mib(s.server), mib(s.engine), mib(s.renderer)]),
+    ],
+  );
   return [
-    `### Renderer (browser mode, Chromium headless, viewport ${r.viewport}, default layouts, fake camera ${CAMERA_FPS} fps 640×480)`,
+    `### Browser mode (Chromium headless, viewport ${r.viewport}, default layouts, fake camera ${CAMERA_FPS} fps 640×480)`,
     '',
-    `WebGL: **${r.webgl}** — software rendering (SwiftShader) on the CPU that also runs the engine; a real GPU draws far faster. The renderer time is the scene's animation-frame tick that draws a new result (panel updates and texture uploads, one Pixi render call), as recorded in window.__convscopeRenderMs for every result drawn; GL work the driver defers past that call is not in it.`,
+    `WebGL: **${r.webgl}**. Results are counted in the page's WebSocket over ${renderSeconds} s per model. "Wire" = a frame leaving the page's WebSocket → its result arriving there (send, engine queue wait, preprocess, inference, encode, transport back); preprocess / inference / encode come from each result; "draw" is the scene's animation-frame tick that draws a result (src-renderer/src/scene/perf.ts). Camera→screen latency (status line) also holds capture, readback, decode and the wait for the animation frame. Cells are median / p95 ms.`,
     '',
     table(
-      ['model', 'results drawn', 'results /s', `renderer ms median / p90`, `median ÷ ${RENDER_BUDGET_MS} ms budget`, 'camera fps', 'inference ms', 'camera→screen latency ms', 'top-1 at the end'],
+      ['model', 'camera fps', 'results/s (WebSocket)', 'shown fps (status)', 'results drawn /s', 'camera→screen latency ms (status)', 'wire ms', 'preprocess ms', 'inference ms', 'encode ms', 'draw ms', 'bytes / result', 'top-1 at the end'],
       rows,
     ),
     '',
-    `Camera fps, inference and latency are medians of the status line read every 0.5 s over ${renderSeconds} s (the status line itself shows moving averages). ${rel}`,
+    mem,
   ].join('\n');
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
-  log(`ConvScope benchmark: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  log(`ConvScope benchmark: ${machine()}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const parts: string[] = [];
+  const json: Record<string, unknown> = { machine: machine(), started: new Date(started).toISOString(), loadAverageAtStart: loadavg() };
   if (only !== 'renderer') {
     log('engine: starting (real worker thread, onnxruntime-node)');
-    const results = await benchEngine(join(root, 'assets', 'models'), { streamSeconds: 3, stageMs: 2500 });
+    const models = benchModels(root, modelKeys);
+    const results = await benchEngine(join(root, 'assets', 'models'), models, { streamSeconds: 5, stageMs: 2500, peers: !flag('--no-peers') });
     parts.push(engineTables(results));
+    json.engine = results;
   }
   if (only !== 'engine') {
     log('camera: preparing the fake-camera video');
     const video = cameraVideo();
     log(`camera: ${video}`);
-    const r = await benchRenderer(video, { seconds: renderSeconds });
-    parts.push(rendererTable(r));
+    const r = await benchRenderer(video, { seconds: renderSeconds, models: [/LeNet/, /MNIST/, /SqueezeNet/], soakSeconds });
+    parts.push(rendererTables(r));
+    json.renderer = r;
+  }
+  json.loadAverageAtEnd = loadavg();
+  json.seconds = (Date.now() - started) / 1000;
+  if (jsonFile) {
+    writeFileSync(jsonFile, JSON.stringify(json, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1));
+    log(`wrote ${jsonFile}`);
   }
   const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   process.stdout.write(
-    `\n## ConvScope benchmark, ${when} (${cpus().length} cores, load average at the end ${loadavg()
+    `\n## ConvScope benchmark, ${when} (${machine()}; load average at the end ${loadavg()
       .map((x) => x.toFixed(2))
-      .join(' ')}, ${((Date.now() - started) / 1000).toFixed(0)} s)\n\n${parts.join('\n\n')}\n`,
+      .join(' ')}, ${((Date.now() - started) / 1000).toFixed(0)} s)\n\nGPU: no GPU machine was available to this run, so there is no CUDA table.\n\n${parts.join('\n\n')}\n`,
   );
 }
 

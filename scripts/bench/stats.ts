@@ -12,6 +12,7 @@ export function quantile(xs: readonly number[], q: number): number {
 
 export const median = (xs: readonly number[]): number => quantile(xs, 0.5);
 export const p90 = (xs: readonly number[]): number => quantile(xs, 0.9);
+export const p95 = (xs: readonly number[]): number => quantile(xs, 0.95);
 
 /** "1.23" below 10, "12.3" below 100, whole numbers above; "–" for a missing value. */
 export function fmt(x: number): string {

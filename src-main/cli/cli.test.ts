@@ -7,9 +7,11 @@ import { loadMnistTest, sharedData } from '../engine/testing/data';
 import { describe, expect, it } from 'vitest';
 import { encodePng } from '../formats/image';
 import { decodeNpy, encodeNpy } from '../formats/npy';
+import { caffeType } from '../importers/caffe/schema';
 import { modelFormats } from '../importers/registry';
 import { decodeModel } from '../onnx/proto';
 import type { Summary } from './activations';
+import type { FacesOutput } from './faces';
 
 const repo = resolve(__dirname, '../..');
 const lenet = resolve(repo, 'assets/models/lenet');
@@ -115,6 +117,34 @@ describe('convscope CLI', () => {
   }, SLOW);
 });
 
+describe('convscope CLI on hostile files', () => {
+  it('refuses a mean with negative dims, 5,000-deep nesting and a PNG declaring 12000×12000, naming each file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'convscope-hostile-'));
+    const net = join(lenet, 'mnist_deploy.prototxt');
+    const weights = join(lenet, 'lenet_iter_10000.caffemodel');
+    const BlobProto = caffeType('BlobProto');
+    // 1 × −28 × −28 holds 784 values: only the sign is wrong.
+    writeFileSync(join(dir, 'neg.binaryproto'), BlobProto.encode(BlobProto.fromObject({ shape: { dim: [1, -28, -28] }, data: new Array(784).fill(0) })).finish());
+    const mean = cli('convert', net, weights, '--mean', join(dir, 'neg.binaryproto'), '-o', join(dir, 'x.onnx'));
+    expect(mean.code).toBe(1);
+    expect(mean.stderr).toMatch(/neg\.binaryproto: mean: field 'shape\.dim' gives dimension -28/);
+    expect(existsSync(join(dir, 'x.onnx'))).toBe(false);
+
+    writeFileSync(join(dir, 'deep.prototxt'), 'layer {\n'.repeat(5000) + '}\n'.repeat(5000));
+    const deep = cli('convert', join(dir, 'deep.prototxt'), weights, '-o', join(dir, 'y.onnx'));
+    expect(deep.code).toBe(1);
+    expect(deep.stderr).toMatch(/deep\.prototxt:101:7: messages are nested more than 100 deep/);
+
+    const png = encodePng({ width: 1, height: 1, rgba: new Uint8Array(4) });
+    new DataView(png.buffer, png.byteOffset).setUint32(16, 12_000);
+    new DataView(png.buffer, png.byteOffset).setUint32(20, 12_000);
+    writeFileSync(join(dir, 'huge.png'), png);
+    const image = cli('activations', '--model', net, weights, '--input', join(dir, 'huge.png'), '--out', join(dir, 'out'));
+    expect(image.code).toBe(1);
+    expect(image.stderr).toMatch(/huge\.png: 12000×12000 is too large to open \(144 megapixels; the limit is 50\)/);
+  }, SLOW);
+});
+
 describe('convscope CLI and the importer registry', () => {
   it('formats lists every format of the registry with its extensions', () => {
     const r = cli('formats');
@@ -201,5 +231,34 @@ describe('convscope CLI and the importer registry', () => {
     const ref = meta.crops.obama_small.probabilities;
     expect(summary.top5[0][0].class).toBe(ref.indexOf(Math.max(...ref)));
     expect(summary.top5[0][0].score).toBeCloseTo(Math.max(...ref), 4);
+  }, SLOW);
+
+  it('faces prints the faces of a photo in its own pixels, largest first, and none for a photo without people', () => {
+    // two_people.jpg (1126×661) is searched in a 480-px-high copy; the boxes come back in the photo's
+    // pixels. The faces by eye: x 225–390, y 55–230 and x 780–945, y 70–250.
+    const r = cli('faces', '--input', join(sharedData, 'faces/two_people.jpg'));
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as FacesOutput;
+    expect(out.faces).toHaveLength(2);
+    const [a, b] = out.faces;
+    expect(a.box[2] * a.box[3]).toBeGreaterThanOrEqual(b.box[2] * b.box[3]);
+    const centres = out.faces.map((f) => [f.box[0] + f.box[2] / 2, f.box[1] + f.box[3] / 2]).sort((p, q) => p[0] - q[0]);
+    expect(centres[0][0]).toBeGreaterThan(225);
+    expect(centres[0][0]).toBeLessThan(390);
+    expect(centres[1][0]).toBeGreaterThan(780);
+    expect(centres[1][0]).toBeLessThan(945);
+    for (const f of out.faces) {
+      expect(f.box[3]).toBeGreaterThan(150);
+      expect(f.box.every((v) => Math.abs(v * 10 - Math.round(v * 10)) < 1e-6)).toBe(true); // 0.1 px
+      expect(f.score).toBeGreaterThan(0.7);
+    }
+
+    const none = cli('faces', '--input', join(sharedData, 'images/dog_2.jpg'));
+    expect(none.code, none.stderr).toBe(0);
+    expect(JSON.parse(none.stdout)).toEqual({ faces: [] });
+
+    const bad = cli('faces', '--input', join(sharedData, 'images/dog_2.jpg'), '--thresholds', '0.6');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--thresholds must be two numbers between 0 and 1/);
   }, SLOW);
 });

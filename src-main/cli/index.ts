@@ -4,6 +4,7 @@
 import { activationsCommand } from './activations';
 import { CliError, parseArgs, type Args } from './args';
 import { convertCommand } from './convert';
+import { facesCommand } from './faces';
 import { formatsCommand } from './formats';
 import { USAGE } from './usage';
 
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, (args: Args) => string | Promise<string>> = {
   formats: formatsCommand,
   convert: convertCommand,
   activations: activationsCommand,
+  faces: facesCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

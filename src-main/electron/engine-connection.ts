@@ -38,6 +38,8 @@ export class EngineConnection<P extends ChannelPort> {
   private connected = false;
   /** Notices raised while no client channel was open; they travel first on the next one. */
   private pending: EngineEvent[] = [];
+  /** Why the restart notice on the current channel said the model was left out, if it did. */
+  private announcedWithoutModel: string | null = null;
   private readonly restartListeners = new Set<Listener<string | null>>();
   private readonly noticeListeners = new Set<Listener<EngineEvent>>();
 
@@ -47,7 +49,7 @@ export class EngineConnection<P extends ChannelPort> {
       log: opts.log,
       ...(opts.readyTimeoutMs ? { readyTimeoutMs: opts.readyTimeoutMs } : {}),
       ...(opts.replayTimeoutMs ? { replayTimeoutMs: opts.replayTimeoutMs } : {}),
-      onStarted: (proc, restarted, crashReason) => this.hostUp(proc, restarted, crashReason),
+      onStarted: (proc, restarted, crashReason, withoutModel) => this.hostUp(proc, restarted, crashReason, withoutModel),
       onExit: () => {
         this.host = null;
         this.connected = false;
@@ -132,11 +134,12 @@ export class EngineConnection<P extends ChannelPort> {
     return this.supervisor.stop();
   }
 
-  private hostUp(proc: HostProcess<P>, restarted: boolean, crashReason: string | null): void {
+  private hostUp(proc: HostProcess<P>, restarted: boolean, crashReason: string | null, withoutModel: string | null): void {
     this.host = proc;
     this.connected = false;
     // The restart notice comes first on the new channel; notices raised meanwhile follow it.
-    if (crashReason !== null) this.pending.unshift({ type: 'engineRestarted', reason: crashReason });
+    this.announcedWithoutModel = withoutModel;
+    if (crashReason !== null) this.pending.unshift({ type: 'engineRestarted', reason: crashReason, ...(withoutModel ? { withoutModel } : {}) });
     const waiters = this.upWaiters;
     this.upWaiters = [];
     for (const w of waiters) w();
@@ -154,8 +157,12 @@ export class EngineConnection<P extends ChannelPort> {
   }
 
   private notice(event: EngineEvent): void {
-    // The new channel already starts with this notice (see hostUp).
-    if (event.type === 'engineRestarted') return;
+    if (event.type === 'engineRestarted') {
+      // The new channel already starts with the restart notice (see hostUp); only a model that
+      // could not be reloaded after it is news.
+      if (!event.withoutModel || event.withoutModel === this.announcedWithoutModel) return;
+      event = { type: 'error', message: `After the engine restart ${event.withoutModel}` };
+    }
     if (this.host && this.connected) for (const cb of this.noticeListeners) cb(event);
     else this.pending.push(event);
   }

@@ -8,7 +8,8 @@ import { IPC } from '../../src-shared/ipc';
 import { SettingsOwner } from '../supervisor/settings-owner';
 import { SettingsStore } from '../supervisor/settings-store';
 import { EngineConnection } from './engine-connection';
-import { isOwnPage, registerIpc, type InvokeEvent } from './ipc';
+import { registerIpc, type InvokeEvent } from './ipc';
+import { isOwnPage } from './own-page';
 import { createNodeChannel, listenOn, spawnStandInHost } from './testing/stand-in-host';
 
 const pageUrl = 'file:///opt/ConvScope/resources/app.asar/out/renderer/index.html';

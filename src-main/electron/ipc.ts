@@ -4,6 +4,7 @@
 // Electron only for its types and the handlers can be tested without it.
 import type { UserSettings } from '../../src-shared/contract';
 import { IPC } from '../../src-shared/ipc';
+import { isOwnPage } from './own-page';
 
 /** What a handler reads of Electron's IpcMainInvokeEvent. */
 export interface InvokeEvent {
@@ -26,34 +27,6 @@ export interface IpcDeps {
   /** Called with every saved settings' last model, so a restarted engine reloads it. */
   rememberModel(model: UserSettings['lastModel']): void;
   chooseModelFiles(): Promise<string[] | null>;
-}
-
-function parse(url: string): URL | null {
-  try {
-    return new URL(url);
-  } catch {
-    return null;
-  }
-}
-
-function decodedPath(url: URL): string {
-  try {
-    return decodeURIComponent(url.pathname);
-  } catch {
-    return url.pathname;
-  }
-}
-
-/**
- * Whether a frame shows our own page: the same file (file: URLs all share the origin "null", so
- * the path decides) or, for the development server, the same origin.
- */
-export function isOwnPage(frameUrl: string, pageUrl: string): boolean {
-  const frame = parse(frameUrl);
-  const page = parse(pageUrl);
-  if (!frame || !page) return false;
-  if (page.protocol === 'file:') return frame.protocol === 'file:' && frame.host === page.host && decodedPath(frame) === decodedPath(page);
-  return frame.origin === page.origin;
 }
 
 /** Throws unless the request comes from the top frame of our own page. */

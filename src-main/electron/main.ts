@@ -2,7 +2,7 @@
 // IPC handlers and the menu live in their own files; this one wires them to the window. The main
 // process hands the window a channel to the engine host and otherwise stays out of the way: frames
 // and results go window ⇄ engine host directly, so a busy main process never delays a frame.
-import { app, BrowserWindow, ipcMain, Menu, MessageChannelMain, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, MessageChannelMain, session } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EngineEvent } from '../../src-shared/contract';
@@ -13,13 +13,17 @@ import { SettingsStore } from '../supervisor/settings-store';
 import { EngineConnection } from './engine-connection';
 import { registerIpc } from './ipc';
 import { buildMenu, chooseModelFiles } from './menu';
+import { lockNavigation } from './navigation';
+import { limitPermissions } from './permissions';
 import { spawnUtilityHost } from './utility-host';
+import { newAppWindow } from './window-options';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Bundled models: beside the app in development, in resources/models when packaged. */
 const assetsDir = app.isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'assets', 'models');
 const engineFile = join(here, 'engine-host.js');
-const preloadFile = join(here, '../preload/index.mjs');
+// A CommonJS bundle: the only kind of preload a sandboxed page can run.
+const preloadFile = join(here, '../preload/index.cjs');
 const rendererFile = join(here, '../renderer/index.html');
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 /** What the window shows; IPC answers only frames showing this page. */
@@ -65,31 +69,10 @@ async function deliverPort(): Promise<void> {
 engine.onRestarted(() => void deliverPort());
 
 function createWindow(): void {
-  win = new BrowserWindow({
-    width: 1440,
-    height: 960,
-    minWidth: 960,
-    minHeight: 640,
-    title: 'ConvScope',
-    backgroundColor: '#16181d',
-    show: false,
-    webPreferences: {
-      preload: preloadFile,
-      contextIsolation: true,
-      nodeIntegration: false,
-      // ESM preload scripts need an unsandboxed renderer; the page itself still has no Node.
-      sandbox: false,
-    },
-  });
+  win = newAppWindow(BrowserWindow, preloadFile);
   win.once('ready-to-show', () => win?.show());
   const wc = win.webContents;
-  wc.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  wc.on('will-navigate', (e, url) => {
-    if (url !== wc.getURL()) e.preventDefault();
-  });
+  lockNavigation(wc, pageUrl, log);
   wc.on('did-start-loading', () => {
     pageLoaded = false;
   });
@@ -114,6 +97,7 @@ async function start(): Promise<void> {
     announce: toPage,
     log,
   });
+  limitPermissions(session.defaultSession, pageUrl, log);
   const initial = await settings.load();
   engine.remember({ model: initial.lastModel, settings: initial.engine });
   registerIpc(ipcMain, {
@@ -133,6 +117,9 @@ async function start(): Promise<void> {
   void engine.start();
   createWindow();
 }
+
+// Every page of the app runs sandboxed, whatever a window's options say (must precede 'ready').
+app.enableSandbox();
 
 // A separate settings folder on request (tests, portable use); otherwise the app's userData folder.
 if (process.env.CONVSCOPE_CONFIG_DIR) app.setPath('userData', process.env.CONVSCOPE_CONFIG_DIR);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LayerInfo } from '../../src-shared/contract';
 import { dequantise } from '../../src-shared/payload';
 import { floatToHalf } from '../onnx/proto';
-import { encodeLayer } from './encode';
+import { encodeLayer, fromQuantised, quantiseRequest } from './encode';
 
 const maps: LayerInfo = { name: 'conv', op: 'Conv', shape: [3, 2, 2], kind: 'maps', index: 0 };
 // Map 0: 0..3, map 1: −4..−1, map 2: all 10 (flat).
@@ -54,5 +54,29 @@ describe('encodeLayer', () => {
       expect(Array.from(b.data)).toEqual(Array.from(a.data));
       expect(Array.from(b.min)).toEqual(Array.from(a.min));
     }
+  });
+
+  it('unpacks the graph’s outputs, and a map whose range is not finite as quantise gives it: all zero on 0…0', () => {
+    const req = quantiseRequest({ layer: 'conv', channels: { list: [2, 0] } }, maps, 'conv', 1);
+    const p = fromQuantised(maps, req, {
+      data: Uint8Array.from([9, 9, 9, 9, 0, 85, 170, 255]),
+      min: Float32Array.of(Number.NaN, 0),
+      max: Float32Array.of(10, 3),
+    });
+    expect(p.channels).toEqual([2, 0]);
+    expect(Array.from(p.data)).toEqual([0, 0, 0, 0, 0, 85, 170, 255]);
+    expect(Array.from(p.min)).toEqual([0, 0]);
+    expect(Array.from(p.max)).toEqual([0, 3]);
+    const nan = encodeLayer({ layer: 'conv', channels: { list: [0] } }, maps, Float32Array.from([Infinity, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0]));
+    expect(Array.from(nan.data)).toEqual([0, 0, 0, 0]);
+    expect([nan.min[0], nan.max[0]]).toEqual([0, 0]);
+  });
+
+  it('takes one range for the whole layer from the graph when it sends one', () => {
+    const req = quantiseRequest({ layer: 'conv', norm: 'layer', channels: { topK: 2 } }, maps, 'conv', 1);
+    const p = fromQuantised(maps, req, { data: new Uint8Array(8), min: Float32Array.of(-4), max: Float32Array.of(10), channels: BigInt64Array.of(2n, 0n) });
+    expect(p.channels).toEqual([2, 0]);
+    expect(Array.from(p.min)).toEqual([-4, -4]);
+    expect(Array.from(p.max)).toEqual([10, 10]);
   });
 });

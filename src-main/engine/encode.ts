@@ -1,6 +1,11 @@
-// Turns one layer's float activations into what a subscriber asked for: the chosen maps, quantised
-// to bytes with the real min/max per map (or one range for the whole layer; symmetric when signed).
+// Turns one layer's activations into what a subscriber asked for: the chosen maps as bytes with the
+// real min/max per map (or one range for the whole layer; symmetric when signed). Normally the graph
+// computes this (onnx/quantise-graph.ts) and `fromQuantised` only unpacks its outputs; `encodeLayer`
+// does the same in JavaScript from float activations, for models whose graph cannot be extended
+// that way. Both give the same bytes (payload.ts's `quantise`).
 import type { LayerInfo, LayerPayload, LayerSubscription } from '../../src-shared/contract';
+import { quantise } from '../../src-shared/payload';
+import type { QuantiseRequest } from '../onnx/quantise-graph';
 import { halfToFloat } from '../onnx/proto';
 
 /** A layer's values as the runtime returns them: float32, or float16 bits (converted only where needed). */
@@ -28,47 +33,15 @@ function floats(data: Activations, offset: number, n: number): Float32Array {
 
 const lengthOf = (data: Activations) => (data instanceof Float32Array ? data.length : data.half.length);
 
-/**
- * Same mapping as payload.ts's quantise (byte = round((v − min) · 255 / (max − min))), specialised for
- * Float32Array: a Uint8ClampedArray view does the rounding and clamping natively, which matters at
- * a million values per frame.
- */
-function quantiseInto(src: Float32Array, offset: number, n: number, out: Uint8Array, outOffset: number, range: { min: number; max: number }): void {
-  const span = range.max - range.min;
-  const k = span > 0 ? 255 / span : 0;
-  const min = range.min;
-  const dst = new Uint8ClampedArray(out.buffer, out.byteOffset + outOffset, n);
-  for (let i = 0; i < n; i++) dst[i] = (src[offset + i] - min) * k;
-}
-
-/** Mean activation of each map (what "most active" means for top-k). */
-function mapMeans(data: Activations, maps: number, size: number): Float64Array {
-  const means = new Float64Array(maps);
-  const lut = data instanceof Float32Array ? null : halfLut();
-  for (let c = 0; c < maps; c++) {
-    let s = 0;
-    const o = c * size;
-    if (lut) {
-      const h = (data as { half: Uint16Array }).half;
-      for (let i = 0; i < size; i++) s += lut[h[o + i]];
-    } else {
-      const f = data as Float32Array;
-      for (let i = 0; i < size; i++) s += f[o + i];
-    }
-    means[c] = s / size;
-  }
-  return means;
-}
-
-function rangeOf(data: Float32Array, offset: number, n: number, signed: boolean): { min: number; max: number } {
+function rangeOf(data: Float32Array, signed: boolean): { min: number; max: number } {
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = data[offset + i];
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (!Number.isFinite(min) || !Number.isFinite(max)) return { min: 0, max: 0 };
+  // A non-finite range stays as it is: quantise turns it into 0…0 with zero bytes.
   if (signed) {
     const a = Math.max(Math.abs(min), Math.abs(max));
     return { min: -a, max: a };
@@ -76,8 +49,23 @@ function rangeOf(data: Float32Array, offset: number, n: number, signed: boolean)
   return { min, max };
 }
 
-/** Which maps a subscription selects (in the order they are sent). */
-export function selectChannels(sub: LayerSubscription, maps: number, data: Activations, size: number): number[] {
+/** Where a map's values are: its channel's slice of the layer. */
+const mapOf = (data: Activations, c: number, size: number) => floats(data, c * size, size);
+
+/**
+ * The k most active maps: highest maximum first, ties by index (stable from frame to frame, and
+ * exactly what the graph's ReduceMax + TopK choose).
+ */
+function topMaps(data: Activations, maps: number, size: number, k: number): number[] {
+  const peaks = new Float64Array(maps);
+  for (let c = 0; c < maps; c++) peaks[c] = rangeOf(mapOf(data, c, size), false).max;
+  return Array.from({ length: maps }, (_, i) => i)
+    .sort((a, b) => peaks[b] - peaks[a] || a - b)
+    .slice(0, Math.max(0, Math.min(maps, Math.floor(k))));
+}
+
+/** The explicit maps a subscription selects (in the order they are sent); null for top-k, which depends on the frame. */
+export function fixedChannels(sub: LayerSubscription, maps: number): number[] | null {
   const ch = sub.channels;
   if (!ch) return Array.from({ length: maps }, (_, i) => i);
   if ('list' in ch) return ch.list.filter((i) => Number.isInteger(i) && i >= 0 && i < maps);
@@ -86,57 +74,93 @@ export function selectChannels(sub: LayerSubscription, maps: number, data: Activ
     const end = Math.max(start, Math.min(maps, start + Math.floor(ch.count)));
     return Array.from({ length: end - start }, (_, i) => start + i);
   }
-  const k = Math.max(0, Math.min(maps, Math.floor(ch.topK)));
-  const means = mapMeans(data, maps, size);
-  // Most active first; ties by index so the order is stable from frame to frame.
-  return Array.from({ length: maps }, (_, i) => i)
-    .sort((a, b) => means[b] - means[a] || a - b)
-    .slice(0, k);
+  return null;
+}
+
+/** Maps and values per map as sent: a vector layer is one 1×N map. */
+function geometry(info: LayerInfo): { maps: number; h: number; w: number } {
+  if (info.kind === 'vector') return { maps: 1, h: 1, w: info.shape[0] };
+  const [maps, h, w] = info.shape;
+  return { maps, h, w };
 }
 
 /**
- * Encodes one layer. Maps layers send the selected maps; a vector layer is sent whole as one 1×N
- * map (channels [0]) whatever channel selection was asked, so neuron indices stay unambiguous.
+ * Encodes one layer in JavaScript. Maps layers send the selected maps; a vector layer is sent whole
+ * as one 1×N map (channels [0]) whatever channel selection was asked, so neuron indices stay unambiguous.
  */
 export function encodeLayer(sub: LayerSubscription, info: LayerInfo, data: Activations): LayerPayload {
   const signed = sub.signed ?? false;
-  if (info.kind === 'vector') {
-    const n = info.shape[0];
-    const values = floats(data, 0, n);
-    const bytes = new Uint8Array(n);
-    const r = rangeOf(values, 0, n, signed);
-    quantiseInto(values, 0, n, bytes, 0, r);
-    return {
-      layer: info.name, shape: info.shape, channels: [0], mapH: 1, mapW: n, data: bytes,
-      min: Float32Array.of(r.min), max: Float32Array.of(r.max),
-    };
-  }
-  const [maps, h, w] = info.shape;
+  const { maps, h, w } = geometry(info);
   const size = h * w;
   if (lengthOf(data) < maps * size) throw new Error(`layer ${info.name}: ${lengthOf(data)} values for ${maps}×${h}×${w}`);
-  const channels = selectChannels(sub, maps, data, size);
+  const vector = info.kind === 'vector';
+  const ch = sub.channels;
+  const channels = vector ? [0] : ch && 'topK' in ch ? topMaps(data, maps, size, ch.topK) : fixedChannels(sub, maps)!;
   const bytes = new Uint8Array(channels.length * size);
   const min = new Float32Array(channels.length);
   const max = new Float32Array(channels.length);
   let layerRange: { min: number; max: number } | undefined;
-  if (sub.norm === 'layer') {
+  if (sub.norm === 'layer' && !vector) {
     // One range over every map of the layer, also the ones not sent, so it doesn't jump with top-k.
     let lo = Infinity;
     let hi = -Infinity;
     for (let c = 0; c < maps; c++) {
-      const r = rangeOf(floats(data, c * size, size), 0, size, false);
+      const r = rangeOf(mapOf(data, c, size), false);
       if (r.min < lo) lo = r.min;
       if (r.max > hi) hi = r.max;
     }
     const a = Math.max(Math.abs(lo), Math.abs(hi));
-    layerRange = !Number.isFinite(lo) || !Number.isFinite(hi) ? { min: 0, max: 0 } : signed ? { min: -a, max: a } : { min: lo, max: hi };
+    layerRange = signed ? { min: -a, max: a } : { min: lo, max: hi };
   }
   channels.forEach((c, i) => {
-    const values = floats(data, c * size, size);
-    const range = layerRange ?? rangeOf(values, 0, size, signed);
-    quantiseInto(values, 0, size, bytes, i * size, range);
+    const values = mapOf(data, c, size);
+    const range = quantise(values, 0, size, bytes, i * size, layerRange ?? rangeOf(values, signed));
     min[i] = range.min;
     max[i] = range.max;
   });
   return { layer: info.name, shape: info.shape, channels, mapH: h, mapW: w, data: bytes, min, max };
+}
+
+/** What the graph must compute for a subscription to one layer (onnx/quantise-graph.ts). */
+export function quantiseRequest(sub: LayerSubscription, info: LayerInfo, tensor: string, elemType: number): QuantiseRequest {
+  const { maps, h, w } = geometry(info);
+  const ch = sub.channels;
+  const vector = info.kind === 'vector';
+  const select: QuantiseRequest['select'] =
+    vector || !ch ? { all: true } : 'topK' in ch ? { topK: Math.max(0, Math.min(maps, Math.floor(ch.topK))) } : { indices: fixedChannels(sub, maps)! };
+  // A vector's one map spans the layer already; 'layer' would only add a reduction.
+  return { tensor, elemType, maps, size: h * w, select, norm: vector ? 'map' : (sub.norm ?? 'map'), signed: sub.signed ?? false };
+}
+
+/** The graph's quantisation outputs for one layer, as ORT returns them. */
+export interface QuantisedTensors {
+  data: Uint8Array;
+  min: Float32Array;
+  max: Float32Array;
+  /** Top-k choice (int64). */
+  channels?: BigInt64Array;
+}
+
+/**
+ * A LayerPayload from the graph's outputs. Non-finite ranges become 0…0 with all-zero bytes, as
+ * `quantise` gives them.
+ */
+export function fromQuantised(info: LayerInfo, req: QuantiseRequest, q: QuantisedTensors): LayerPayload {
+  const { h, w } = geometry(info);
+  const channels = q.channels ? Array.from(q.channels, Number) : 'indices' in req.select ? req.select.indices : Array.from({ length: req.maps }, (_, i) => i);
+  const n = channels.length;
+  const size = h * w;
+  if (q.data.length !== n * size) throw new Error(`layer ${info.name}: ${q.data.length} bytes for ${n} maps of ${h}×${w}`);
+  const min = new Float32Array(n);
+  const max = new Float32Array(n);
+  const perMap = q.min.length === n;
+  for (let i = 0; i < n; i++) {
+    const lo = q.min[perMap ? i : 0];
+    const hi = q.max[perMap ? i : 0];
+    if (Number.isFinite(lo) && Number.isFinite(hi)) {
+      min[i] = lo;
+      max[i] = hi;
+    } else q.data.fill(0, i * size, (i + 1) * size);
+  }
+  return { layer: info.name, shape: info.shape, channels, mapH: h, mapW: w, data: q.data, min, max };
 }

@@ -122,6 +122,16 @@ describe('Engine under faults', () => {
       await w.freshResult();
       expect(w.engine.model?.id).toBe('mnist');
       expect(w.errors()).toEqual([]);
+      // Cancelling is not crashing: three cancels within a minute keep the model.
+      for (let i = 0; i < 2; i++) {
+        const again = w.engine.loadModel(pipe.source);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(w.engine.cancelLoad()).toBe(true);
+        await expect(again).rejects.toThrow(/loading was cancelled/);
+        await w.freshResult();
+      }
+      expect(w.engine.model?.id).toBe('mnist');
+      expect(w.errors()).toEqual([]);
     } finally {
       pipe.release();
       await w.engine.close();

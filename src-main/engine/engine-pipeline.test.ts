@@ -40,4 +40,37 @@ describe('Engine pipeline (frames prepared on the host thread while the worker r
       if (results[k].newestPushed > results[k].r.id) expect(results[k + 1].r.id).toBe(results[k].newestPushed);
     }
   }, 30_000);
+
+  it('frames that arrive while another model loads are prepared for the model that runs them', async () => {
+    const photo = decodePng(readFileSync(resolve(sharedData, 'images/kitten_224.png')));
+    const results: FrameResult[] = [];
+    const errors: string[] = [];
+    const offResult = engine.onResult((r) => results.push(r));
+    const offEvent = engine.onEvent((e) => e.type === 'error' && errors.push(e.message));
+    // A new model is on trial: its failed frames are counted quietly, so listen to the worker itself.
+    const worker = engine['worker'];
+    const onWorker = (m: { type: string; message?: string }) => m.type === 'frameError' && errors.push(m.message ?? '');
+    worker.on('message', onWorker);
+    let id = 100_000;
+    // Keep SqueezeNet busy so a frame is waiting, prepared for it, when the switch to LeNet starts.
+    const streaming = setInterval(() => engine.pushFrame({ id: ++id, t: performance.now(), ...photo }), 2);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const info = await engine.loadModel({ bundled: 'lenet' });
+      expect(info.id).toBe('lenet');
+      await expect.poll(() => results.some((r) => r.input.h === 28), { timeout: 10_000 }).toBe(true);
+    } finally {
+      clearInterval(streaming);
+      worker.off('message', onWorker);
+      offResult();
+      offEvent();
+    }
+    // Every result after the switch carries LeNet's input and ten classes; no frame failed.
+    const firstLenet = results.findIndex((r) => r.input.h === 28);
+    for (const r of results.slice(firstLenet)) {
+      expect(r.input.h).toBe(28);
+      expect(r.probs.length).toBe(10);
+    }
+    expect(errors).toEqual([]);
+  }, 30_000);
 });

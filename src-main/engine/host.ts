@@ -75,6 +75,9 @@ async function main(): Promise<void> {
         case 'listFormats':
           result = engine.listFormats();
           break;
+        case 'cancelLoad':
+          result = engine.cancelLoad();
+          break;
         default:
           throw new Error(`unknown request type '${(req as { type?: unknown }).type}'`);
       }

@@ -8,6 +8,7 @@ import type { BundledModel, ModelManifest, ModelSource } from '../../src-shared/
 import { matchModelFiles, modelFilePaths, type MatchedModel } from '../importers/registry';
 import type { ImportedLayer, ImportedModel, ProgressFn } from '../importers/types';
 import { checkInputSizeKnown } from '../models/check';
+import { faceModelHints, proposeFaceModel } from '../models/face-proposal';
 import { manifestBeside } from '../models/folder-manifest';
 import { ManifestError, mergeManifest, readManifest, validateManifest } from '../models/manifest';
 import { decodeModel, type ModelProto } from '../onnx/proto';
@@ -122,7 +123,7 @@ export async function resolveModel(source: ModelSource, assetsDir: string, onPro
   }
 
   const { imported, proto } = await importMatched(matched, onProgress);
-  const proposed = mergeManifest({ ...imported.manifest }, source.manifest);
+  const proposed = mergeManifest(proposeFaceModel({ ...imported.manifest }, faceModelHints(imported, proto, modelFilePaths(files))), source.manifest);
   proposed.format ??= importer.format;
   proposed.id ??= stem(files.model).replace(/[^A-Za-z0-9_.-]/g, '_') || 'model';
   proposed.name ??= basename(files.model);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { halfToFloat } from '../onnx/proto';
 import { fitMeanImage, preprocess, type InputSpec } from './preprocess';
-import { resizePlane } from './resize';
+import { resizePlane, resizeRows } from './resize';
 import { ModelRuntime } from './runtime';
 import { strokeWidth } from './digit';
 import { assetsDir, blankPaper, loadMnistTest, mnistDigit, paperDigit, pearson, penDigit } from './testing/data';
@@ -25,9 +25,44 @@ describe('resize', () => {
     const up = resizePlane(Float32Array.from([0, 10]), 2, 1, 4, 1);
     expect(Array.from(up)).toEqual([0, 2.5, 7.5, 10]);
   });
+
+  it('reads each source row once, in order, shrinking or enlarging', () => {
+    for (const [sw, sh, dw, dh] of [[640, 480, 28, 28], [3, 5, 224, 224], [4096, 1, 28, 28], [1, 4096, 28, 28], [7, 300, 9, 2]]) {
+      const read: number[] = [];
+      const out = resizeRows((y, scratch) => {
+        read.push(y);
+        return scratch.fill(y);
+      }, sw, sh, dw, dh);
+      expect(read, `${sw}×${sh} → ${dw}×${dh}`).toEqual(Array.from({ length: sh }, (_, y) => y));
+      // Every pixel of row y is y: the output rows are the rows' area means (or interpolations).
+      const mean = out.reduce((a, b) => a + b, 0) / out.length;
+      expect(mean).toBeCloseTo((sh - 1) / 2, 0);
+    }
+  });
+
+  it('turns a 4096 × 4096 picture into a 224 × 224 tensor without a full-size copy of the picture', () => {
+    const side = 4096;
+    const rgba = new Uint8Array(side * side * 4);
+    for (let y = 0; y < side; y++) rgba.fill(y < side / 2 ? 200 : 40, y * side * 4, (y + 1) * side * 4);
+    const before = process.memoryUsage().arrayBuffers;
+    const r = preprocess({ width: side, height: side, rgba }, spec({ h: 224, w: 224, preprocess: { colour: 'rgb' } }));
+    // Whatever the resize allocated is still counted here (garbage, not yet collected).
+    const grown = process.memoryUsage().arrayBuffers - before;
+    expect(r.data[0]).toBe(200);
+    expect(r.data[224 * 224 - 1]).toBe(40);
+    // Three float planes of the picture would be 192 MiB; the tensor and its rows are under 2 MiB.
+    expect(grown).toBeLessThan(16 * 1024 * 1024);
+  });
 });
 
 describe('preprocess', () => {
+  it('refuses pictures beyond the frame bounds before reading them', () => {
+    const spec1 = spec({ c: 1, h: 28, w: 28, preprocess: { colour: 'gray' } });
+    expect(() => preprocess({ width: 1, height: 1_000_000, rgba: new Uint8Array(4) }, spec1)).toThrow(/1×1000000 is larger than frames may be/);
+    expect(() => preprocess({ width: 8000, height: 8000, rgba: new Uint8Array(4) }, spec1)).toThrow(/8000×8000/);
+    expect(() => preprocess({ width: 0, height: 3, rgba: new Uint8Array(0) }, spec1)).toThrow(/not a picture size/);
+  });
+
   const img = rgbaOf(4, 4, (x, y) => [x < 2 ? 200 : 100, y < 2 ? 50 : 150, 10]);
 
   it('orders channels, subtracts mean, divides std and scales', () => {

@@ -1,10 +1,11 @@
 // Camera crop (RGBA, any size) → the model's input tensor, exactly as its manifest describes.
 import type { ManifestInput, Preprocess } from '../../src-shared/contract';
+import { frameSizeProblem } from '../../src-shared/frame-size';
 import { quantise } from '../../src-shared/payload';
 import type { MeanImage } from '../models/mean';
 import { floatToHalf } from '../onnx/proto';
 import { paperDigitToMnist } from './digit';
-import { resizePlane, transposePlane } from './resize';
+import { resizePlane, resizeRows, transposePlane, type RowSource } from './resize';
 
 export type { MeanImage };
 
@@ -45,12 +46,16 @@ function grayPlane(img: RgbaImage): Float32Array {
   return out;
 }
 
-function channelPlane(img: RgbaImage, ch: number): Float32Array {
-  const n = img.width * img.height;
-  const out = new Float32Array(n);
+/** Rows of one channel of the picture (0–2: R, G, B; 'gray': luma), read straight from the RGBA bytes. */
+function rgbaRows(img: RgbaImage, ch: number | 'gray'): RowSource {
   const p = img.rgba;
-  for (let i = 0, j = ch; i < n; i++, j += 4) out[i] = p[j];
-  return out;
+  const w = img.width;
+  return (y, out) => {
+    const o = y * w * 4;
+    if (ch === 'gray') for (let x = 0, j = o; x < w; x++, j += 4) out[x] = 0.299 * p[j] + 0.587 * p[j + 1] + 0.114 * p[j + 2];
+    else for (let x = 0, j = o + ch; x < w; x++, j += 4) out[x] = p[j];
+    return out;
+  };
 }
 
 /**
@@ -83,7 +88,9 @@ export function fitMeanImage(mean: MeanImage, h: number, w: number): MeanImage {
 /** Builds the input tensor for one frame. */
 export function preprocess(img: RgbaImage, spec: InputSpec): PreparedInput {
   const { c, h, w, preprocess: p } = spec;
-  if (img.width <= 0 || img.height <= 0 || img.rgba.length !== img.width * img.height * 4) {
+  const tooBig = frameSizeProblem(img.width, img.height);
+  if (tooBig) throw new Error(`frame: ${tooBig}`);
+  if (img.rgba.length !== img.width * img.height * 4) {
     throw new Error(`frame: ${img.rgba.length} bytes of RGBA for ${img.width}×${img.height}`);
   }
   // Size of the image before the optional H/W transpose into the tensor.
@@ -97,11 +104,9 @@ export function preprocess(img: RgbaImage, spec: InputSpec): PreparedInput {
     const field = digit ?? new Float32Array(iw * ih);
     planes = Array.from({ length: c }, () => field);
   } else {
-    const src =
-      p.colour === 'gray'
-        ? [grayPlane(img)]
-        : (p.colour === 'rgb' ? [0, 1, 2] : [2, 1, 0]).map((ch) => channelPlane(img, ch));
-    planes = src.map((pl) => resizePlane(pl, img.width, img.height, iw, ih));
+    // Resized row by row from the RGBA bytes: memory grows with the tensor, not with the picture.
+    const channels: (number | 'gray')[] = p.colour === 'gray' ? ['gray'] : p.colour === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+    planes = channels.map((ch) => resizeRows(rgbaRows(img, ch), img.width, img.height, iw, ih));
     if (p.invert) planes = planes.map((pl) => pl.map((v) => 255 - v));
   }
   if (p.transposeHW) planes = planes.map((pl) => transposePlane(pl, iw, ih));

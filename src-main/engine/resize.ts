@@ -56,36 +56,61 @@ function axisTaps(src: number, dst: number): AxisTaps {
   return { start, count, idx: Int32Array.from(idx), w: Float32Array.from(w) };
 }
 
-/** Resizes one planar image (row-major sw×sh) to dw×dh. Returns the input itself when sizes match. */
-export function resizePlane(src: Float32Array, sw: number, sh: number, dw: number, dh: number): Float32Array {
-  if (sw === dw && sh === dh) return src;
+/**
+ * Source row `y` of an image being resized: fills `scratch` (its width) or returns a view of its own.
+ * Lets a resize read straight from RGBA without a full-size float copy of the picture.
+ */
+export type RowSource = (y: number, scratch: Float32Array) => Float32Array;
+
+/**
+ * Resizes an image read row by row (sw×sh) to dw×dh. Memory beyond the output is a couple of rows
+ * and the taps: each output row sums its source rows' horizontally resampled copies, and the taps of
+ * neighbouring output rows share at most their boundary rows, so two cached rows avoid recomputing.
+ * Nothing is proportional to sw × dh or dw × sh, so an extreme aspect ratio costs no more than its pixels.
+ */
+export function resizeRows(read: RowSource, sw: number, sh: number, dw: number, dh: number): Float32Array {
   const tx = axisTaps(sw, dw);
   const ty = axisTaps(sh, dh);
-  // Horizontal pass: sh rows of dw.
-  const tmp = new Float32Array(dw * sh);
-  for (let y = 0; y < sh; y++) {
-    const row = y * sw;
-    const out = y * dw;
+  const scratch = new Float32Array(sw);
+  const cache = [
+    { y: -1, row: new Float32Array(dw) },
+    { y: -1, row: new Float32Array(dw) },
+  ];
+  let victim = 0;
+  const resampled = (y: number): Float32Array => {
+    for (const c of cache) if (c.y === y) return c.row;
+    const c = cache[victim];
+    victim ^= 1;
+    const src = read(y, scratch);
+    const out = c.row;
     for (let x = 0; x < dw; x++) {
       let acc = 0;
       const s0 = tx.start[x];
       const n = tx.count[x];
-      for (let k = 0; k < n; k++) acc += src[row + tx.idx[s0 + k]] * tx.w[s0 + k];
-      tmp[out + x] = acc;
+      for (let k = 0; k < n; k++) acc += src[tx.idx[s0 + k]] * tx.w[s0 + k];
+      out[x] = acc;
     }
-  }
+    c.y = y;
+    return out;
+  };
   const dst = new Float32Array(dw * dh);
   for (let y = 0; y < dh; y++) {
     const s0 = ty.start[y];
     const n = ty.count[y];
     const out = y * dw;
     for (let k = 0; k < n; k++) {
-      const row = ty.idx[s0 + k] * dw;
+      const row = resampled(ty.idx[s0 + k]);
       const wk = ty.w[s0 + k];
-      for (let x = 0; x < dw; x++) dst[out + x] += tmp[row + x] * wk;
+      for (let x = 0; x < dw; x++) dst[out + x] += row[x] * wk;
     }
   }
   return dst;
+}
+
+/** Resizes one planar image (row-major sw×sh) to dw×dh. Returns the input itself when sizes match. */
+export function resizePlane(src: Float32Array, sw: number, sh: number, dw: number, dh: number): Float32Array {
+  if (sw === dw && sh === dh) return src;
+  return resizeRows((y) => src.subarray(y * sw, (y + 1) * sw), sw, sh, dw, dh);
 }
 
 /** Planar transpose: (w × h image) → (h × w image). */

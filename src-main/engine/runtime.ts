@@ -1,6 +1,8 @@
-// One loaded model, ready to run frames: two ONNX Runtime sessions (the original graph as the fast
-// path when nothing is subscribed, and the instrumented graph that also returns every layer), the
-// preprocessing spec, the layer list and the current subscription. Runs wherever it is created: in
+// One loaded model, ready to run frames: the display session (the original graph plus, for the
+// current subscription, nodes that quantise the subscribed layers to bytes, onnx/quantise-graph.ts;
+// just the original graph when nothing is subscribed), the preprocessing spec, the layer list and the
+// current subscription. A graph that returns every layer's floats is made only when asked for
+// (the command line's activations, the trial run at load). Runs wherever it is created: in
 // the engine's worker thread, or in-process for tests and the command line.
 import { resolve } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
@@ -8,13 +10,14 @@ import type {
   ClassWeights, FrameResult, LayerInfo, LayerPayload, LayerSubscription, ModelInfo, ModelSource, Subscription,
 } from '../../src-shared/contract';
 import type { ProgressFn } from '../importers/types';
-import { checkInputTensor, checkLabels, checkManifestFitsGraph, checkMeanChannels, checkPanels, type ModelPorts } from '../models/check';
+import { checkAgeOutput, checkInputTensor, checkLabels, checkManifestFitsGraph, checkMeanChannels, checkPanels, type ModelPorts } from '../models/check';
 import { inputCHW, loadLabels } from '../models/manifest';
 import { readMeanImage } from '../models/mean';
 import { findClassWeights } from '../onnx/class-weights';
-import { addOutputs, buildLayerInfos, findActivations, type ActivationTensor } from '../onnx/instrument';
-import { encodeModel, floatToHalf as floatToHalfBits, halfToFloat } from '../onnx/proto';
-import { encodeLayer, halfLut, type Activations } from './encode';
+import { addOutputs, buildLayerInfos, findActivations, inferElementTypes, type ActivationTensor } from '../onnx/instrument';
+import { addQuantisation, type QuantiseOutputs, type QuantiseRequest } from '../onnx/quantise-graph';
+import { DataType, encodeModel, floatToHalf as floatToHalfBits, halfToFloat } from '../onnx/proto';
+import { encodeLayer, fromQuantised, halfLut, quantiseRequest, type Activations } from './encode';
 import { resolveModel, type ResolvedModel } from './model-source';
 import { fitMeanImage, preprocess, type InputSpec, type PreparedInput, type RgbaImage } from './preprocess';
 import { createSession } from './providers';
@@ -60,6 +63,14 @@ interface Layer {
   tensor: string;
 }
 
+/** One subscribed layer and how its bytes are made: by the graph (`outputs`), or in JavaScript from its floats. */
+interface Shown {
+  sub: LayerSubscription;
+  layer: Layer;
+  req: QuantiseRequest;
+  outputs?: QuantiseOutputs;
+}
+
 export interface RawActivations {
   /** The input tensor's shape (the model's input layout, batch included). */
   inputDims: number[];
@@ -75,14 +86,18 @@ export interface RunCounters {
 
 export class ModelRuntime {
   readonly info: ModelInfo;
-  private subscription: { sub: LayerSubscription; layer: Layer }[] = [];
+  private subscription: Shown[] = [];
+  private subscriptionKey = '[]';
+  /** The display session's graph (for a provider change). */
+  private displayBytes: Uint8Array;
+  private allLayers: Ort.InferenceSession | null = null;
+  private readonly elemTypes: Map<string, number>;
   private processed = 0;
 
   private constructor(
     private readonly ort: typeof Ort,
     private readonly resolved: ResolvedModel,
-    private fast: Ort.InferenceSession,
-    private instrumented: Ort.InferenceSession,
+    private display: Ort.InferenceSession,
     private readonly instrumentedBytes: Uint8Array,
     private readonly originalBytes: Uint8Array,
     /** The graph's input and output the manifest refers to. */
@@ -92,6 +107,8 @@ export class ModelRuntime {
     info: ModelInfo,
   ) {
     this.info = info;
+    this.displayBytes = originalBytes;
+    this.elemTypes = inferElementTypes(resolved.proto);
   }
 
   /** Loads, validates and instruments a model; the error names the file and the cause. */
@@ -165,6 +182,7 @@ export class ModelRuntime {
         labels = loadLabels(m, r.manifestDir, where);
         checkLabels(labels, classes, outputName, where);
       }
+      checkAgeOutput(m.output, labels, classes, outputName, where);
       checkPanels(m.panels, layerInfos.map((l) => l.name), where);
       for (const t of Object.values(out)) (t as Ort.Tensor).dispose?.();
 
@@ -174,7 +192,9 @@ export class ModelRuntime {
         provider: fast.provider, source: r.source,
       };
       progress(1, 'ready');
-      return new ModelRuntime(ort, r, fast.session, inst.session, instrumentedBytes, r.onnx, ports, spec, byName, info);
+      // The every-layer graph is not needed per frame: release it (it holds a second copy of the weights).
+      await inst.session.release();
+      return new ModelRuntime(ort, r, fast.session, instrumentedBytes, r.onnx, ports, spec, byName, info);
     } catch (e) {
       await fast.session.release();
       await inst.session.release();
@@ -182,8 +202,12 @@ export class ModelRuntime {
     }
   }
 
-  /** Replaces the subscription; unknown layers or channels are reported by name. */
-  subscribe(sub: Subscription): void {
+  /**
+   * Replaces the subscription; unknown layers or channels are reported by name. The display graph is
+   * rebuilt for it (a new session); should onnxruntime refuse that graph, the subscribed layers are
+   * returned as floats and quantised in JavaScript instead, with the same bytes.
+   */
+  async subscribe(sub: Subscription): Promise<void> {
     const resolved = sub.layers.map((s) => {
       const layer = this.layers.get(s.layer);
       if (!layer) throw new Error(`subscribe: model ${this.info.id} has no layer '${s.layer}'`);
@@ -192,38 +216,89 @@ export class ModelRuntime {
         const bad = ch.list.find((i) => !Number.isInteger(i) || i < 0 || i >= layer.info.shape[0]);
         if (bad !== undefined) throw new Error(`subscribe: layer ${s.layer} has ${layer.info.shape[0]} maps, map ${bad} does not exist`);
       }
-      return { sub: s, layer };
+      return { sub: s, layer, req: quantiseRequest(s, layer.info, layer.tensor, this.elemTypes.get(layer.tensor) ?? DataType.FLOAT) };
     });
-    this.subscription = resolved;
+    const key = JSON.stringify(resolved.map((r) => r.req));
+    if (key === this.subscriptionKey) {
+      this.subscription = resolved.map((r, i) => ({ ...r, ...(this.subscription[i]?.outputs ? { outputs: this.subscription[i].outputs } : {}) }));
+      return;
+    }
+    let shown: Shown[] = resolved;
+    let bytes = this.originalBytes;
+    let session: Ort.InferenceSession;
+    if (resolved.length === 0) session = (await createSession(this.ort, bytes, false, this.info.provider)).session;
+    else {
+      try {
+        const q = addQuantisation(this.resolved.proto, resolved.map((r) => r.req));
+        bytes = encodeModel(q.model);
+        session = (await createSession(this.ort, bytes, false, this.info.provider)).session;
+        shown = resolved.map((r, i) => ({ ...r, outputs: q.outputs[i] }));
+      } catch (e) {
+        console.warn(`${this.resolved.file}: quantising in the graph failed, quantising in JavaScript (${(e as Error).message.split('\n')[0]})`);
+        bytes = encodeModel(addOutputs(this.resolved.proto, [...new Set(resolved.map((r) => r.layer.tensor))]));
+        session = (await createSession(this.ort, bytes, false, this.info.provider)).session;
+      }
+    }
+    const old = this.display;
+    this.display = session;
+    this.displayBytes = bytes;
+    this.subscription = shown;
+    this.subscriptionKey = key;
+    await old.release();
   }
 
-  /** Preprocess → run → encode one frame. */
-  async run(frame: RgbaImage & { id: number; t: number }, counters: RunCounters): Promise<FrameResult> {
+  /** What preprocessing needs (to prepare frames on another thread, see engine.ts). */
+  get inputSpec(): InputSpec {
+    return this.spec;
+  }
+
+  /**
+   * Preprocess → run (the graph quantises the subscribed layers) → unpack one frame. `ready` is the
+   * frame already prepared elsewhere with this model's inputSpec, and how long that took.
+   */
+  async run(frame: RgbaImage & { id: number; t: number }, counters: RunCounters, ready?: { input: PreparedInput; ms: number }): Promise<FrameResult> {
     const t0 = performance.now();
-    const prepared = preprocess(frame, this.spec);
+    const prepared = ready?.input ?? preprocess(frame, this.spec);
     const t1 = performance.now();
     const tensor = this.spec.dtype === 'float16'
       ? new this.ort.Tensor('float16', prepared.data as Uint16Array, prepared.dims)
       : new this.ort.Tensor('float32', prepared.data as Float32Array, prepared.dims);
-    const subscribed = this.subscription;
-    const session = subscribed.length ? this.instrumented : this.fast;
-    const fetches = [this.ports.outputName, ...new Set(subscribed.map((s) => s.layer.tensor))];
-    const out = await session.run({ [this.ports.inputName]: tensor }, fetches.filter((f, i) => fetches.indexOf(f) === i));
+    const shown = this.subscription;
+    const fetches = new Set([this.ports.outputName]);
+    for (const s of shown) {
+      if (!s.outputs) fetches.add(s.layer.tensor);
+      else for (const name of [s.outputs.data, s.outputs.min, s.outputs.max, s.outputs.channels]) if (name) fetches.add(name);
+    }
+    const out = await this.display.run({ [this.ports.inputName]: tensor }, [...fetches]);
     const t2 = performance.now();
     let probs: Float32Array = Float32Array.from(tensorFloats(out[this.ports.outputName] as Ort.Tensor));
     if (this.resolved.manifest.output?.softmax) probs = softmax(probs);
-    const layers: LayerPayload[] = subscribed.map(({ sub, layer }) =>
-      encodeLayer(sub, layer.info, activationsOf(out[layer.tensor] as Ort.Tensor)),
+    const data = (name: string) => (out[name] as Ort.Tensor).data;
+    const layers: LayerPayload[] = shown.map(({ sub, layer, req, outputs: o }) =>
+      o
+        ? fromQuantised(layer.info, req, {
+          data: data(o.data) as Uint8Array,
+          min: data(o.min) as Float32Array,
+          max: data(o.max) as Float32Array,
+          ...(o.channels ? { channels: data(o.channels) as BigInt64Array } : {}),
+        })
+        : encodeLayer(sub, layer.info, activationsOf(out[layer.tensor] as Ort.Tensor)),
     );
     for (const t of Object.values(out)) (t as Ort.Tensor).dispose?.();
     const t3 = performance.now();
     this.processed++;
     return {
       id: frame.id, t: frame.t, probs, input: prepared.display, layers,
-      timing: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, encodeMs: t3 - t2 },
+      timing: { preprocessMs: ready ? ready.ms : t1 - t0, inferenceMs: t2 - t1, encodeMs: t3 - t2 },
       dropped: counters.dropped, processed: this.processed,
       ...(prepared.noInk ? { noInk: true } : {}),
     };
+  }
+
+  /** The session that returns every layer's floats, made on first use. */
+  private async everyLayer(): Promise<Ort.InferenceSession> {
+    this.allLayers ??= (await createSession(this.ort, this.instrumentedBytes, false, this.info.provider)).session;
+    return this.allLayers;
   }
 
   /** Where the manifest came from (a file, or a proposed manifest), for reports. */
@@ -242,7 +317,7 @@ export class ModelRuntime {
       ? new this.ort.Tensor('float16', Uint16Array.from(input, (v) => floatToHalfBits(v)), dims)
       : new this.ort.Tensor('float32', input as Float32Array<ArrayBuffer>, dims);
     const layers = [...this.layers.values()];
-    const out = await this.instrumented.run({ [this.ports.inputName]: tensor }, [...new Set([...layers.map((l) => l.tensor), this.ports.outputName])]);
+    const out = await (await this.everyLayer()).run({ [this.ports.inputName]: tensor }, [...new Set([...layers.map((l) => l.tensor), this.ports.outputName])]);
     const raw = (t: Ort.Tensor) => ({ dims: [...t.dims], data: Float32Array.from(tensorFloats(t)) });
     const result = new Map<string, { dims: number[]; data: Float32Array }>();
     for (const l of layers) result.set(l.info.name, raw(out[l.tensor] as Ort.Tensor));
@@ -274,26 +349,20 @@ export class ModelRuntime {
     return findClassWeights(this.resolved.proto, l.tensor, layer, neurons);
   }
 
-  /** Recreates both sessions for a new provider choice; keeps the old ones if that fails. */
+  /** Recreates the display session for a new provider choice; keeps the old one if that fails. */
   async setProvider(forceCpu: boolean): Promise<void> {
-    const fast = await createSession(this.ort, this.originalBytes, forceCpu);
-    let inst;
-    try {
-      inst = await createSession(this.ort, this.instrumentedBytes, forceCpu, fast.provider);
-    } catch (e) {
-      await fast.session.release();
-      throw e;
-    }
-    const old = [this.fast, this.instrumented];
-    this.fast = fast.session;
-    this.instrumented = inst.session;
-    this.info.provider = fast.provider;
-    for (const s of old) await s.release();
+    const next = await createSession(this.ort, this.displayBytes, forceCpu);
+    const old = [this.display, this.allLayers];
+    this.display = next.session;
+    this.allLayers = null;
+    this.info.provider = next.provider;
+    for (const s of old) await s?.release();
   }
 
   async release(): Promise<void> {
-    await this.fast.release();
-    await this.instrumented.release();
+    await this.display.release();
+    await this.allLayers?.release();
+    this.allLayers = null;
   }
 }
 

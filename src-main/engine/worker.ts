@@ -3,6 +3,8 @@
 import { parentPort } from 'node:worker_threads';
 import type { EngineSettings } from '../../src-shared/contract';
 import { encodeResult } from '../../src-shared/payload';
+import { faceFinderDir } from '../faces/bundled';
+import { LazyFaceFinder } from '../faces/lazy-finder';
 import { ModelRuntime } from './runtime';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
@@ -12,6 +14,7 @@ const port = parentPort;
 let assetsDir = '';
 let settings: EngineSettings = { forceCpu: false };
 let model: ModelRuntime | null = null;
+const faceFinder = new LazyFaceFinder(() => faceFinderDir(assetsDir));
 
 const send = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -28,7 +31,12 @@ async function handle(m: ToWorker): Promise<void> {
         return;
       }
       try {
-        const r = await model.run(m, { dropped: m.dropped });
+        const r = await model.run(m, { dropped: m.dropped }, m.prepared ? { input: m.prepared, ms: m.preprocessMs ?? 0 } : undefined);
+        const found = m.detect ? await faceFinder.find(m.detect, (text) => send({ type: 'error', message: text })) : null;
+        if (found) {
+          r.faces = found.faces;
+          r.timing.facesMs = found.ms;
+        }
         const buf = encodeResult(r);
         send({ type: 'result', buf }, [buf]);
       } catch (e) {
@@ -46,6 +54,7 @@ async function handle(m: ToWorker): Promise<void> {
         const old = model;
         model = next;
         await old?.release();
+        send({ type: 'spec', spec: next.inputSpec });
         send({ type: 'reply', rid: m.rid, ok: true, result: next.info });
       } catch (e) {
         send({ type: 'reply', rid: m.rid, ok: false, error: message(e) });
@@ -64,7 +73,7 @@ async function handle(m: ToWorker): Promise<void> {
             result = model.info;
           }
         } else if (!model) throw new Error(`${m.type}: no model loaded`);
-        else if (m.type === 'subscribe') model.subscribe(m.subscription);
+        else if (m.type === 'subscribe') await model.subscribe(m.subscription);
         else result = model.classWeights(m.layer);
         send({ type: 'reply', rid: m.rid, ok: true, result });
       } catch (e) {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Hdf5File } from './hdf5';
+import { damagedGlobalHeap } from './hdf5-heaps';
 
 const dir = mkdtempSync(join(tmpdir(), 'hdf5-'));
 
@@ -62,5 +63,30 @@ describe('Hdf5File', () => {
     writeFileSync(join(dir, 'cut.h5'), bytes.subarray(0, bytes.length >> 1));
     await expect(Hdf5File.open(join(dir, 'cut.h5'))).rejects.toThrow(/^cut.h5: truncated \(\d+ of \d+ bytes\)/);
     await expect(Hdf5File.open(join(dir, 'absent.h5'))).rejects.toThrow('absent.h5: cannot open (ENOENT)');
+  });
+
+  it('refuses a damaged global heap, which the HDF5 library would walk forever, naming the file', async () => {
+    const bytes = Buffer.from(readFileSync(await sample()));
+    const good = join(dir, 'good.h5');
+    writeFileSync(good, bytes);
+    expect(damagedGlobalHeap(good, bytes.length)).toBeNull();
+    // The free-space object (index 0) of the collection holding the string attributes gets size 0,
+    // as in the mutated Keras files on which reading model_config never returned.
+    const heap = bytes.indexOf('GCOL');
+    expect(heap).toBeGreaterThan(0);
+    let pos = heap + 16;
+    while (bytes.readUInt16LE(pos) !== 0) pos += 16 + Math.ceil(Number(bytes.readBigUInt64LE(pos + 8)) / 8) * 8;
+    bytes.writeBigUInt64LE(0n, pos + 8);
+    const path = join(dir, 'heap.h5');
+    writeFileSync(path, bytes);
+    // Checked first: were it missed, reading the attribute below would never return.
+    expect(damagedGlobalHeap(path, bytes.length)).toMatch(/^damaged global heap at byte \d+/);
+    const f = await Hdf5File.open(path);
+    try {
+      expect(f.kind('group/big')).toBe('dataset');
+      expect(() => f.attr('/', 'title')).toThrow(/^heap\.h5: damaged global heap at byte \d+ \(object 0 at offset \d+ declares 0 bytes/);
+    } finally {
+      f.close();
+    }
   });
 });

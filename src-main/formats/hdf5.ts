@@ -4,6 +4,7 @@
 // the WebAssembly heap never has to hold a whole large weight matrix next to its JS copy.
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { damagedGlobalHeap } from './hdf5-heaps';
 
 type H5 = typeof import('h5wasm/node');
 type H5Dataset = import('h5wasm/node').Dataset;
@@ -67,7 +68,11 @@ export class Hdf5File {
     readonly name: string,
     /** Size on disk in bytes. */
     readonly size: number,
+    private readonly path: string,
   ) {}
+
+  /** Whether the global heaps were found sound (checked once, before the first attribute is read). */
+  private heapsChecked = false;
 
   /** Opens a file read-only; `name` is how messages call it (default: its base name). */
   static async open(path: string, name = basename(path)): Promise<Hdf5File> {
@@ -85,7 +90,7 @@ export class Hdf5File {
       throw new Hdf5Error(`${name}: ${hdf5Reason(e)}${size < 512 ? ` (${size} bytes)` : ''}`);
     }
     if (file.file_id < 0n) throw new Hdf5Error(`${name}: not an HDF5 file`);
-    return new Hdf5File(h5, file, name, size);
+    return new Hdf5File(h5, file, name, size, path);
   }
 
   close(): void {
@@ -133,6 +138,18 @@ export class Hdf5File {
   attr(path: string, name: string): Hdf5Value | undefined {
     const e = this.entity(path);
     if (!e || !('attrs' in e)) return undefined;
+    if (!this.heapsChecked) {
+      // Attributes may be variable-length strings kept in the global heap, which the HDF5 library
+      // would walk without end if it is damaged in some ways.
+      let reason: string | null;
+      try {
+        reason = damagedGlobalHeap(this.path, this.size);
+      } catch (e2) {
+        throw new Hdf5Error(`${this.name}: cannot read (${(e2 as NodeJS.ErrnoException).code ?? (e2 as Error).message})`);
+      }
+      if (reason) throw new Hdf5Error(`${this.name}: ${reason}; the file is corrupt`);
+      this.heapsChecked = true;
+    }
     try {
       const attrs = e.attrs;
       if (!(name in attrs)) return undefined;

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
+import { makeCase } from '../fuzz/cases';
+import { mediaTargets } from '../fuzz/targets/media';
 import { decodeImage, decodeJpeg, decodePng, encodePng, ImageError } from './image';
 
 const data = resolve(__dirname, '../../../shared/data');
@@ -62,4 +64,12 @@ describe('JPEG', () => {
     expect(() => decodeJpeg(file, 'gradient.jpg', 100)).toThrow('gradient.jpg: 16×8 is too large to open (0.000128 megapixels; the limit is 0.0001)');
     expect(() => decodeJpeg(file.subarray(0, 40), 'cut.jpg')).toThrow(/^cut\.jpg: /);
   });
+
+  it('says "malformed data" when the decoder trips over its own code, not its internal error', async () => {
+    // Fuzz case 893 (seed 1) of the JPEG target: jpeg-js throws a TypeError on it.
+    const target = mediaTargets.find((t) => t.format === 'jpeg')!;
+    const c = makeCase(target, await target.seeds(), 1, 893);
+    expect(() => decodeImage(c.files['picture.jpg'], 'fuzzed.jpg')).toThrow('fuzzed.jpg: corrupt JPEG (malformed data)');
+  });
 });
+

@@ -78,7 +78,9 @@ function plain(b: Uint8Array): Uint8Array {
 }
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** A decoder's reason, unless it is the decoder tripping over its own code on malformed data. */
+const reason = (e: unknown) =>
+  e instanceof TypeError || e instanceof RangeError ? 'malformed data' : e instanceof Error ? e.message : String(e);
 
 /** Decodes a PNG (any bit depth and colour type, interlaced or not) to 8-bit RGBA. */
 export function decodePng(bytes: Uint8Array, file = 'image.png', maxPixels = MAX_IMAGE_PIXELS): RgbaImage {

@@ -102,7 +102,10 @@ function runWorker(job: WorkerJob, opts: FuzzOptions, onResult: (r: CaseResult) 
         lastIndex = m.result.index;
         onResult(m.result);
       } else if (m.type === 'finished') finished = true;
-      else if (m.type === 'failed') fail(new Error(`fuzz worker for ${job.format} failed: ${m.error}`));
+      else if (m.type === 'failed') {
+        child.kill();
+        fail(new Error(`fuzz worker for ${job.format} failed: ${m.error}`));
+      }
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);

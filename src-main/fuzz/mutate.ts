@@ -8,7 +8,8 @@ export interface Mutant {
   how: string;
 }
 
-const concat = (...parts: Uint8Array[]) => {
+/** The bytes of all parts, one after another. */
+export const concat = (...parts: (Uint8Array | number[])[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

@@ -40,6 +40,15 @@ describe('manifest validation', () => {
     expect(errorOf(m)).toBe('manifest.json: input.shape must be 4 positive integers, got [1,1,28,-28]');
   });
 
+  it('refuses an input shape too large to allocate, and values nested too deep to print', () => {
+    const m = good();
+    m.input.shape = [1, 1, 500_000, 500_000];
+    expect(errorOf(m)).toBe('manifest.json: input.shape [1,1,500000,500000] holds 250000000000 values (at most 134217728, 512 MiB of float32, per tensor)');
+    const deep = JSON.parse('['.repeat(5000) + ']'.repeat(5000)) as unknown;
+    expect(errorOf(deep)).toMatch(/^manifest\.json: .*\[…\]/);
+    expect(errorOf({ ...good(), labels: deep })).toMatch(/^manifest\.json: labels must be .*\[…\]$/);
+  });
+
   it('rejects unknown fields so typos are caught', () => {
     const m: Record<string, unknown> = good();
     m.prepocess = {};

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkAgeList, type AgeSpec } from '../../src-shared/age';
 import type { CropModeSpec, ManifestInput, ModelManifest, Preprocess } from '../../src-shared/contract';
+import { shapeProblem } from '../importers/limits';
 
 export class ManifestError extends Error {
   override name = 'ManifestError';
@@ -14,7 +15,13 @@ type Obj = Record<string, unknown>;
 
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const show = (x: unknown): string => {
-  const s = JSON.stringify(x);
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(x);
+  } catch {
+    // Nested too deep to write out (a hostile file): say what it is instead.
+    s = Array.isArray(x) ? '[…]' : '{…}';
+  }
   return s === undefined ? String(x) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
 };
 
@@ -98,6 +105,8 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
   checkKeys(file, 'input', raw.input, ['name', 'shape', 'layout', 'dtype']);
   const shape = numbers(file, 'input.shape', raw.input.shape, 4, (x) => Number.isInteger(x) && x > 0, 'positive integers');
   if (!shape) throw new ManifestError(`${file}: input.shape must be 4 positive integers, got ${show(raw.input.shape)}`);
+  const tooBig = shapeProblem(shape);
+  if (tooBig) throw new ManifestError(`${file}: input.shape ${show(shape)} ${tooBig}`);
   const input: ManifestInput = {
     shape,
     layout: oneOf(file, 'input.layout', raw.input.layout, ['NCHW', 'NHWC'] as const)!,

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeNpy } from '../formats/npy';
 import { sharedData } from '../engine/testing/data';
+import { caffeType } from '../importers/caffe/schema';
 import { readMeanImage } from './mean';
 
 describe('mean images', () => {
@@ -37,4 +38,14 @@ describe('mean images', () => {
     expect(() => readMeanImage(junk)).toThrow(/junk\.binaryproto/);
     expect(() => readMeanImage(join(dir, 'missing.npy'))).toThrow(/missing\.npy: cannot read mean file \(ENOENT\)/);
   });
+
+  it('names the file and field when a .binaryproto declares negative dimensions', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'convscope-mean-'));
+    const file = join(dir, 'neg.binaryproto');
+    const BlobProto = caffeType('BlobProto');
+    // 3 × −2 × −2 = 12 values: the count alone would not catch it.
+    writeFileSync(file, BlobProto.encode(BlobProto.fromObject({ shape: { dim: [3, -2, -2] }, data: new Array(12).fill(1) })).finish());
+    expect(() => readMeanImage(file)).toThrow(`${file}: mean: field 'shape.dim' gives dimension -2 (3×-2×-2); dimensions are positive whole numbers`);
+  });
 });
+

@@ -2,7 +2,7 @@
 // The files are read with the Caffe importer's BlobProto reader and the .npy reader.
 import { readFileSync } from 'node:fs';
 import { decodeNpy } from '../formats/npy';
-import { blobData, blobShape } from '../importers/caffe/net';
+import { blobData, checkedBlobShape } from '../importers/caffe/net';
 import type { BlobProto } from '../importers/caffe/schema';
 import { decodeCaffe } from '../importers/caffe/read';
 
@@ -19,6 +19,8 @@ function toChw(dims: number[], data: Float32Array, file: string): MeanImage {
   while (d.length > 3 && d[0] === 1) d = d.slice(1);
   if (d.length !== 3) throw new Error(`${file}: mean has shape [${dims.join(', ')}], expected C×H×W`);
   const [c, h, w] = d;
+  // Checked before anything (a resize, a plane per channel) is sized by them.
+  if (!d.every((v) => Number.isSafeInteger(v) && v > 0)) throw new Error(`${file}: mean has shape [${dims.join(', ')}]; dimensions are positive whole numbers`);
   if (data.length !== c * h * w) throw new Error(`${file}: mean holds ${data.length} values for ${c}×${h}×${w}`);
   return { c, h, w, data };
 }
@@ -30,7 +32,7 @@ function fromBinaryproto(bytes: Uint8Array, file: string): MeanImage {
   } catch (e) {
     throw new Error(`${file}: not a Caffe mean file (${(e as Error).message})`);
   }
-  return toChw(blobShape(blob), blobData(blob), file);
+  return toChw(checkedBlobShape(blob, `${file}: mean`), blobData(blob), file);
 }
 
 function fromNpy(bytes: Uint8Array, file: string): MeanImage {

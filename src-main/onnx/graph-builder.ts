@@ -30,12 +30,16 @@ export class GraphBuilder {
   readonly nodes: NodeProto[] = [];
   readonly inits: TensorProto[] = [];
   private readonly used = new Set<string>();
+  /** Last suffix tried per base name, so that thousands of equal names cost linear time. */
+  private readonly lastSuffix = new Map<string, number>();
 
   /** `base`, or `base_2`, `base_3`, … when taken; the name is taken from then on. */
   unique(base: string): string {
     let n = base;
-    let k = 1;
+    let k = this.lastSuffix.get(base) ?? 1;
+    if (this.used.has(n)) n = `${base}_${++k}`;
     while (this.used.has(n)) n = `${base}_${++k}`;
+    this.lastSuffix.set(base, k);
     this.used.add(n);
     return n;
   }

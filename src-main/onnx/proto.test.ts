@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeModel, encodeModel, floatTensor, floatToHalf, halfToFloat, tensorToFloat32 } from './proto';
+import { DataType, decodeModel, encodeModel, floatTensor, floatToHalf, halfToFloat, tensorToFloat32 } from './proto';
 
 describe('ONNX schema', () => {
   it('reads initializers correctly when the model bytes are a view into a larger Buffer', () => {
@@ -31,6 +31,13 @@ describe('ONNX schema', () => {
     expect(again.graph.node.length).toBe(m.graph.node.length);
     const w = m.graph.initializer.find((t) => t.name === 'Parameter5')!;
     expect([...tensorToFloat32(again.graph.initializer.find((t) => t.name === 'Parameter5')!)]).toEqual([...tensorToFloat32(w)]);
+  });
+
+  it('refuses an initializer whose dims declare more values than it holds, before allocating them', () => {
+    const half = { name: 'w', dims: [500_000_000, 4], dataType: DataType.FLOAT16, int32Data: [1, 2] };
+    expect(() => tensorToFloat32(half)).toThrow('tensor w: dims 500000000×4 declare 2000000000 values but it holds 2');
+    const raw = { ...floatTensor('v', [3], Float32Array.from([1, 2, 3])), dims: [1_000_000] };
+    expect(() => tensorToFloat32(raw)).toThrow('tensor v: dims 1000000 declare 1000000 values but it holds 3');
   });
 
   it('rejects bytes that are not a model with a clear message', () => {

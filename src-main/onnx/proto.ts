@@ -242,6 +242,14 @@ export function int64Tensor(name: string, dims: number[], data: number[]): Tenso
 /** Reads a float32 (or float16) initializer into a Float32Array. */
 export function tensorToFloat32(t: TensorProto): Float32Array {
   const n = t.dims.reduce((a, b) => a * b, 1);
+  // What the dims declare must be what the tensor holds, checked before anything is sized by them.
+  const size = t.dataType === DataType.FLOAT16 ? 2 : t.dataType === DataType.DOUBLE ? 8 : 4;
+  const listed = t.dataType === DataType.FLOAT16 ? t.int32Data : t.dataType === DataType.DOUBLE ? t.doubleData : t.floatData;
+  const held = t.rawData && t.rawData.byteLength ? t.rawData.byteLength / size : (listed?.length ?? 0);
+  const floating = t.dataType === DataType.FLOAT || t.dataType === DataType.FLOAT16 || t.dataType === DataType.DOUBLE;
+  if (floating && (t.dims.some((d) => !Number.isSafeInteger(d) || d < 0) || held !== n)) {
+    throw new Error(`tensor ${t.name}: dims ${t.dims.join('×') || 'scalar'} declare ${n} values but it holds ${held}`);
+  }
   if (t.dataType === DataType.FLOAT) {
     if (t.rawData && t.rawData.byteLength) {
       const copy = new Uint8Array(t.rawData);

@@ -72,6 +72,14 @@ function handle(msg, send) {
       state.settingsApplied++;
       reply(state.model ? modelInfo() : null);
       return;
+    case 'goBack':
+      // What the real host does when a new model fails on every frame: it loads the previous one
+      // by itself and announces it.
+      state.model = msg.source;
+      state.subscription = null;
+      reply(null);
+      broadcast({ type: 'modelLoaded', info: modelInfo() });
+      return;
     case 'state':
       reply({ ...state, pid: process.pid });
       return;

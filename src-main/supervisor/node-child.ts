@@ -25,6 +25,8 @@ export function spawnNodeChild(opts: NodeChildOptions): EngineProcess {
   let exited = false;
   const exitCbs: ((d: string) => void)[] = [];
   let exitDescription = '';
+  /** Bytes of binary messages (frames) handed to the IPC channel and not yet written to the host. */
+  let unsent = 0;
   const finish = (d: string) => {
     if (exited) return;
     exited = true;
@@ -39,10 +41,16 @@ export function spawnNodeChild(opts: NodeChildOptions): EngineProcess {
     },
     send(msg) {
       if (exited || !child.connected) return;
+      const size = msg instanceof ArrayBuffer || ArrayBuffer.isView(msg) ? msg.byteLength : 0;
+      unsent += size;
       // A host that dies mid-send closes the channel; the exit handler reports that.
       child.send(msg as object, (err) => {
+        unsent -= size;
         if (err && !exited) process.stderr.write(`engine host message not delivered: ${err.message}\n`);
       });
+    },
+    backlog() {
+      return unsent;
     },
     onMessage(cb) {
       child.on('message', (m) => cb(m));

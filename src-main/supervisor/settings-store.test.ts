@@ -44,6 +44,13 @@ describe('SettingsStore', () => {
     expect(() => validateSettings({ engine: { forceCpu: true }, layouts: [] })).toThrow(/layouts/);
     expect(() => validateSettings({ engine: { forceCpu: true }, lastModel: { paths: [3] } })).toThrow(/lastModel/);
     expect(() => validateSettings({ engine: { forceCpu: true }, layouts: {} })).not.toThrow();
+    const faces = (f: unknown) => () => validateSettings({ engine: { forceCpu: true }, faces: f });
+    expect(faces([])).toThrow(/settings\.faces must be an object/);
+    expect(faces({ smoothing: 2 })).toThrow(/faces\.smoothing/);
+    expect(faces({ margin: 0.5 })).toThrow(/faces\.margin/);
+    expect(faces({ finder: { minFace: 0, thresholds: [0.6, 0.7] } })).toThrow(/faces\.finder\.minFace/);
+    expect(faces({ finder: { minFace: 0.1, thresholds: [0.6] } })).toThrow(/faces\.finder\.thresholds/);
+    expect(faces({ smoothing: 0.5, margin: 1.6, finder: { minFace: 0.1, thresholds: [0.6, 0.7] } })).not.toThrow();
     expect(() => new SettingsStore(join(dir, 'x.json')).save({ engine: {} })).toThrow(/forceCpu/);
   });
 

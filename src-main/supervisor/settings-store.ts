@@ -4,7 +4,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DEFAULT_SETTINGS, type UserSettings } from '../../src-shared/contract';
+import { DEFAULT_SETTINGS, FACE_SETTING_LIMITS, type UserSettings } from '../../src-shared/contract';
 
 /** Browser mode's settings folder: $CONVSCOPE_CONFIG_DIR, else the platform's per-user config folder. */
 export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -37,7 +37,27 @@ export function validateSettings(x: unknown): UserSettings {
   if (s.camera !== undefined && (typeof s.camera !== 'object' || s.camera === null || Array.isArray(s.camera))) {
     throw new Error('settings.camera must be an object');
   }
+  if (s.faces !== undefined) checkFaces(s.faces);
   return { ...s, engine: engine as UserSettings['engine'], layouts: layouts as UserSettings['layouts'] } as UserSettings;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const inRange = (x: unknown, [lo, hi]: readonly [number, number]): boolean => typeof x === 'number' && x >= lo && x <= hi;
+const L = FACE_SETTING_LIMITS;
+
+/** The face settings' shape and ranges (the window also falls back to defaults for values out of range). */
+function checkFaces(faces: unknown): void {
+  if (!isObject(faces)) throw new Error('settings.faces must be an object');
+  if (faces.smoothing !== undefined && !inRange(faces.smoothing, L.smoothing)) throw new Error(`settings.faces.smoothing must be a number from ${L.smoothing.join(' to ')}`);
+  if (faces.margin !== undefined && !inRange(faces.margin, L.margin)) throw new Error(`settings.faces.margin must be a number from ${L.margin.join(' to ')}`);
+  const finder = faces.finder;
+  if (finder === undefined) return;
+  if (!isObject(finder)) throw new Error('settings.faces.finder must be an object');
+  if (!inRange(finder.minFace, L.minFace)) throw new Error(`settings.faces.finder.minFace must be a fraction of the shorter side from ${L.minFace.join(' to ')}`);
+  const t = finder.thresholds;
+  if (!Array.isArray(t) || t.length !== 2 || !t.every((v) => inRange(v, L.threshold))) {
+    throw new Error(`settings.faces.finder.thresholds must be two numbers from ${L.threshold.join(' to ')} ([P-Net, R-Net])`);
+  }
 }
 
 export class SettingsStore {

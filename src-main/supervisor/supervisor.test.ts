@@ -66,6 +66,9 @@ function harness(): Harness {
   return { sup, messages, ask, waitFor };
 }
 
+/** An event meant for the user: an error or a restart notice. */
+const isNotice = (m: unknown) => ['error', 'engineRestarted'].includes((m as { event?: { type?: string } }).event?.type ?? '');
+
 const isRestarted = (m: unknown) =>
   (m as { type?: string; event?: { type?: string } }).type === 'event' &&
   (m as { event: { type: string } }).event.type === 'engineRestarted';
@@ -136,6 +139,19 @@ describe('Supervisor', () => {
     expect(h.sup.lastGoodState.settings).toEqual({ forceCpu: false });
   });
 
+  it('reloads the model the host went back to by itself, not the one it gave up on', async () => {
+    const h = harness();
+    await h.sup.start();
+    expect((await h.ask({ type: 'loadModel', source: { bundled: 'lenet' } })).ok).toBe(true);
+    expect((await h.ask({ type: 'loadModel', source: { paths: ['/m/fails.onnx'] } })).ok).toBe(true);
+    expect(h.sup.lastGoodState.model).toEqual({ paths: ['/m/fails.onnx'] });
+    expect((await h.ask({ type: 'goBack', source: { bundled: 'lenet' } })).ok).toBe(true);
+    expect(h.sup.lastGoodState.model).toEqual({ bundled: 'lenet' });
+    process.kill(h.sup.pid!, 'SIGKILL');
+    await h.waitFor(isRestarted);
+    expect(((await h.ask({ type: 'state' })).result as { model: unknown }).model).toEqual({ bundled: 'lenet' });
+  });
+
   it('stops replaying a model that keeps crashing the host', async () => {
     const h = harness();
     await h.sup.start();
@@ -143,13 +159,22 @@ describe('Supervisor', () => {
     // then dies while reloading it, until the supervisor gives up on that model.
     h.sup.remember({ model: { bundled: 'crash' } });
     process.kill(h.sup.pid!, 'SIGKILL');
-    const err = (await h.waitFor(
-      (m) => (m as { event?: { type?: string } }).event?.type === 'error',
-      30_000,
-    )) as { event: { message: string } };
-    expect(err.event.message).toMatch(/crashed 3 times/);
-    await h.waitFor(isRestarted, 30_000);
+    const restarted = (await h.waitFor(isRestarted, 30_000)) as { event: { reason: string; withoutModel?: string } };
+    // One notice for the clients, saying the model was left out and why; nothing that contradicts it.
+    expect(restarted.event.withoutModel).toBe('it crashed 3 times within a minute. Choose a model to continue.');
+    expect(restarted.event.reason).toMatch(/exit code 3/);
+    expect(h.messages.filter((m) => (m as { type?: string }).type === 'event' && isNotice(m))).toEqual([restarted]);
     expect(h.sup.lastGoodState.model).toBeUndefined();
     expect((await h.ask({ type: 'state' })).ok).toBe(true);
+  });
+
+  it('says in its one restart notice when the last model could not be reloaded', async () => {
+    const h = harness();
+    await h.sup.start();
+    h.sup.remember({ model: { bundled: 'broken' } });
+    process.kill(h.sup.pid!, 'SIGKILL');
+    const restarted = (await h.waitFor(isRestarted)) as { event: { withoutModel?: string } };
+    expect(restarted.event.withoutModel).toBe('the last model could not be reloaded: broken.onnx: not a model');
+    expect(h.messages.filter(isNotice)).toEqual([restarted]);
   });
 });

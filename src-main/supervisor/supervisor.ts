@@ -15,6 +15,8 @@ export interface EngineProcess {
   /** Called once when the process has gone, with a description for the user ("exit code 3", "signal SIGKILL"). */
   onExit(cb: (description: string) => void): void;
   kill(): void;
+  /** Bytes of frames sent and not yet taken by the host (a host that reads slowly builds a backlog). */
+  backlog?(): number;
 }
 
 export interface SupervisorOptions<P extends EngineProcess = EngineProcess> {
@@ -29,9 +31,10 @@ export interface SupervisorOptions<P extends EngineProcess = EngineProcess> {
   /**
    * Called whenever a host is up and ready, before the replay. Electron hands the renderer a new
    * MessagePort here; `restarted` is false for the first start, `crashReason` says why the
-   * previous host died (null for the first start and for deliberate restarts).
+   * previous host died (null for the first start and for deliberate restarts), `withoutModel` why
+   * the last model will not be reloaded (it kept crashing the host), or null.
    */
-  onStarted?(proc: P, restarted: boolean, crashReason: string | null): void;
+  onStarted?(proc: P, restarted: boolean, crashReason: string | null, withoutModel: string | null): void;
   /** The host died unexpectedly; clients' requests in flight will never be answered. */
   onExit?(reason: string): void;
   /** How long a new host may take to say 'ready'. */
@@ -77,6 +80,13 @@ export class Supervisor<P extends EngineProcess = EngineProcess> {
   private nextInternalRid = -1;
   private readyWaiters: { resolve(): void; reject(e: Error): void }[] = [];
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Sources of the models that loaded, by model id: when the host goes back to an earlier model on
+   * its own (a new one failed on every frame) its 'modelLoaded' event names only the id.
+   */
+  private readonly loadedSources = new Map<string, ModelSource>();
+  /** Why the coming restart leaves the last model out (a crash loop), told in its one restart notice. */
+  private droppedModel: string | null = null;
   private readonly opts: Required<Pick<SupervisorOptions<P>, 'readyTimeoutMs' | 'replayTimeoutMs'>> & SupervisorOptions<P>;
 
   constructor(opts: SupervisorOptions<P>) {
@@ -114,6 +124,11 @@ export class Supervisor<P extends EngineProcess = EngineProcess> {
   whenReady(): Promise<void> {
     if (this.ready) return Promise.resolve();
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+  }
+
+  /** Bytes of frames on their way to the current host. */
+  backlog(): number {
+    return this.proc?.backlog?.() ?? 0;
   }
 
   /** Sends to the current host; returns false (and drops the message) while none is ready. */
@@ -237,7 +252,7 @@ export class Supervisor<P extends EngineProcess = EngineProcess> {
       if (isReadyEvent(msg) && !this.ready) {
         clearTimeout(readyTimer);
         this.ready = true;
-        this.opts.onStarted?.(proc, restarted, reason);
+        this.opts.onStarted?.(proc, restarted, reason, reason === null ? null : this.droppedModel);
         void this.afterReady(gen, restarted, reason);
         return;
       }
@@ -264,15 +279,14 @@ export class Supervisor<P extends EngineProcess = EngineProcess> {
     this.crashTimes.push(now);
     const n = this.crashTimes.length;
     if (n >= CRASHES_BEFORE_DROPPING_MODEL && this.state.model) {
-      // The last good model may be what keeps killing the host: start without it.
+      // The last good model may be what keeps killing the host: start without it. The restart
+      // notice says so; no second message.
       this.opts.log?.(`engine host crashed ${n} times within a minute; not reloading the last model`);
       this.state = { settings: this.state.settings };
-      this.emitEvent({
-        type: 'error',
-        message: `The engine host crashed ${n} times within a minute; it was restarted without a model. Choose a model to continue.`,
-      });
+      this.droppedModel = `it crashed ${n} times within a minute. Choose a model to continue.`;
     }
-    const delay = Math.min(5000, 200 * 2 ** (n - 1));
+    // The first crash restarts at once (the user is waiting for results); repeated ones back off.
+    const delay = n === 1 ? 0 : Math.min(5000, 200 * 2 ** (n - 2));
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       this.restarts++;
@@ -293,6 +307,7 @@ export class Supervisor<P extends EngineProcess = EngineProcess> {
     }
     if (restarted) {
       const s = this.state;
+      let withoutModel = this.droppedModel;
       try {
         if (s.settings) await this.request({ type: 'setEngineSettings', settings: s.settings });
         let modelOk = false;
@@ -301,7 +316,9 @@ export class Supervisor<P extends EngineProcess = EngineProcess> {
           modelOk = r.ok;
           if (!r.ok) {
             this.opts.log?.(`reloading the last model failed: ${r.error}`);
-            this.emitEvent({ type: 'error', message: `After the engine restart the last model could not be reloaded: ${r.error}` });
+            withoutModel = `the last model could not be reloaded: ${r.error}`;
+            // A deliberate restart has no restart notice to carry this.
+            if (reason === null) this.emitEvent({ type: 'error', message: `After the engine restart the last model could not be reloaded: ${r.error}` });
           }
         }
         if (modelOk && s.subscription) await this.request({ type: 'subscribe', subscription: s.subscription });
@@ -311,7 +328,8 @@ export class Supervisor<P extends EngineProcess = EngineProcess> {
         return;
       }
       if (gen !== this.generation) return;
-      if (reason !== null) this.emitEvent({ type: 'engineRestarted', reason });
+      this.droppedModel = null;
+      if (reason !== null) this.emitEvent({ type: 'engineRestarted', reason, ...(withoutModel ? { withoutModel } : {}) });
     }
     if (gen !== this.generation) return;
     const waiters = this.readyWaiters;
@@ -336,12 +354,28 @@ export class Supervisor<P extends EngineProcess = EngineProcess> {
           if (t.kind === 'model') {
             // A new model invalidates the old subscription; the client subscribes again.
             this.state = { ...this.state, model: t.source, subscription: undefined };
+            const id = isObject(res.result) && typeof res.result.id === 'string' ? res.result.id : null;
+            if (id !== null) {
+              this.loadedSources.delete(id);
+              this.loadedSources.set(id, t.source);
+              if (this.loadedSources.size > 32) this.loadedSources.delete(this.loadedSources.keys().next().value!);
+            }
           } else if (t.kind === 'subscription') this.state = { ...this.state, subscription: t.subscription };
           else this.state = { ...this.state, settings: t.settings };
         }
       }
     }
+    this.followModel(msg);
     this.opts.onMessage(msg);
+  }
+
+  /** The host switched models by itself (back to the previous one): that is the one to reload after a crash. */
+  private followModel(msg: unknown): void {
+    if (!isObject(msg) || msg.type !== 'event' || !isObject(msg.event) || msg.event.type !== 'modelLoaded') return;
+    const info = msg.event.info;
+    const id = isObject(info) && typeof info.id === 'string' ? info.id : null;
+    const source = id === null ? undefined : this.loadedSources.get(id);
+    if (source && source !== this.state.model) this.state = { ...this.state, model: source, subscription: undefined };
   }
 
   private failWaiters(err: Error): void {

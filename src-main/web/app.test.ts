@@ -204,6 +204,9 @@ describe('browser-mode server', () => {
     process.kill(pid, 'SIGKILL');
     const restarted = await waitFor((m) => !m.binary && (json(m).event as { type?: string } | undefined)?.type === 'engineRestarted');
     expect(String((json(restarted).event as { reason: string }).reason)).toMatch(/SIGKILL/);
+    // One notice for the crash: the restart, and no error beside it.
+    const notices = messages.filter((m) => !m.binary && ['error', 'engineRestarted'].includes(String((json(m).event as { type?: string } | undefined)?.type)));
+    expect(notices).toEqual([restarted]);
     await server.supervisor.whenReady();
     const state = await server.supervisor.request({ type: 'state' });
     expect(state.ok && (state.result as { model: unknown }).model).toEqual({ bundled: 'lenet' });

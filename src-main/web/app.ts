@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { MAX_FRAME_BYTES } from '../../src-shared/payload';
+import { REQUEST_LIMITS } from '../../src-shared/requests';
 import { spawnNodeChild } from '../supervisor/node-child';
 import { SettingsOwner } from '../supervisor/settings-owner';
 import { SettingsStore } from '../supervisor/settings-store';
@@ -18,6 +20,7 @@ import { checkHttpRequest, checkUpgrade, type GuardConfig } from './guard';
 import { createRelay } from './relay';
 import { sendJson, sendText } from './reply';
 import { serveStatic } from './static';
+import { DEFAULT_UPLOAD_LIMITS, UploadStore, type UploadLimits } from './uploads';
 
 export interface WebServerOptions {
   /** TCP port; 0 picks a free one. */
@@ -33,8 +36,8 @@ export interface WebServerOptions {
   token?: string;
   /** Enables GET /api/debug/engine (the engine host's pid), for the end-to-end crash test. */
   debug?: boolean;
-  /** Largest upload accepted, bytes. */
-  maxUploadBytes?: number;
+  /** Largest upload accepted and all uploads together, bytes (uploads.ts states the defaults). */
+  uploadLimits?: Partial<UploadLimits>;
   log?(line: string): void;
   /** Replaces the Node child (tests of the server's own logic use a stand-in host file instead). */
   spawnEngine?(): EngineProcess;
@@ -78,8 +81,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const api = createApi({
     settings,
     supervisor,
-    uploadDir,
-    maxUploadBytes: opts.maxUploadBytes ?? 4 * 1024 ** 3,
+    uploads: new UploadStore(uploadDir, { ...DEFAULT_UPLOAD_LIMITS, ...opts.uploadLimits }),
     debug: opts.debug ?? false,
   });
 
@@ -99,7 +101,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024, perMessageDeflate: false });
+  // The largest message a tab may send is the largest frame (requests are far smaller).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(MAX_FRAME_BYTES, REQUEST_LIMITS.maxTextBytes), perMessageDeflate: false });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client that resets the connection must not raise an unhandled 'error'.

@@ -1,6 +1,7 @@
 // Requests that used to end browser mode, sent to the server running as its own process, so that a
 // crash shows as a dead process rather than as an error inside the test runner.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { encodeFrame } from '../../src-shared/payload';
 
 const serveScript = fileURLToPath(new URL('./testing/serve.ts', import.meta.url));
 const fixtureHost = fileURLToPath(new URL('../supervisor/fixture-host.mjs', import.meta.url));
@@ -98,6 +100,39 @@ describe('browser mode survives hostile requests', () => {
     ws.send(JSON.stringify({ rid: 2, type: 'loadModel', source: { bundled: 'lenet' } }));
     expect(await answer(2)).toMatchObject({ rid: 2, ok: true, result: { id: 'lenet' } });
     ws.close();
+    await stillServing();
+  });
+});
+
+/** Resident memory of the server process, bytes. */
+function serverRss(): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+describe('browser mode bounds what one client can make it hold', () => {
+  it('drops results for a tab that never reads instead of buffering them', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/engine?token=${token}`, { headers: { Origin: `http://127.0.0.1:${port}` } });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    // The tab stops reading: nothing it is sent leaves the server's socket buffers.
+    (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const before = serverRss();
+    // 1 MiB frames; the stand-in engine answers each with a result as large.
+    const side = 512;
+    const frame = Buffer.from(encodeFrame({ id: 1, t: 0, width: side, height: side, rgba: new Uint8Array(side * side * 4).fill(7) }));
+    for (let i = 0; i < 600; i++) {
+      ws.send(frame, { binary: true });
+      if (i % 20 === 19) await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    const grown = serverRss() - before;
+    console.log(`server RSS grew ${(grown / 2 ** 20).toFixed(0)} MiB for 600 MiB of results a tab never read`);
+    // Buffering them all would grow it by ~450 MiB; what remains is garbage of frames passed on.
+    expect(grown).toBeLessThan(192 * 2 ** 20);
+    ws.terminate();
     await stillServing();
   });
 });

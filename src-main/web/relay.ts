@@ -10,6 +10,13 @@ import { CLIENT_REQUEST_TYPES, parseRequest, REQUEST_LIMITS } from '../../src-sh
 
 /** Results waiting in a socket beyond this are dropped: a slow browser gets the newest, not a queue. */
 const MAX_BUFFERED_RESULT_BYTES = 8 * 1024 * 1024;
+/** Frames on their way to the engine beyond this are dropped: it only ever runs the newest one anyway. */
+const MAX_ENGINE_BACKLOG_BYTES = 8 * 1024 * 1024;
+/**
+ * A tab whose socket holds more than this unread (progress events and answers are small, so only
+ * a tab that stopped reading gets here) is disconnected; it reconnects when it reads again.
+ */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 /** Frames remembered for routing their results; older ones were replaced in the engine's mailbox. */
 const MAX_FRAMES_IN_FLIGHT = 256;
 
@@ -17,6 +24,8 @@ const MAX_FRAMES_IN_FLIGHT = 256;
 export interface RelayEngine {
   /** Returns false (dropping the message) while no host is ready. */
   send(msg: unknown): boolean;
+  /** Bytes of frames sent and not yet taken by the engine. */
+  backlog(): number;
   noteRequest(req: unknown): void;
   whenReady(): Promise<void>;
 }
@@ -51,6 +60,13 @@ export function createRelay(engine: RelayEngine, log: (line: string) => void): R
 
   const sendJson = (c: Client, msg: unknown) => {
     try {
+      if (c.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        log(`a tab left ${c.ws.bufferedAmount} bytes unread; disconnecting it`);
+        c.ws.terminate();
+        return;
+      }
+      // Progress is only worth the newest: a tab that reads slowly misses some.
+      if (c.ws.bufferedAmount > MAX_BUFFERED_RESULT_BYTES && isProgress(msg)) return;
       c.ws.send(JSON.stringify(msg));
     } catch (e) {
       log(`websocket send failed: ${(e as Error).message}`);
@@ -107,8 +123,9 @@ export function createRelay(engine: RelayEngine, log: (line: string) => void): R
         const id = nextFrameId;
         nextFrameId = (nextFrameId + 1) >>> 0 || 1;
         setMessageFrameId(bytes, id);
-        // Frames that arrive while the engine restarts are dropped: the camera sends new ones.
-        if (!engine.send(bytes)) return;
+        // Frames that arrive while the engine restarts or while it is still taking earlier ones
+        // are dropped: the camera sends new ones.
+        if (engine.backlog() > MAX_ENGINE_BACKLOG_BYTES || !engine.send(bytes)) return;
         frames.set(id, { client, id: own });
         if (frames.size > MAX_FRAMES_IN_FLIGHT) frames.delete(frames.keys().next().value!);
       } catch (e) {
@@ -147,9 +164,11 @@ export function createRelay(engine: RelayEngine, log: (line: string) => void): R
   }
 
   function engineLost(reason: string): void {
+    // Only the requests in flight hear about it now; every tab gets one notice ('engineRestarted')
+    // once the new host is up and it is known which model it runs.
     for (const [, p] of pending) sendError(p.client, p.rid, `${reason}; it is being restarted`);
     pending.clear();
-    broadcast({ type: 'error', message: `${reason}; restarting it with the last model that worked…` });
+    frames.clear();
   }
 
   return {
@@ -161,6 +180,11 @@ export function createRelay(engine: RelayEngine, log: (line: string) => void): R
       for (const c of clients) c.ws.terminate();
     },
   };
+}
+
+function isProgress(msg: unknown): boolean {
+  const m = msg as { type?: unknown; event?: { type?: unknown } };
+  return m.type === 'event' && m.event?.type === 'progress';
 }
 
 /**

@@ -119,7 +119,11 @@ export class UploadStore {
         req.off('data', onData);
         if (outcome !== 'stored') {
           this.used -= seen;
+          // The file opens lazily: removing it before the stream closes could leave it behind.
+          if (file.closed) return resolve(outcome);
+          file.once('close', () => resolve(outcome));
           file.destroy();
+          return;
         }
         resolve(outcome);
       };

@@ -135,4 +135,20 @@ values: [1.5f, 2, nan] child { id: 1 child { colour: GREEN } } child: { ok: fals
     expect(bad('a: 1 b { c: "x"', null)).toMatch(/^bad\.prototxt:1:16: missing '\}'/);
     expect(bad('a: 1 @', null)).toBe("bad.prototxt:1:6: unexpected character '@'");
   });
+
+  it('refuses messages nested more than 100 deep with file, line and column, without a stack overflow', () => {
+    const deep = 'layer {\n'.repeat(5000) + '}\n'.repeat(5000);
+    let error: unknown;
+    try {
+      parseTextFormat(deep, 'deep.prototxt', Net);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TextFormatError);
+    expect((error as Error).message).toBe('deep.prototxt:101:7: messages are nested more than 100 deep');
+    // Unknown fields nest too, and are bounded the same way.
+    expect(() => parseTextFormat('x {'.repeat(5000) + '}'.repeat(5000), 'u.prototxt', Net)).toThrow(/^u\.prototxt:1:\d+: messages are nested more than 100 deep$/);
+    expect(() => parseTextFormat('x {'.repeat(100) + '}'.repeat(100), 'ok.prototxt', Net)).not.toThrow();
+  });
 });
+

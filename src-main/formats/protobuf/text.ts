@@ -120,10 +120,14 @@ function parseNumber(tok: Token): number {
   return sign * Number(body);
 }
 
+/** Deepest nesting of messages accepted: protobuf's own parsers stop at 100 too. */
+export const MAX_TEXT_DEPTH = 100;
+
 const INT_TYPES = new Set(['int32', 'uint32', 'int64', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64']);
 
 class Parser {
   private p = 0;
+  private depth = 0;
   constructor(
     private readonly toks: Token[],
     private readonly file: string,
@@ -182,7 +186,10 @@ class Parser {
     if (tok.kind === 'punct' && (tok.text === '{' || tok.text === '<')) {
       if (field && !msgType) this.err(tok, `field '${nameTok.text}' is a ${field.type}, not a message`);
       this.next();
+      // Bounded so that a hostile file gets a message, not a stack overflow.
+      if (++this.depth > MAX_TEXT_DEPTH) this.err(tok, `messages are nested more than ${MAX_TEXT_DEPTH} deep`);
       store(this.parseMessage(msgType, tok.text === '{' ? '}' : '>', nameTok.line));
+      this.depth--;
       return;
     }
     if (!hadColon) this.err(tok, `expected ':' or '{' after '${nameTok.text}', found ${this.describe(tok)}`);

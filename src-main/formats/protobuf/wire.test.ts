@@ -125,4 +125,25 @@ describe('decodeMessage', () => {
     expect(fail(Uint8Array.from([0xa3, 0x01]))).toMatch(/unsupported wire type 3 at byte 2 of 2/);
     expect(fail(Uint8Array.from([0x0d, 0, 0, 0, 0]))).toMatch(/field 'small' has wire type 5, expected a varint at byte 1 of 5/);
   });
+
+  it('refuses messages nested deeper than protobuf allows, naming the file, without a stack overflow', () => {
+    // 1,000 nested 'child' messages, each a key and a length around the next.
+    let bytes = new Uint8Array(0);
+    for (let i = 0; i < 1000; i++) {
+      const len: number[] = [];
+      for (let n = bytes.length; ; n = Math.floor(n / 128)) {
+        if (n < 128) {
+          len.push(n);
+          break;
+        }
+        len.push((n % 128) | 0x80);
+      }
+      bytes = Uint8Array.from([0x7a, ...len, ...bytes]);
+    }
+    expect(() => decodeMessage(Sample, bytes, { file: 'deep.bin' })).toThrow(/^deep\.bin: messages nested more than 100 deep at byte \d+/);
+    // 100 levels are fine.
+    const ok = encode(Array.from({ length: 99 }).reduce<Record<string, unknown>>((inner) => ({ child: [inner] }), { label: 'x' }));
+    expect(decodeMessage(Sample, ok, { file: 'ok.bin' })).toBeTruthy();
+  });
 });
+

@@ -66,8 +66,13 @@ export interface DecodeOptions {
   describe?: (message: Record<string, unknown>, field: string) => string;
 }
 
+/** Deepest nesting of messages accepted (protobuf's own parsers stop at 100 too). */
+export const MAX_WIRE_DEPTH = 100;
+
 interface Decoding {
   opts: DecodeOptions;
+  /** Messages open around the one being read. */
+  depth: number;
   /** What was last read at the top level ('' before the first field). */
   after: string;
 }
@@ -75,7 +80,7 @@ interface Decoding {
 /** Decodes a whole buffer as the message `type`; enums become their value names, as in text format. */
 export function decodeMessage<T>(type: protobuf.Type, bytes: Uint8Array, opts: DecodeOptions): T {
   const cur: Cursor = { buf: bytes, pos: 0 };
-  const d: Decoding = { opts: { expected: `a binary protobuf ${type.name}`, ...opts }, after: '' };
+  const d: Decoding = { opts: { expected: `a binary protobuf ${type.name}`, ...opts }, after: '', depth: 0 };
   const describe = opts.describe ?? ((_: Record<string, unknown>, field: string) => `field '${field}'`);
   return decodeFields(type, cur, bytes.length, d, (obj, field) => {
     d.after = describe(obj, field);
@@ -150,38 +155,35 @@ export function floatsOf(bytes: Uint8Array): Float32Array {
   return new Float32Array(new Uint8Array(bytes).buffer);
 }
 
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
+/** Joins chunks into one array: the only copy a field made of many pieces costs. */
+function joinBytes(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  let total = 0;
+  for (const c of chunks) total += c.length;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
   return out;
 }
 
 /** Records float bytes for `name` and exposes `obj[name]` as a Float32Array made on first use. */
-function addFloatBytes(obj: Record<string, unknown>, name: string, chunk: Uint8Array): void {
+function setFloatBytes(obj: Record<string, unknown>, name: string, bytes: Uint8Array): void {
   let raw = (obj as { [RAW]?: Record<string, Uint8Array> })[RAW];
   if (!raw) {
     raw = {};
     Object.defineProperty(obj, RAW, { value: raw, enumerable: false });
   }
-  raw[name] = raw[name] ? concatBytes(raw[name], chunk) : chunk;
-  const bytes = raw[name];
+  raw[name] = bytes;
   let cache: Float32Array | undefined;
   Object.defineProperty(obj, name, { get: () => (cache ??= floatsOf(bytes)), enumerable: true, configurable: true });
 }
 
-function doubleArray(buf: Uint8Array, start: number, len: number): Float64Array {
-  const abs = buf.byteOffset + start;
-  if (abs % 8 === 0) return new Float64Array(buf.buffer, abs, len / 8);
-  return new Float64Array(new Uint8Array(buf.subarray(start, start + len)).buffer);
-}
-
-function concatDouble(a: Float64Array | undefined, b: Float64Array): Float64Array {
-  if (!a || a.length === 0) return b;
-  const out = new Float64Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+function doubleArray(bytes: Uint8Array): Float64Array {
+  if (bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
+  return new Float64Array(new Uint8Array(bytes).buffer);
 }
 
 const utf8 = new TextDecoder();
@@ -195,6 +197,9 @@ function decodeFields(
 ): Record<string, unknown> {
   const obj: Record<string, unknown> = {};
   const dv = new DataView(cur.buf.buffer, cur.buf.byteOffset, cur.buf.byteLength);
+  // Pieces of repeated float / double fields, joined once at the end of the message: an unpacked
+  // field arrives as one piece per value, and joining as they come would be quadratic.
+  const pieces = new Map<string, { size: number; chunks: Uint8Array[] }>();
   while (cur.pos < end) {
     const key = varintAt(cur, end, d);
     const id = (key.lo >>> 3) + key.hi * 2 ** 29;
@@ -225,8 +230,9 @@ function decodeFields(
       if (start + len > end) fail(d, cur, `field '${name}' needs ${len} bytes but the data ends`);
       cur.pos = start + len;
       if (field.repeated) {
-        if (size === 4) addFloatBytes(obj, name, cur.buf.subarray(start, start + len));
-        else obj[name] = concatDouble(obj[name] as Float64Array | undefined, doubleArray(cur.buf, start, len));
+        let entry = pieces.get(name);
+        if (!entry) pieces.set(name, (entry = { size, chunks: [] }));
+        entry.chunks.push(cur.buf.subarray(start, start + len));
       } else {
         obj[name] = size === 4 ? dv.getFloat32(start, true) : dv.getFloat64(start, true);
       }
@@ -246,8 +252,11 @@ function decodeFields(
         while (cur.pos < stop) decodeOne();
       } else if (wire === WIRE_VARINT) decodeOne();
       else fail(d, cur, `field '${name}' has wire type ${wire}, expected a varint`);
-      if (field.repeated) obj[name] = [...((obj[name] as unknown[]) ?? []), ...values];
-      else obj[name] = values[values.length - 1];
+      if (field.repeated) {
+        let arr = obj[name] as unknown[] | undefined;
+        if (!arr) obj[name] = arr = [];
+        for (const v of values) arr.push(v);
+      } else obj[name] = values[values.length - 1];
     } else {
       if (wire !== WIRE_LEN) fail(d, cur, `field '${name}' has wire type ${wire}, expected length-delimited`);
       const len = varintNumber(varintAt(cur, end, d));
@@ -256,7 +265,11 @@ function decodeFields(
       let value: unknown;
       if (ftype === 'string') value = utf8.decode(cur.buf.subarray(cur.pos, stop));
       else if (ftype === 'bytes') value = cur.buf.subarray(cur.pos, stop);
-      else value = decodeFields(resolved as protobuf.Type, cur, stop, d);
+      else {
+        if (++d.depth > MAX_WIRE_DEPTH) fail(d, cur, `messages nested more than ${MAX_WIRE_DEPTH} deep`);
+        value = decodeFields(resolved as protobuf.Type, cur, stop, d);
+        d.depth--;
+      }
       cur.pos = stop;
       if (field.repeated) {
         const arr = (obj[name] as unknown[]) ?? [];
@@ -267,5 +280,10 @@ function decodeFields(
     afterField?.(obj, name);
   }
   if (cur.pos !== end) fail(d, cur, 'a field runs past the end of its message');
+  for (const [name, { size, chunks }] of pieces) {
+    const bytes = joinBytes(chunks);
+    if (size === 4) setFloatBytes(obj, name, bytes);
+    else obj[name] = doubleArray(bytes);
+  }
   return obj;
 }

@@ -9,7 +9,7 @@ import { caffeType } from '../../importers/caffe/schema';
 import { unpackFloats } from '../../formats/protobuf/testing/unpack';
 import { weight, type TestModel } from '../../importers/keras/testing/model-spec';
 import { writeKeras2H5, writeKeras3, writeTfjs } from '../../importers/keras/testing/writers';
-import { mutateBytes, mutateText } from '../mutate';
+import { concat, mutateBytes, mutateText } from '../mutate';
 import type { Random } from '../random';
 import { withFile, type FuzzTarget, type Seed } from '../target';
 
@@ -37,15 +37,7 @@ function varint(n: number): number[] {
   out.push(n);
   return out;
 }
-function concat(...parts: (Uint8Array | number[])[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+
 /** A length-delimited field: key, length, payload. */
 const field = (id: number, payload: Uint8Array | number[]) => concat(varint(id * 8 + 2), varint(payload.length), payload);
 

@@ -4,6 +4,7 @@
 // in ops/ (nn, activation, math, tensor), with its parameters' defaults from layers.ts.
 import { DataType, type ModelProto, type ValueInfoProto } from '../../onnx/proto';
 import { GraphBuilder } from '../../onnx/graph-builder';
+import { shapeProblem } from '../limits';
 import { layerInfo } from './layers';
 import { layerRef, type CaffeNet } from './net';
 import { handlerFor, SUPPORTED_TYPES } from './ops';
@@ -88,7 +89,13 @@ export function convertNet(net: CaffeNet, weights: Map<string, BlobProto[]>, opt
       caffemodelName: opts.caffemodelName,
     });
     ctx.needInputs(layerInfo(layer.type)?.bottoms ?? 1);
-    handler(ctx).forEach((s, i) => {
+    const outShapes = handler(ctx);
+    // Checked before anything is sized by them (later layers, the engine's buffers, labels).
+    outShapes.forEach((s, i) => {
+      const problem = shapeProblem(s);
+      if (problem) err(`its output ${outputs[i]} (${s.join('×')}) ${problem}`);
+    });
+    outShapes.forEach((s, i) => {
       shapes.set(outputs[i], s);
       blobs.set(layer.tops[i], outputs[i]);
       layers.push({ name: layer.tops.length === 1 ? layer.name : outputs[i], type: layer.type, tensor: outputs[i], shape: s });

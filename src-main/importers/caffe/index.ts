@@ -7,8 +7,9 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import type { ModelManifest, Preprocess } from '../../../src-shared/contract';
 import { atMostOne, withExtension } from '../file-match';
 import type { ImportedLayer, ImportedModel, Importer, ProgressFn } from '../types';
+import { proposedLabels } from '../limits';
 import { convertNet, type ConvertedNet } from './convert';
-import { buildNet, blobData, blobShape, weightsByLayer, type CaffeNet } from './net';
+import { buildNet, blobData, blobShape, checkedBlobShape, CaffeNetError, weightsByLayer, type CaffeNet } from './net';
 import { encodeOnnx } from '../../onnx/writer';
 import { decodeCaffe, parsePrototxt } from './read';
 import type { BlobProto, NetParameter } from './schema';
@@ -83,8 +84,8 @@ async function readWithProgress(path: string, report: (done: number, total: numb
  *   input { name, shape [1, C, H, W], layout 'NCHW' }, preprocess (colour 'bgr' for 3 channels,
  *   'gray' for 1; scale / mean_value of a data layer's transform_param; meanFile = the mean path,
  *   or per-channel `mean` when the mean was given as bytes), output { name: last layer, softmax:
- *   false when the net ends in Softmax }, labels '0'…'N−1'. No panels: the app's default layout
- *   chooses them from the graph, the same for every format.
+ *   false when the net ends in Softmax }, labels '0'…'N−1' (none past 100,000 classes). No panels:
+ *   the app's default layout chooses them from the graph, the same for every format.
  * - `layers`: every converted layer in graph order (inputs and dropped training layers excluded).
  * The ONNX bytes are a plain Uint8Array (not a Node Buffer).
  * Progress: reading 0–0.45, decoding weights 0.45–0.75, converting 0.75–0.95, encoding to 1.
@@ -131,6 +132,7 @@ export async function importCaffe(src: CaffeSources, onProgress?: ProgressFn): P
   if (src.mean !== undefined) {
     const bytes = isPath(src.mean) ? await readWithProgress(src.mean, () => {}) : src.mean;
     meanBlob = decodeCaffe<BlobProto>('BlobProto', bytes, { file: meanName as string });
+    meanChannels(meanBlob, meanName as string, converted.inputs[0].shape[1] ?? 1);
   }
 
   report(0.95, 'encoding ONNX');
@@ -153,12 +155,24 @@ export async function importCaffe(src: CaffeSources, onProgress?: ProgressFn): P
   };
 }
 
-/** Per-channel averages of a mean image (C×H×W after dropping leading 1s). */
+/**
+ * The channel count of a mean image (C×H×W after dropping leading 1s), checked against its values
+ * and the net's input channels.
+ */
+function meanChannels(b: BlobProto, file: string, inputChannels: number): number {
+  let dims = checkedBlobShape(b, `${file}: mean`);
+  while (dims.length > 3 && dims[0] === 1) dims = dims.slice(1);
+  if (dims.length !== 3) throw new CaffeNetError(`${file}: mean has shape ${dims.join('×')}, expected C×H×W`);
+  if (dims[0] !== inputChannels) throw new CaffeNetError(`${file}: mean has ${dims[0]} channels, the net's input has ${inputChannels}`);
+  return dims[0];
+}
+
+/** Per-channel averages of a mean image whose shape meanChannels checked. */
 function channelMeans(b: BlobProto): number[] {
   const data = blobData(b);
   let dims = blobShape(b);
   while (dims.length > 3 && dims[0] === 1) dims = dims.slice(1);
-  const c = dims.length === 3 ? dims[0] : 1;
+  const c = dims[0];
   const per = data.length / c;
   return Array.from({ length: c }, (_, i) => {
     let s = 0;
@@ -180,13 +194,15 @@ export function proposeManifest(
   if (t?.scale !== undefined && t.scale !== 1) preprocess.scale = t.scale;
   if (files.meanPath) preprocess.meanFile = files.meanPath;
   else if (files.meanBlob) preprocess.mean = channelMeans(files.meanBlob);
-  else if (t?.mean_value && t.mean_value.length > 0) {
+  // Per-channel means are for images (1 to 4 channels); more would size a list by a declared dim.
+  else if (t?.mean_value && t.mean_value.length > 0 && c <= 4) {
     preprocess.mean = t.mean_value.length === 1 ? new Array(c).fill(t.mean_value[0]) : t.mean_value.slice(0, c);
   }
 
   const layers = conv.layers;
   const last = layers[layers.length - 1];
   const classes = last.shape.length >= 2 ? last.shape[1] : 1;
+  const labels = proposedLabels(classes);
 
   const id = `caffe-${net.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'net'}`;
   return {
@@ -197,7 +213,7 @@ export function proposeManifest(
     input: { name: input.name, shape: [1, ...input.shape.slice(1)], layout: 'NCHW', dtype: 'float32' },
     output: { name: last.tensor, softmax: last.type !== 'Softmax' },
     preprocess,
-    labels: Array.from({ length: classes }, (_, i) => String(i)),
+    ...(labels ? { labels } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 // (TRAIN-phase layers, losses) are filtered here.
 import { lineOf } from '../../formats/protobuf/text';
 import type { BlobProto, NetParameter, NetStateRule, RawLayer } from './schema';
+import { MAX_LAYERS, shapeProblem } from '../limits';
 import { V1_TYPE_NAMES, layerInfo } from './layers';
 
 export class CaffeNetError extends Error {}
@@ -97,6 +98,7 @@ export function buildNet(param: NetParameter, file: string, inputShape?: number[
     throw new CaffeNetError(`${file}: the net mixes V1 'layers' and V2 'layer' entries; use one syntax`);
   }
   const rawLayers = v2.length > 0 ? v2 : v1;
+  if (rawLayers.length > MAX_LAYERS) throw new CaffeNetError(`${file}: the net has ${rawLayers.length} layers; ConvScope opens nets of up to ${MAX_LAYERS}`);
   const isV1 = v2.length === 0;
   const net: CaffeNet = { name: param.name ?? 'caffe-net', inputs: [], layers: [], dropped: [] };
 
@@ -115,14 +117,17 @@ export function buildNet(param: NetParameter, file: string, inputShape?: number[
 
   const unavailable = new Set<string>();
   const names = new Set<string>();
+  // Last suffix given per repeated name: a file repeating one name thousands of times stays linear.
+  const lastSuffix = new Map<string, number>();
   rawLayers.forEach((raw, index) => {
     const typeRaw = raw.type ?? '';
     const type = isV1 ? (V1_TYPE_NAMES[typeRaw] ?? typeRaw) : typeRaw;
     let name = raw.name ?? `${type || 'layer'}_${index}`;
     const line = lineOf(raw);
     if (names.has(name)) {
-      let k = 2;
-      while (names.has(`${name}_${k}`)) k++;
+      let k = lastSuffix.get(name) ?? 1;
+      while (names.has(`${name}_${++k}`));
+      lastSuffix.set(name, k);
       name = `${name}_${k}`;
     }
     names.add(name);
@@ -173,6 +178,10 @@ export function buildNet(param: NetParameter, file: string, inputShape?: number[
       throw new CaffeNetError(`${file}: the net has no input (no 'input:' field, Input layer or data layer)`);
     }
   }
+  for (const input of net.inputs) {
+    const problem = shapeProblem(input.shape);
+    if (problem) throw new CaffeNetError(`${file}: input '${input.blob}' (${input.shape.join('×')}) ${problem}`);
+  }
   return net;
 }
 
@@ -189,6 +198,21 @@ export function weightsByLayer(model: NetParameter): Map<string, BlobProto[]> {
 export function blobShape(b: BlobProto): number[] {
   if (b.shape && b.shape.dim) return b.shape.dim;
   return [b.num ?? 1, b.channels ?? 1, b.height ?? 1, b.width ?? 1];
+}
+
+/**
+ * A blob's shape, checked: every dimension a positive whole number and as many values as the file
+ * holds. `what` names the blob in messages ("mean.binaryproto: mean").
+ */
+export function checkedBlobShape(b: BlobProto, what: string): number[] {
+  const field = b.shape?.dim ? 'shape.dim' : 'num/channels/height/width';
+  const dims = blobShape(b);
+  const bad = dims.find((d) => !Number.isSafeInteger(d) || d <= 0);
+  if (bad !== undefined) throw new CaffeNetError(`${what}: field '${field}' gives dimension ${bad} (${dims.join('×')}); dimensions are positive whole numbers`);
+  const held = b.data && b.data.length > 0 ? b.data.length : (b.double_data?.length ?? 0);
+  const declared = dims.reduce((a, d) => a * d, 1);
+  if (declared !== held) throw new CaffeNetError(`${what}: field '${field}' declares ${dims.join('×')} (${declared} values) but the blob holds ${held}`);
+  return dims;
 }
 
 /** A blob's values as float32 (double_data converted). */

@@ -1,7 +1,10 @@
 // Caffe's files through the format-neutral readers: the importer's error classes and messages.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { unpackFloats } from '../../formats/protobuf/testing/unpack';
 import { CaffeFileError, decodeCaffe, parsePrototxt, PrototxtError } from './read';
-import type { BlobProto, NetParameter } from './schema';
+import { caffeType, type BlobProto, type NetParameter } from './schema';
 import { writeCaffemodel } from './testing/synthetic';
 
 describe('reading Caffe files', () => {
@@ -40,5 +43,30 @@ describe('reading Caffe files', () => {
     expect((error as Error).message).toMatch(
       new RegExp(`^w\\.caffemodel: .* at byte \\d+ of ${bytes.length - 5} \\(after layer 'conv1'\\) — the file is truncated or not a Caffe binary protobuf$`),
     );
+  });
+
+  it('decodes unpacked float fields in linear time with the same weights', () => {
+    const packed = readFileSync(resolve(__dirname, '../../../assets/models/lenet/lenet_iter_10000.caffemodel'));
+    const unpacked = unpackFloats(caffeType('NetParameter'), packed);
+    // Every float now has a key of its own: about 430,000 more fields.
+    expect(unpacked.length).toBeGreaterThan(packed.length + 400_000);
+    const started = performance.now();
+    const net = decodeCaffe<NetParameter>('NetParameter', unpacked, { file: 'unpacked.caffemodel' });
+    expect(performance.now() - started).toBeLessThan(1000);
+    const reference = decodeCaffe<NetParameter>('NetParameter', packed, { file: 'lenet.caffemodel' });
+    const weights = (n: NetParameter) => (n.layer ?? []).flatMap((l) => (l.blobs ?? []).map((b) => Array.from(b.data ?? [])));
+    expect(weights(net)).toEqual(weights(reference));
+    expect(weights(net).flat().length).toBeGreaterThan(400_000);
+  });
+
+  it('decodes 50,000 repeated varint fields in linear time', () => {
+    const n = 50_000;
+    const bytes = new Uint8Array(2 * n);
+    for (let i = 0; i < n; i++) bytes.set([0x20, i % 100], 2 * i); // input_dim (field 4), a varint
+    const started = performance.now();
+    const net = decodeCaffe<NetParameter>('NetParameter', bytes, { file: 'dims.caffemodel' });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(net.input_dim).toHaveLength(n);
+    expect(net.input_dim?.[n - 1]).toBe((n - 1) % 100);
   });
 });

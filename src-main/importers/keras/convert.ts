@@ -3,6 +3,7 @@
 // nested model's layers as `outer/inner`), in NCHW for images, so the engine can show all of them.
 import { attr, GraphBuilder } from '../../onnx/graph-builder';
 import { DataType, type ModelProto, type ValueInfoProto } from '../../onnx/proto';
+import { MAX_LAYERS, shapeProblem } from '../limits';
 import { isObj, type Json, type KerasLayer, type KerasModel, type TensorRef } from './config';
 import { CLASS_ALIASES, Config, LAYERS } from './layers';
 import { HANDLERS } from './ops/index';
@@ -58,6 +59,9 @@ function inputShape(layer: KerasLayer, file: string): Dim[] {
   if (!Array.isArray(s) || !s.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0))) {
     throw new KerasConvertError(`${file}: input layer ${layer.name} has no usable shape (${JSON.stringify(s) ?? 'none'})`);
   }
+  // Sizes the file fixes are checked before anything is sized by them (dims left open count as 1).
+  const problem = shapeProblem((s as Dim[]).map((d) => d ?? 1));
+  if (problem) throw new KerasConvertError(`${file}: input layer ${layer.name} (${JSON.stringify(s)}) ${problem}`);
   return s as Dim[];
 }
 
@@ -203,6 +207,8 @@ export async function convertModel(top: KerasModel, opts: ConvertOptions): Promi
     const firstNode = b.nodes.length;
     const ctx: OpContext = { b, layer, cfg, inputs, w, keras: opts.keras, base: full, fail, note: (m) => notes.push(m) };
     const out = handler!.convert(ctx);
+    const problem = shapeProblem(out.shape.map((d) => d ?? 1));
+    if (problem) fail(`its output (${JSON.stringify(out.shape)}) ${problem}`);
     // The layer's output carries the layer's name: rename the tensor its own last node made, or
     // add an Identity when the layer passes its input through (Dropout) or ends in an input.
     const producer = b.nodes.findIndex((n, i) => i >= firstNode && n.output.includes(out.name));
@@ -217,6 +223,7 @@ export async function convertModel(top: KerasModel, opts: ConvertOptions): Promi
       b.add('Identity', [out.name], [full]);
     }
     if (spec!.category === 'regularization') notes.push(`${full}: ${layer.className} is the identity at inference`);
+    if (layers.length >= MAX_LAYERS) throw new KerasConvertError(`${file}: the model has more than ${MAX_LAYERS} layers, the most ConvScope opens`);
     layers.push({ name: full, type: layer.className, tensor: full, shape: out.shape });
     return { name: full, shape: out.shape };
   }

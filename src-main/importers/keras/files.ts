@@ -151,6 +151,15 @@ function tfjsShards(modelJson: string, given: readonly string[]): { json: { [k: 
   const paths: string[][] = [];
   manifest.forEach((g, i) => {
     if (!isObj(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights)) throw new KerasModelError(`${file}: weightsManifest group ${i + 1} is malformed`);
+    // Every entry is checked before a shape sizes anything or a name is taken apart.
+    (g.weights as unknown[]).forEach((w, k) => {
+      const ok = isObj(w) && typeof w.name === 'string' && typeof w.dtype === 'string' && Array.isArray(w.shape) &&
+        w.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0) && (w.quantization === undefined || isObj(w.quantization));
+      if (!ok) {
+        const name = isObj(w) && typeof w.name === 'string' ? ` (${w.name.slice(0, 80)})` : '';
+        throw new KerasModelError(`${file}: weightsManifest group ${i + 1}, weight ${k + 1}${name} is malformed (it needs a name, a dtype and a shape of whole numbers ≥ 0)`);
+      }
+    });
     const ps = g.paths.map((p) => {
       if (typeof p !== 'string') throw new KerasModelError(`${file}: weightsManifest group ${i + 1}: a path is not a string`);
       return byBase.get(basename(p)) ?? join(dirname(modelJson), p);

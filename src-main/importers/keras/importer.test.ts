@@ -85,6 +85,27 @@ describe('Keras importer: files it claims', () => {
 });
 
 describe('Keras importer: messages for what it cannot convert', () => {
+  it('sizes a config declares: refused before anything is sized by them, naming the file and layer', async () => {
+    const huge = small();
+    huge.layers[0].config = { batch_input_shape: [null, 100_000, 100_000, 1] };
+    const t = writeTfjs(huge, join(dir, 'tfjs-huge-input'));
+    expect(await message(importKeras(t.modelJson))).toMatch(/^model\.json: input layer in \(\[null,100000,100000,1\]\) holds 10000000000 values \(at most 134217728/);
+    // Weight entries of a TF.js manifest with negative dims or no name.
+    const tf = writeTfjs(small(), join(dir, 'tfjs-bad-entry'));
+    const json = JSON.parse(readFileSync(tf.modelJson, 'utf8')) as { weightsManifest: { weights: { shape: number[]; name?: string }[] }[] };
+    json.weightsManifest[0].weights[0].shape = [-3, 3, 1, 2];
+    writeFileSync(tf.modelJson, JSON.stringify(json));
+    expect(await message(importKeras(tf.modelJson))).toBe('model.json: weightsManifest group 1, weight 1 (conv/kernel) is malformed (it needs a name, a dtype and a shape of whole numbers ≥ 0)');
+    delete json.weightsManifest[0].weights[1].name;
+    json.weightsManifest[0].weights[0].shape = [3, 3, 1, 2];
+    writeFileSync(tf.modelJson, JSON.stringify(json));
+    expect(await message(importKeras(tf.modelJson))).toMatch(/^model\.json: weightsManifest group 1, weight 2 is malformed/);
+    // A layer whose output a parameter makes too large: upsampling 6×6 maps 100,000 times.
+    const wide = small([{ name: 'up', className: 'UpSampling2D', config: { size: [100_000, 100_000] } }]);
+    const w = writeTfjs(wide, join(dir, 'tfjs-wide'));
+    expect(await message(importKeras(w.modelJson))).toMatch(/^model\.json: layer up \(UpSampling2D\): its output \(\[null,600000,600000,2\]\) holds 720000000000 values/);
+  });
+
   it('weight-only .h5', async () => {
     const p = await writeKeras2H5(small(), join(dir, 'weights.h5'), { withConfig: false });
     expect(await message(importKeras(p))).toMatch(/^weights.h5: holds weights only \(no model_config\)/);

@@ -34,6 +34,7 @@ export function App(props: { host: RendererHost }): JSX.Element {
     onSelectClass: layout.setSortedClass,
     onAddLayer: layout.addLayerPanel,
     picture: w.picture,
+    faces: w.faces,
   };
   const Body = (p: { spec: PanelSpec; model: ModelInfo }) => <PanelBody spec={p.spec} model={p.model} services={services} />;
 
@@ -123,7 +124,7 @@ export function App(props: { host: RendererHost }): JSX.Element {
         onHelp={() => setHelpOpen(!helpOpen())}
         onEditManifest={() => setManifestOpen(true)}
       />
-      <LoadingBar loading={session.loading} progress={session.progress} />
+      <LoadingBar loading={session.loading} progress={session.progress} onCancel={() => session.cancelLoad()} />
       <Notices notices={notices.notices} onDismiss={notices.dismiss} />
       <main class="workspace">
         <Show when={layout.view() === 'sorted' && session.model() && !layout.panels().some((p) => p.kind === 'sorted')}>

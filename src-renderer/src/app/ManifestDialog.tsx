@@ -1,7 +1,8 @@
 // "Input settings" for a model the user opened: how the crop becomes its input tensor and what its
 // classes are called. Prefilled with what the engine proposed; saving reloads the model with them.
 import { createSignal, Show, type JSX } from 'solid-js';
-import type { ModelInfo, ModelManifest, Preprocess } from '../../../src-shared/contract';
+import { parseAgeLabel } from '../../../src-shared/age';
+import type { CropModeSpec, ModelInfo, ModelManifest, Preprocess } from '../../../src-shared/contract';
 
 function numbersOrUndefined(text: string, what: string): number[] | undefined {
   const t = text.trim();
@@ -19,7 +20,7 @@ export function ManifestDialog(props: { model: ModelInfo; onSave: (m: Partial<Mo
   const [busy, setBusy] = createSignal(false);
   let fC!: HTMLInputElement, fH!: HTMLInputElement, fW!: HTMLInputElement, fLayout!: HTMLSelectElement, fColour!: HTMLSelectElement;
   let fDigit!: HTMLInputElement, fInvert!: HTMLInputElement, fScale!: HTMLInputElement, fMean!: HTMLInputElement, fStd!: HTMLInputElement;
-  let fLabels!: HTMLTextAreaElement;
+  let fLabels!: HTMLTextAreaElement, fKind!: HTMLSelectElement, fCrop!: HTMLSelectElement, fMargin!: HTMLInputElement;
 
   const save = async () => {
     setError(null);
@@ -44,10 +45,24 @@ export function ManifestDialog(props: { model: ModelInfo; onSave: (m: Partial<Mo
       else delete preprocess.mean;
       if (std) preprocess.std = std.length === 1 ? Array(cc).fill(std[0]) : std;
       else delete preprocess.std;
+      const kind = fKind.value as 'classes' | 'age';
+      const output: NonNullable<ModelManifest['output']> = { ...m.output, kind };
+      const labelsChanged = labels.join('\n') !== props.model.labels.join('\n');
+      // Ages the manifest lists stay while the labels do; edited labels are read as ages again.
+      if (kind === 'classes' || labelsChanged) delete output.ages;
+      if (kind === 'age' && !output.ages) {
+        const bad = labels.find((l) => parseAgeLabel(l) === null);
+        if (bad !== undefined) throw new Error(`Labels: "${bad}" is not an age or an age range (e.g. 31, 25-32, (25, 32), 60+)`);
+      }
+      const margin = Number(fMargin.value);
+      if (!(margin >= 1 && margin <= 4)) throw new Error(`Face margin: "${fMargin.value}" is not a number from 1 to 4`);
+      const crop: CropModeSpec = { mode: fCrop.value as CropModeSpec['mode'], margin };
       const override: Partial<ModelManifest> = {
         input: { ...m.input, layout, shape: layout === 'NHWC' ? [1, hh, ww, cc] : [1, cc, hh, ww] },
         preprocess,
         labels,
+        output,
+        crop,
       };
       setBusy(true);
       if (await props.onSave(override)) props.onClose();
@@ -110,6 +125,26 @@ export function ManifestDialog(props: { model: ModelInfo; onSave: (m: Partial<Mo
           <label class="check">
             <input ref={fInvert} type="checkbox" checked={!!m.preprocess.invert} />
             Invert (dark ↔ bright)
+          </label>
+        </div>
+        <div class="form-grid">
+          <label>
+            The classes are
+            <select ref={fKind} data-testid="manifest-kind" value={m.output?.kind ?? 'classes'}>
+              <option value="classes">Classes (bars)</option>
+              <option value="age">Ages (histogram, expected age)</option>
+            </select>
+          </label>
+          <label>
+            Crop square
+            <select ref={fCrop} data-testid="manifest-crop" value={m.crop?.mode ?? 'manual'}>
+              <option value="manual">Placed by hand</option>
+              <option value="face">Follows the largest face</option>
+            </select>
+          </label>
+          <label>
+            Face margin (× face box)
+            <input ref={fMargin} data-testid="manifest-margin" type="number" min="1" max="4" step="0.1" value={m.crop?.margin ?? 1.6} />
           </label>
         </div>
         <label class="labels">

@@ -3,7 +3,7 @@ import { For, Show, type Accessor, type JSX } from 'solid-js';
 import type { Progress } from '../../../src-shared/contract';
 import type { Notice } from '../stores/notices';
 
-export function LoadingBar(props: { loading: Accessor<string | null>; progress: Accessor<Progress | null> }): JSX.Element {
+export function LoadingBar(props: { loading: Accessor<string | null>; progress: Accessor<Progress | null>; onCancel: () => void }): JSX.Element {
   const detail = () => {
     const p = props.progress();
     return p?.detail ? ` — ${p.detail}` : p ? ` — ${p.task}` : '…';
@@ -22,6 +22,9 @@ export function LoadingBar(props: { loading: Accessor<string | null>; progress: 
         <div class="progress-track">
           <div class="progress-fill" classList={{ indeterminate: known() === null }} style={{ width: known() !== null ? `${Math.round(known()! * 100)}%` : undefined }} />
         </div>
+        <button data-testid="cancel-load" title="Stop loading; the model on screen stays" onClick={() => props.onCancel()}>
+          Cancel
+        </button>
       </div>
     </Show>
   );

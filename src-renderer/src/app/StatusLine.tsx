@@ -1,9 +1,10 @@
 // The bottom line: what the network reads in the crop (role="status", read by screen readers and the
 // tests) and the live numbers, each with its unit.
-import { Index, Show, type Accessor, type JSX } from 'solid-js';
+import { createMemo, Index, Show, type Accessor, type JSX } from 'solid-js';
+import { ageBuckets, ageStatusText, expectedAge } from '../../../src-shared/age';
 import type { FrameResult, ModelInfo } from '../../../src-shared/contract';
 import type { ConnectionState } from '../host';
-import { renderCost } from '../scene/perf';
+import { renderCost, shownFps } from '../scene/perf';
 import type { Stats } from '../stores/frame-flow';
 import { ms, resultText } from './format';
 
@@ -14,10 +15,17 @@ export function StatusLine(props: {
   provider: Accessor<string>;
   connection: Accessor<ConnectionState>;
 }): JSX.Element {
+  // An age model reads "age ≈ 31" (the expected age) rather than its most probable age group.
+  const ages = createMemo(() => {
+    const m = props.model();
+    return m ? (ageBuckets(m.manifest.output, m.labels)?.map((b) => b.age) ?? null) : null;
+  });
   const reading = () => {
     const r = props.result();
     const m = props.model();
-    return r && m ? resultText(r, m.labels) : '';
+    if (!r || !m) return '';
+    const a = ages();
+    return a ? ageStatusText(expectedAge(r.probs, a)) : resultText(r, m.labels);
   };
   const connection = () => {
     switch (props.connection()) {
@@ -36,7 +44,9 @@ export function StatusLine(props: {
     const m = props.model();
     const list: { text: string; title: string; warn?: boolean }[] = [
       { text: `camera ${st.fps > 0 ? st.fps.toFixed(1) : '–'} fps`, title: 'New pictures per second from the camera (or image)' },
+      { text: `shown ${shownFps().toFixed(1)} fps`, title: 'Results drawn per second: below the camera fps, the picture falls behind the camera' },
       { text: `inference ${ms(st.inferenceMs)}`, title: 'Time the network took for one frame' },
+      ...(st.facesMs !== null ? [{ text: `faces ${ms(st.facesMs)}`, title: 'Time the face finder took for one frame (the crop follows the face)' }] : []),
       { text: `latency ${ms(st.latencyMs)}`, title: 'From capturing a frame to drawing its result' },
       { text: `render ${ms(renderCost().median)}`, title: 'Drawing one result in all panels (median)' },
       {

@@ -10,6 +10,7 @@ import { createLayoutStore } from '../stores/layout';
 import { createModelSession } from '../stores/model-session';
 import { createNotices } from '../stores/notices';
 import { createSettingsSync } from '../stores/settings-sync';
+import { createFaceMode } from '../sources/face-mode';
 import { createPicture } from '../sources/picture';
 import { saveTextFile } from './download';
 
@@ -21,12 +22,14 @@ export function createWindowState(host: RendererHost) {
   const picture = createPicture({ saveCameraChoice: settings.saveCameraChoice, reportError: (message) => notify('error', message) });
   const session = createModelSession({ engine, stageFiles: (files) => host.stageFiles(files), settings, notify, onModel: (m) => useModel(m) });
   const layout = createLayoutStore({ model: session.model, saved: settings.layouts, notify });
+  const faces = createFaceMode({ engine, model: session.model, picture, settings });
   const flow = createFrameFlow({
     engine,
     model: session.model,
     picture: picture.current,
     cropSquare: picture.cropSquare,
     droppedByLink: () => host.framesDroppedByLink(),
+    detect: faces.detect,
   });
   const subscription = createEngineSubscription({ engine, model: session.model, reloads: session.reloads, panels: layout.panels, notify, onApplied: flow.rerunFrozen });
   const connection = createConnection({ host, engine, notify, modelName: () => session.model()?.name ?? null, onBack: subscription.resend });
@@ -40,6 +43,7 @@ export function createWindowState(host: RendererHost) {
     notices,
     settings,
     picture,
+    faces,
     session,
     layout,
     flow,

@@ -46,6 +46,23 @@ describe('engine link', () => {
     expect(states).toEqual(['reconnecting']);
   });
 
+  it('keeps requests that never went out waiting through a lost connection, and sends them on the next', async () => {
+    const link = new EngineLink();
+    const first: Request[] = [];
+    link.open({ sendRequest: (r) => first.push(r), sendFrame: () => true });
+    const sent = link.request({ type: 'listModels' });
+    link.lost('connection lost', 'reconnecting');
+    await expect(sent).rejects.toThrow('listModels: connection lost');
+    const waiting = link.request({ type: 'availableProviders' });
+    // A reconnect attempt that fails before opening: the waiting request is not failed by it.
+    link.lost('connection lost', 'reconnecting');
+    const second: Request[] = [];
+    link.open({ sendRequest: (r) => second.push(r), sendFrame: () => true });
+    expect(second.map((r) => r.type)).toEqual(['availableProviders']);
+    link.receive({ rid: second[0].rid, ok: true, result: ['cpu'] });
+    await expect(waiting).resolves.toEqual(['cpu']);
+  });
+
   it('decodes binary results and passes events on', () => {
     const link = new EngineLink();
     const got: FrameResult[] = [];

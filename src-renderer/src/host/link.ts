@@ -14,7 +14,8 @@ export interface Transport {
   sendFrame(buf: ArrayBuffer): boolean;
 }
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; type: string };
+/** An unanswered request; `sent` once it went out on a transport (until then it waits in `queued`). */
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; type: string; sent: boolean };
 
 export class EngineLink implements EngineChannel {
   private transport: Transport | null = null;
@@ -42,14 +43,24 @@ export class EngineLink implements EngineChannel {
   open(transport: Transport): void {
     this.transport = transport;
     this.setState('open');
-    for (const req of this.queued.splice(0)) transport.sendRequest(req);
+    for (const req of this.queued.splice(0)) {
+      const p = this.pending.get(req.rid);
+      if (p) p.sent = true;
+      transport.sendRequest(req);
+    }
   }
 
-  /** The transport went away: every unanswered request fails with `reason`. */
+  /**
+   * The transport went away: every request it carried and left unanswered fails with `reason`;
+   * requests still waiting for a transport keep waiting for the next one.
+   */
   lost(reason: string, next: ConnectionState): void {
     this.transport = null;
-    for (const [, p] of this.pending) p.reject(new Error(`${p.type}: ${reason}`));
-    this.pending.clear();
+    for (const [rid, p] of this.pending) {
+      if (!p.sent) continue;
+      this.pending.delete(rid);
+      p.reject(new Error(`${p.type}: ${reason}`));
+    }
     this.setState(next);
   }
 
@@ -67,7 +78,7 @@ export class EngineLink implements EngineChannel {
     const rid = this.nextRid++;
     const req = { ...msg, rid } as Request;
     return new Promise<ResponseMap[K]>((resolve, reject) => {
-      this.pending.set(rid, { resolve: resolve as (v: unknown) => void, reject, type: msg.type });
+      this.pending.set(rid, { resolve: resolve as (v: unknown) => void, reject, type: msg.type, sent: this.transport !== null });
       if (this.transport) this.transport.sendRequest(req);
       else this.queued.push(req);
     });

@@ -61,13 +61,17 @@ export function connectWeb(): RendererHost {
     },
     async stageFiles(files: File[]): Promise<string[]> {
       const paths: string[] = [];
+      // Files opened together go into one folder on the server (the first upload starts it).
+      let group: string | null = null;
       for (const f of files) {
-        const body = (await api(`/api/upload?name=${encodeURIComponent(f.name)}`, {
+        const query = `name=${encodeURIComponent(f.name)}${group ? `&group=${group}` : ''}`;
+        const body = (await api(`/api/upload?${query}`, {
           method: 'POST',
           headers: { 'content-type': 'application/octet-stream' },
           body: f,
-        })) as { path?: string };
+        })) as { path?: string; group?: string };
         if (typeof body.path !== 'string') throw new Error(`upload of ${f.name}: the server did not say where it stored the file`);
+        group ??= typeof body.group === 'string' ? body.group : null;
         paths.push(body.path);
       }
       return paths;

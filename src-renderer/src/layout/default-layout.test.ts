@@ -8,6 +8,7 @@ import { defaultGenericPanels, defaultLayout, defaultSortedPanels } from './defa
 import { isValidPlacement } from './grid';
 import { parseLayout, serialiseLayout } from './layout-file';
 import { subscriptionFor } from './subscription';
+import { mapLayersAfterActivation } from '../model/layers';
 import type { PanelSpec } from '../panels/registry';
 
 const repoRoot = resolve(__dirname, '../../..');
@@ -96,8 +97,17 @@ describe('default layouts of real models', () => {
       expect(parseLayout(serialiseLayout(layout), m)).toEqual(layout);
       const sub = subscriptionFor(layout.panels, m);
       for (const p of layout.panels) if ('layer' in p) expect(sub.layers.some((l) => l.layer === p.layer)).toBe(true);
-      // The strip brings every layer with feature maps, each at least as its strongest map.
-      expect(sub.layers.filter((l) => m.layers.find((x) => x.name === l.layer)!.kind === 'maps')).toHaveLength(m.layers.filter((l) => l.kind === 'maps').length);
+      // The strip brings every layer with feature maps as the next layer receives it (after its
+      // activation), each at least as its strongest map; only panels ask for anything else.
+      const shown = mapLayersAfterActivation(m).map((l) => l.name);
+      const asked = new Set(layout.panels.flatMap((p) => ('layer' in p ? [p.layer] : [])));
+      const maps = sub.layers.filter((l) => m.layers.find((x) => x.name === l.layer)!.kind === 'maps').map((l) => l.layer);
+      expect(maps.filter((l) => !asked.has(l)).every((l) => shown.includes(l))).toBe(true);
+      expect(shown.every((l) => maps.includes(l))).toBe(true);
     }
+    // SqueezeNet's convolutions are each followed by a ReLU: the strip shows the ReLUs only.
+    const sq = mapLayersAfterActivation(squeezenet);
+    expect(sq.length).toBeLessThan(squeezenet.layers.filter((l) => l.kind === 'maps').length);
+    expect(sq.some((l) => /^conv/i.test(l.op))).toBe(false);
   });
 });

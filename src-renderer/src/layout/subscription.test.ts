@@ -45,6 +45,20 @@ describe('subscription union', () => {
     expect(sub.layers[1]).toEqual({ layer: 'pool1', channels: { topK: 1 }, norm: 'map' });
   });
 
+  it('the strip leaves out a convolution that an activation follows, unless a panel shows it', () => {
+    const base = smallModel();
+    const model = { ...base, layers: [
+      { name: 'conv1', op: 'Conv', shape: [4, 8, 8], kind: 'maps' as const, index: 0 },
+      { name: 'bn1', op: 'BatchNormalization', shape: [4, 8, 8], kind: 'maps' as const, index: 1 },
+      { name: 'relu1', op: 'Relu', shape: [4, 8, 8], kind: 'maps' as const, index: 2 },
+      { name: 'pool1', op: 'MaxPool', shape: [4, 4, 4], kind: 'maps' as const, index: 3 },
+    ] };
+    const strip: PanelSpec = { id: 'strip', kind: 'strip', grid: g };
+    expect(subscriptionFor([strip], model).layers.map((l) => l.layer)).toEqual(['relu1', 'pool1']);
+    const conv: PanelSpec = { id: 'c1', kind: 'conv', layer: 'conv1', columns: 0, norm: 'map', colourMap: 'gray', grid: g };
+    expect(subscriptionFor([strip, conv], model).layers.map((l) => l.layer).sort()).toEqual(['conv1', 'pool1', 'relu1']);
+  });
+
   it('skips panels whose layer is not in the model and is empty without layer panels', () => {
     const model = smallModel();
     const panels: PanelSpec[] = [

@@ -33,6 +33,17 @@ export function mapLayers(model: ModelInfo): LayerInfo[] {
   return byGraphOrder(model).filter((l) => l.kind === 'maps');
 }
 
+/**
+ * Layers with maps as the next layer receives them: a convolution (or its bias add / batch norm)
+ * that an activation follows is left out for that activation. Halves what the all-layers strip
+ * shows, and lets the runtime fuse each convolution with its activation, since nobody observes
+ * the value in between. Any layer can still get a panel of its own.
+ */
+export function mapLayersAfterActivation(model: ModelInfo): LayerInfo[] {
+  const layers = byGraphOrder(model);
+  return layers.filter((l) => l.kind === 'maps' && afterActivation(layers, l) === l);
+}
+
 export function vectorLayers(model: ModelInfo): LayerInfo[] {
   return byGraphOrder(model).filter((l) => l.kind === 'vector');
 }

@@ -15,7 +15,13 @@ export const isInt = (x: unknown, min: number): x is number => typeof x === 'num
 
 /** A value as a message quotes it (JSON, shortened). */
 export function show(x: unknown): string {
-  const s = JSON.stringify(x);
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(x);
+  } catch {
+    // Nested too deep to write out (a hostile file): say what it is instead.
+    s = Array.isArray(x) ? '[…]' : '{…}';
+  }
   return s === undefined ? String(x) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 

@@ -3,6 +3,7 @@
 // and the panel bodies — asks the descriptor instead of switching on the kind.
 import type { Accessor, Component } from 'solid-js';
 import type { ClassWeights, FrameResult, LayerInfo, LayerSubscription, ModelInfo } from '../../../src-shared/contract';
+import type { FaceMode } from '../sources/face-mode';
 import type { Picture } from '../sources/picture';
 import type { CropImage } from '../sources/types';
 
@@ -48,6 +49,8 @@ export interface PanelServices {
   onAddLayer: (layer: string) => void;
   /** The picture the camera panel shows, and its controls. */
   picture: Pick<Picture, 'state' | 'cropSquare' | 'setCropSquare' | 'useCamera' | 'listCameras' | 'openFiles' | 'fileAccept'>;
+  /** Whether the crop square follows faces, the faces found, and the face settings. */
+  faces: FaceMode;
 }
 
 /** What a kind's body is given: its panel, the model, and the window's services to pick from. */

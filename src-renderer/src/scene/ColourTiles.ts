@@ -57,7 +57,8 @@ export class ColourTiles extends Mesh<MeshGeometry, Shader> {
     const shader = this.shader;
     const source = this.source;
     super.destroy(options);
-    geometry.destroy();
+    // With its buffers: a geometry's own destroy() leaves them (and their GPU copies) alive.
+    geometry.destroy(true);
     shader?.destroy();
     source.destroy();
   }
@@ -98,6 +99,6 @@ export class ColourTiles extends Mesh<MeshGeometry, Shader> {
     }
     const old = this.geometry;
     this.geometry = new MeshGeometry({ positions: pos, uvs: uv, indices: idx, shrinkBuffersToFit: true });
-    old.destroy();
+    old.destroy(true);
   }
 }

@@ -31,7 +31,20 @@ declare global {
   }
 }
 
-export function recordRenderCost(ms: number): void {
+/** How far back "shown fps" counts drawn results. */
+const SHOWN_WINDOW_MS = 2000;
+const drawnAt: number[] = [];
+
+/** Results drawn per second over the last two seconds (0 when nothing was drawn lately). */
+export function shownFps(now = performance.now()): number {
+  while (drawnAt.length && drawnAt[0] <= now - SHOWN_WINDOW_MS) drawnAt.shift();
+  return drawnAt.length / (SHOWN_WINDOW_MS / 1000);
+}
+
+/** Records one drawn result and what drawing it cost (`at`: when it was drawn). */
+export function recordRenderCost(ms: number, at = performance.now()): void {
+  drawnAt.push(at);
+  if (drawnAt.length > 1000) drawnAt.shift();
   history.push(ms);
   if (history.length > WINDOW) history.shift();
   const c = { last: ms, median: median(history), samples: history.length };

@@ -19,6 +19,16 @@ import { recordRenderCost } from './perf';
 /** Above panels (a dragged panel is raised to 20), below the window's popovers (30) and dialogs. */
 export const SCENE_Z_INDEX = 25;
 
+declare global {
+  interface Window {
+    /** GPU textures the scene holds, for the soak test's leak check. */
+    __convscopeTextureCount?: () => number;
+  }
+}
+
+/** GPU textures the scene's renderer holds now (0 before it exists); freed ones leave empty slots. */
+export const textureCount = (): number => (renderer as WebGLRenderer | null)?.texture.managedTextures.filter(Boolean).length ?? 0;
+
 let rendererPromise: Promise<Renderer> | null = null;
 let renderer: Renderer | null = null;
 let canvas: HTMLCanvasElement | null = null;
@@ -61,6 +71,7 @@ export function sharedRenderer(): Promise<Renderer> {
       throw new Error(`ConvScope needs WebGL 2 to draw its panels; this browser gave a "${r.name}" renderer`);
     }
     renderer = r;
+    window.__convscopeTextureCount = textureCount;
     maxTextureSize = Math.min(8192, (r as WebGLRenderer).gl.getParameter((r as WebGLRenderer).gl.MAX_TEXTURE_SIZE) as number);
     return r;
   })();

@@ -4,7 +4,7 @@
 // user's, kept in UserSettings.faces.
 import { batch, createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
 import type { EngineChannel, FaceBox, FaceFinderSettings, ModelInfo, UserSettings } from '../../../src-shared/contract';
-import { DEFAULT_FACE_FINDER } from '../../../src-shared/contract';
+import { DEFAULT_FACE_FINDER, FACE_SETTING_LIMITS } from '../../../src-shared/contract';
 import type { CropSquare } from './crop';
 import { DEFAULT_MARGIN, DEFAULT_SMOOTHING, FaceFollower } from './face-follow';
 import type { Picture } from './picture';
@@ -23,12 +23,7 @@ export interface EffectiveFaceSettings {
 }
 
 /** Where each setting may go; a value outside (a hand-edited settings file) counts as not given. */
-export const FACE_LIMITS = {
-  margin: [1, 4],
-  smoothing: [0, 0.95],
-  minFace: [0.02, 1],
-  threshold: [0, 1],
-} as const satisfies Record<string, readonly [number, number]>;
+export const FACE_LIMITS = FACE_SETTING_LIMITS;
 
 const within = (v: unknown, [lo, hi]: readonly [number, number], fallback: number): number =>
   typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? v : fallback;

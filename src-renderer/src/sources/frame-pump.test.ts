@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { FrameMessage } from '../../../src-shared/contract';
+import type { FaceFinderSettings, FrameMessage } from '../../../src-shared/contract';
 import type { CropSquare } from './crop';
-import { FramePump, type Cutter } from './frame-pump';
+import { detectSize, FramePump, type Cutter, type PictureRect } from './frame-pump';
 import type { PictureSource } from './types';
 
 /** A source whose pictures arrive when the test says so. */
@@ -26,8 +26,9 @@ function setup() {
   let crop: CropSquare = { cx: 0.5, cy: 0.5, size: 0.5 };
   let out: { width: number; height: number } | null = { width: 4, height: 4 };
   let paused = false;
+  let detect: FaceFinderSettings | null = null;
   const sent: FrameMessage[] = [];
-  const cuts: { x: number; y: number; size: number }[] = [];
+  const cuts: PictureRect[] = [];
   const cutter: Cutter = (_el, rect, size) => {
     cuts.push(rect);
     return new Uint8Array(size.width * size.height * 4).fill(cuts.length);
@@ -37,6 +38,7 @@ function setup() {
     outSize: () => out,
     send: (f) => sent.push(f),
     paused: () => paused,
+    detect: () => detect,
     cutter,
     now: () => now,
   });
@@ -48,6 +50,7 @@ function setup() {
     setCrop: (c: CropSquare) => (crop = c),
     setOut: (o: typeof out) => (out = o),
     setPaused: (p: boolean) => (paused = p),
+    setDetect: (d: FaceFinderSettings | null) => (detect = d),
   };
 }
 
@@ -58,7 +61,7 @@ describe('frame pump', () => {
     t.pump.use(s.source);
     s.picture();
     // Half of the shorter side, centred: 240 px at (200, 120).
-    expect(t.cuts).toEqual([{ x: 200, y: 120, size: 240 }]);
+    expect(t.cuts).toEqual([{ x: 200, y: 120, width: 240, height: 240 }]);
     expect(t.sent).toHaveLength(1);
     expect(t.sent[0]).toMatchObject({ id: 1, t: 1000, width: 4, height: 4 });
     // The crop view gets the same bytes and learns how large the square was in which picture.
@@ -68,7 +71,7 @@ describe('frame pump', () => {
     t.setCrop({ cx: 0, cy: 0, size: 0.25 });
     t.tick(100);
     s.picture();
-    expect(t.cuts[1]).toEqual({ x: 0, y: 0, size: 120 });
+    expect(t.cuts[1]).toEqual({ x: 0, y: 0, width: 120, height: 120 });
     expect(t.sent.map((f) => f.id)).toEqual([1, 2]);
   });
 
@@ -101,11 +104,41 @@ describe('frame pump', () => {
     a.picture();
     expect(t.sent).toHaveLength(0);
     b.picture();
-    expect(t.cuts).toEqual([{ x: 75, y: 25, size: 50 }]);
+    expect(t.cuts).toEqual([{ x: 75, y: 25, width: 50, height: 50 }]);
     const id = t.pump.resend(t.pump.crops.get(1)!);
     expect(id).toBe(2);
     expect(t.sent[1].rgba).toBe(t.sent[0].rgba);
     t.pump.use(null);
     expect(b.listeners.size).toBe(0);
+  });
+
+  it('sends the whole picture scaled down for the face finder while faces are followed', () => {
+    const t = setup();
+    const s = testSource(640, 480);
+    t.pump.use(s.source);
+    s.picture();
+    expect(t.sent[0].detect).toBeUndefined();
+
+    t.setDetect({ minFace: 0.2, thresholds: [0.5, 0.8] });
+    s.picture();
+    // The classifier's crop still comes from the full-resolution picture; then the whole picture.
+    expect(t.cuts.slice(1)).toEqual([
+      { x: 200, y: 120, width: 240, height: 240 },
+      { x: 0, y: 0, width: 640, height: 480 },
+    ]);
+    const d = t.sent[1].detect!;
+    expect(d).toMatchObject({ width: 320, height: 240, minFace: 0.2, thresholds: [0.5, 0.8] });
+    expect(d.rgba).toHaveLength(320 * 240 * 4);
+    expect(t.sent[1]).toMatchObject({ width: 4, height: 4 });
+
+    t.setDetect(null);
+    s.picture();
+    expect(t.sent[2].detect).toBeUndefined();
+  });
+
+  it('scales the detect picture to a longer side of at most 320 px and never enlarges it', () => {
+    expect(detectSize(1280, 720)).toEqual({ width: 320, height: 180 });
+    expect(detectSize(480, 640)).toEqual({ width: 240, height: 320 });
+    expect(detectSize(200, 100)).toEqual({ width: 200, height: 100 });
   });
 });

@@ -1,7 +1,8 @@
 // From pictures to frames: whenever the source has a new picture, cut the crop square out of it,
 // scale it to the size the engine wants and send it. The crop of every sent frame is kept briefly so
-// the crop view can show exactly the image whose result is on screen.
-import type { FrameMessage } from '../../../src-shared/contract';
+// the crop view can show exactly the image whose result is on screen. While the crop follows faces,
+// the whole picture travels too, scaled down, for the face finder.
+import type { DetectImage, FaceFinderSettings, FrameMessage } from '../../../src-shared/contract';
 import { CropRing, cropRectPx, type CropSquare } from './crop';
 import type { CropImage, PictureSource } from './types';
 
@@ -10,8 +11,28 @@ export interface Size {
   height: number;
 }
 
-/** Draws the square `rect` of `element` scaled to `out` and returns its RGBA bytes. */
-export type Cutter = (element: CanvasImageSource, rect: { x: number; y: number; size: number }, out: Size) => Uint8Array;
+/** A rectangle of the picture, in its pixels. */
+export interface PictureRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Draws the rectangle `rect` of `element` scaled to `out` and returns its RGBA bytes. */
+export type Cutter = (element: CanvasImageSource, rect: PictureRect, out: Size) => Uint8Array;
+
+/**
+ * Longer side of the picture the face finder gets. MTCNN looks for faces down to 12 px at its
+ * finest scale: at 320 px a face of 1/8 of a 4:3 picture's shorter side is still 30 px.
+ */
+export const DETECT_SIDE = 320;
+
+/** The picture's size scaled so that its longer side is at most DETECT_SIDE (never enlarged). */
+export function detectSize(width: number, height: number): Size {
+  const k = Math.min(1, DETECT_SIDE / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * k)), height: Math.max(1, Math.round(height * k)) };
+}
 
 /** The browser's 2D canvas as the cutter: smooth resampling, read back as RGBA. */
 export function canvasCutter(): Cutter {
@@ -28,7 +49,7 @@ export function canvasCutter(): Cutter {
     }
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'medium';
-    ctx.drawImage(element, r.x, r.y, r.size, r.size, 0, 0, out.width, out.height);
+    ctx.drawImage(element, r.x, r.y, r.width, r.height, 0, 0, out.width, out.height);
     const pixels = ctx.getImageData(0, 0, out.width, out.height).data;
     return new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
   };
@@ -42,6 +63,8 @@ export interface FramePumpOptions {
   send: (frame: FrameMessage) => void;
   /** While true nothing is sent (frozen, or the link is busy); pictures are still counted. */
   paused: () => boolean;
+  /** The face finder's settings while the crop follows faces, else null: then no detect image is sent. */
+  detect?: () => FaceFinderSettings | null;
   cutter?: Cutter;
   now?: () => number;
 }
@@ -51,6 +74,8 @@ export class FramePump {
   private source: PictureSource | null = null;
   private stopListening: (() => void) | null = null;
   private readonly cut: Cutter;
+  /** A cutter of its own for the detect image, so neither canvas changes size every frame. */
+  private readonly cutWhole: Cutter;
   private readonly now: () => number;
   private nextId = 1;
   private lastPictureAt = 0;
@@ -60,6 +85,7 @@ export class FramePump {
 
   constructor(private readonly opts: FramePumpOptions) {
     this.cut = opts.cutter ?? canvasCutter();
+    this.cutWhole = opts.cutter ?? canvasCutter();
     this.now = opts.now ?? (() => performance.now());
   }
 
@@ -100,10 +126,19 @@ export class FramePump {
     const { width: pw, height: ph } = source.size();
     if (!(pw > 0 && ph > 0)) return;
     const rect = this.squareIn(pw, ph);
-    const rgba = this.cut(source.element, rect, out);
+    const rgba = this.cut(source.element, { x: rect.x, y: rect.y, width: rect.size, height: rect.size }, out);
     const id = this.nextId++;
     this.crops.put(id, { width: out.width, height: out.height, rgba, sourceSide: rect.size, from: source.kind });
-    this.opts.send({ id, t: now, width: out.width, height: out.height, rgba });
+    const finder = this.opts.detect?.();
+    const detect = finder ? this.detectImage(source.element, pw, ph, finder) : undefined;
+    this.opts.send({ id, t: now, width: out.width, height: out.height, rgba, ...(detect ? { detect } : {}) });
+  }
+
+  /** The whole picture, scaled down, with the finder's settings. */
+  private detectImage(element: CanvasImageSource, width: number, height: number, finder: FaceFinderSettings): DetectImage {
+    const size = detectSize(width, height);
+    const rgba = this.cutWhole(element, { x: 0, y: 0, width, height }, size);
+    return { ...size, rgba, minFace: finder.minFace, thresholds: [finder.thresholds[0], finder.thresholds[1]] };
   }
 
   private squareIn(width: number, height: number): { x: number; y: number; size: number } {

@@ -99,4 +99,38 @@ describe('picture', () => {
     expect(p.current()?.name).toBe('digit.png');
     expect(t.log).toContain('close slow camera');
   });
+
+  it('shows the message of a camera that stops on its own, and "Try again" opens it anew', async () => {
+    const t = testSources();
+    const lostCbs: ((m: string) => void)[] = [];
+    let opened = 0;
+    t.setCameraOpen(async () => {
+      const name = `camera ${++opened}`;
+      t.log.push(`open ${name}`);
+      return {
+        kind: 'camera',
+        name,
+        element: {} as HTMLVideoElement,
+        size: () => ({ width: 1, height: 1 }),
+        onPicture: () => () => {},
+        onLost: (cb) => {
+          lostCbs.push(cb);
+          return () => {};
+        },
+        close: () => void t.log.push(`close ${name}`),
+      };
+    });
+    const p = createPicture({ sources: t.sources, saveCameraChoice: () => {}, reportError: t.report });
+    await p.startCamera({});
+    expect(p.current()?.name).toBe('camera 1');
+    lostCbs[0]('The camera stopped sending pictures.');
+    expect(p.state()).toEqual({ kind: 'error', message: 'The camera stopped sending pictures.' });
+    expect(p.current()).toBeNull();
+    // A late second report of the same camera changes nothing.
+    lostCbs[0]('again');
+    expect(p.state()).toEqual({ kind: 'error', message: 'The camera stopped sending pictures.' });
+    p.useCamera({});
+    await expect.poll(() => p.current()?.name).toBe('camera 2');
+    expect(t.log).toEqual(['open camera 1', 'close camera 1', 'open camera 2']);
+  });
 });

@@ -37,6 +37,13 @@ export function createPicture(deps: {
       const source = await opener();
       if (mine !== generation) return source.close();
       setState({ kind: 'showing', source });
+      // A camera that stops while on show gives way to its message and the "Try again" button.
+      source.onLost?.((message) => {
+        if (current() !== source) return;
+        generation++;
+        source.close();
+        setState({ kind: 'error', message });
+      });
       if (how === 'file') old?.close();
     } catch (e) {
       if (mine !== generation) return;

@@ -17,6 +17,11 @@ export interface PictureSource {
   size(): { width: number; height: number };
   /** Calls `cb` whenever a new picture is ready; returns the function that stops the calls. */
   onPicture(cb: () => void): () => void;
+  /**
+   * Calls `cb`, with words for the user, when the source stops on its own (a camera unplugged);
+   * for sources that can. Returns the function that stops the call.
+   */
+  onLost?(cb: (message: string) => void): () => void;
   /** Releases the device or the file, and takes its element off the page. */
   close(): void;
 }

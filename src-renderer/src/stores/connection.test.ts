@@ -64,4 +64,12 @@ describe('connection', () => {
     ]);
     expect(s.back()).toBe(2);
   });
+
+  it('says once, without claiming a model, when the engine came back without one', () => {
+    const s = setup('open');
+    s.event({ type: 'engineRestarted', reason: 'exit code 134', withoutModel: 'it crashed 3 times within a minute. Choose a model to continue.' });
+    expect(s.notices()).toEqual(['The engine stopped (exit code 134) and was restarted without a model: it crashed 3 times within a minute. Choose a model to continue.']);
+    // No subscription is sent for a model the engine no longer has.
+    expect(s.back()).toBe(0);
+  });
 });

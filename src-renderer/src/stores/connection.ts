@@ -28,6 +28,11 @@ export function createConnection(deps: {
   const offEvent = deps.engine.onEvent((e) => {
     if (e.type === 'error') deps.notify('error', e.message);
     else if (e.type === 'engineRestarted') {
+      if (e.withoutModel) {
+        // Nothing to subscribe to until the user chooses a model.
+        deps.notify('error', `The engine stopped (${e.reason}) and was restarted without a model: ${e.withoutModel}`);
+        return;
+      }
       const name = deps.modelName();
       deps.notify('error', `The engine stopped (${e.reason}) and was restarted${name ? ` with ${name}` : ''}.`);
       deps.onBack();

@@ -1,6 +1,6 @@
 import { createSignal } from 'solid-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ModelInfo } from '../../../src-shared/contract';
+import type { FaceFinderSettings, ModelInfo } from '../../../src-shared/contract';
 import { smallModel } from '../model/testing/small-model';
 import { DEFAULT_CROP } from '../sources/crop';
 import type { PictureSource } from '../sources/types';
@@ -30,6 +30,7 @@ function setup() {
   const t = testEngine();
   const pic = testPicture();
   const [model, setModel] = createSignal<ModelInfo | null>(smallModel());
+  const [detect, setDetect] = createSignal<FaceFinderSettings | null>(null);
   const { value: flow, dispose } = inRoot(() =>
     createFrameFlow({
       engine: t.engine,
@@ -37,13 +38,14 @@ function setup() {
       picture: () => pic.source,
       cropSquare: () => DEFAULT_CROP,
       droppedByLink: () => 3,
+      detect,
       cutter: (_el, _rect, out) => new Uint8Array(out.width * out.height * 4),
       now: () => clock,
       afterPaint: (cb) => cb(),
       statsEveryMs: 100,
     }),
   );
-  return { ...t, flow, dispose, picture: pic.picture, pictureListeners: pic.listeners, setModel, tick: (ms: number) => (clock += ms) };
+  return { ...t, flow, dispose, picture: pic.picture, pictureListeners: pic.listeners, setModel, setDetect, tick: (ms: number) => (clock += ms) };
 }
 
 describe('frame flow', () => {
@@ -67,6 +69,31 @@ describe('frame flow', () => {
     s.tick(1001);
     s.picture();
     expect(s.frames.map((f) => f.id)).toEqual([1, 2, 3]);
+  });
+
+  it('lets a second frame travel only while the engine needs less than half a camera interval', () => {
+    const timed = (id: number, engineMs: number) => ({ ...resultFor(smallModel(), id), timing: { preprocessMs: engineMs / 2, inferenceMs: engineMs / 2, encodeMs: 0 } });
+    const camera = (s: ReturnType<typeof setup>, n: number) => {
+      for (let i = 0; i < n; i++) {
+        s.tick(33);
+        s.picture();
+      }
+    };
+    // Camera at 30 fps, the engine takes 4 ms: the link sets the pace, two frames travel at once.
+    const fast = setup();
+    camera(fast, 1);
+    fast.result(timed(1, 4));
+    camera(fast, 3);
+    expect(fast.frames.map((f) => f.id)).toEqual([1, 2, 3]);
+    fast.result(timed(2, 4));
+    camera(fast, 1);
+    expect(fast.frames.map((f) => f.id)).toEqual([1, 2, 3, 4]);
+    // The engine takes 25 ms of the 33: one frame at a time, so none waits in the mailbox.
+    const slow = setup();
+    camera(slow, 1);
+    slow.result(timed(1, 25));
+    camera(slow, 3);
+    expect(slow.frames.map((f) => f.id)).toEqual([1, 2]);
   });
 
   it('holds the picture while frozen, re-runs it for new panels and shows the newest result on resume', () => {
@@ -112,7 +139,26 @@ describe('frame flow', () => {
       s.tick(100);
     }
     vi.advanceTimersByTime(100);
-    expect(s.flow.stats()).toEqual({ fps: 10, inferenceMs: 2, latencyMs: expect.any(Number), dropped: 2, droppedByLink: 3 });
+    expect(s.flow.stats()).toEqual({ fps: 10, inferenceMs: 2, latencyMs: expect.any(Number), dropped: 2, droppedByLink: 3, facesMs: null });
+  });
+
+  it('sends the picture for the face finder while faces are followed and reports its time', () => {
+    vi.useFakeTimers();
+    const s = setup();
+    s.setDetect({ minFace: 0.1, thresholds: [0.6, 0.7] });
+    s.picture();
+    expect(s.frames[0].detect).toMatchObject({ width: 320, height: 240, minFace: 0.1, thresholds: [0.6, 0.7] });
+    const r = resultFor(smallModel(), 1);
+    s.result({ ...r, timing: { ...r.timing, facesMs: 6 }, faces: [] });
+    vi.advanceTimersByTime(100);
+    expect(s.flow.stats().facesMs).toBe(6);
+    // Back to the manual square: no detect picture, no face time.
+    s.setDetect(null);
+    s.picture();
+    expect(s.frames[1].detect).toBeUndefined();
+    s.result(resultFor(smallModel(), 2));
+    vi.advanceTimersByTime(100);
+    expect(s.flow.stats().facesMs).toBeNull();
   });
 
   it('lets go of the engine and the picture when its window goes', () => {

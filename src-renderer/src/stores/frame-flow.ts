@@ -2,7 +2,7 @@
 // results come back and are shown with the crop they were computed from; freezing holds the picture
 // on screen; the numbers of the status line are kept here.
 import { batch, createEffect, createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
-import type { EngineChannel, FrameResult, ModelInfo } from '../../../src-shared/contract';
+import type { EngineChannel, FaceFinderSettings, FrameResult, ModelInfo } from '../../../src-shared/contract';
 import { cropSizeFor } from '../../../src-shared/frame-size';
 import type { CropSquare } from '../sources/crop';
 import { FramePump, type Cutter } from '../sources/frame-pump';
@@ -18,15 +18,19 @@ export interface Stats {
   dropped: number;
   /** Frames not sent because the link was closed or congested. */
   droppedByLink: number;
+  /** Face finder time per frame while the crop follows faces, else null. */
+  facesMs: number | null;
 }
 
-// Flow control: at most MAX_IN_FLIGHT frames travel without their result back. The engine's mailbox
-// keeps only the newest frame, but the link and the results can still queue when the engine, the
-// network or the drawing is slow; this keeps camera-to-screen latency bounded. One frame in flight
-// rather than two: a second one only waits in the mailbox and ages. Measured in one bench run
-// (browser mode, SwiftShader): SqueezeNet latency 364 → 247 ms for 5.4 → 4.0 results/s; LeNet
-// 45 → 38 ms at camera rate either way.
-const MAX_IN_FLIGHT = 1;
+// Flow control: at most one frame travels without its result back while the engine's own time per
+// frame is a good part of a camera interval. The engine's mailbox keeps only the newest frame, but the
+// link and the results can still queue when the engine, the network or the drawing is slow; this keeps
+// camera-to-screen latency bounded: a second frame would only wait in the mailbox and age. Measured
+// in one bench run (browser mode, SwiftShader): SqueezeNet latency 364 → 247 ms for 5.4 → 4.0
+// results/s. When the engine needs less than half a camera interval, the link (readback, transport,
+// decode, drawing) sets the pace instead, and a second frame in flight overlaps it with the engine
+// at almost no wait: then every camera frame can be shown.
+const MAX_IN_FLIGHT = 2;
 /** A result that never came back stops blocking the link after this long. */
 const LOST_AFTER_MS = 1000;
 
@@ -38,6 +42,8 @@ export function createFrameFlow(deps: {
   picture: Accessor<PictureSource | null>;
   cropSquare: Accessor<CropSquare>;
   droppedByLink: () => number;
+  /** The face finder's settings while the crop follows faces (each frame then carries the whole picture). */
+  detect?: () => FaceFinderSettings | null;
   cutter?: Cutter;
   now?: () => number;
   /** Runs `cb` once the panels have drawn (the next animation frame). */
@@ -51,7 +57,7 @@ export function createFrameFlow(deps: {
   const [frozen, setFrozen] = createSignal(false);
   /** True for the instant a frozen picture's re-run result is handed to the panels. */
   const [refreshingFrozen, setRefreshingFrozen] = createSignal(false);
-  const [stats, setStats] = createSignal<Stats>({ fps: 0, inferenceMs: 0, latencyMs: 0, dropped: 0, droppedByLink: 0 });
+  const [stats, setStats] = createSignal<Stats>({ fps: 0, inferenceMs: 0, latencyMs: 0, dropped: 0, droppedByLink: 0, facesMs: null });
   /** The crop on screen when freezing began, and the id it was sent again under (new panels need its layers). */
   let frozenCrop: CropImage | null = null;
   let frozenRerunId = -1;
@@ -61,8 +67,15 @@ export function createFrameFlow(deps: {
   let lastResult: FrameResult | null = null;
   let inferenceMs = 0;
   let latencyMs = 0;
+  let facesMs = 0;
 
-  const linkReady = () => lastSentId - lastResultId < MAX_IN_FLIGHT || now() - lastResultAt > LOST_AFTER_MS;
+  /** Preprocess + inference + encode per frame as the engine reports it (moving average). */
+  let engineMs = 0;
+  const inFlightLimit = (): number => {
+    const fps: number = pump.fps;
+    return engineMs > 0 && fps > 0 && Number.isFinite(fps) && engineMs < 500 / fps ? MAX_IN_FLIGHT : 1;
+  };
+  const linkReady = (): boolean => lastSentId - lastResultId < inFlightLimit() || now() - lastResultAt > LOST_AFTER_MS;
 
   // Once per model, not per picture.
   const outSize = createMemo(() => {
@@ -77,6 +90,7 @@ export function createFrameFlow(deps: {
       deps.engine.sendFrame(f);
     },
     paused: () => frozen() || !linkReady(),
+    detect: deps.detect,
     cutter: deps.cutter,
     now,
   });
@@ -93,6 +107,8 @@ export function createFrameFlow(deps: {
     const m = deps.model();
     if (!m || r.probs.length !== m.labels.length) return; // a late result of the previous model
     inferenceMs = ema(inferenceMs, r.timing.inferenceMs);
+    engineMs = ema(engineMs, r.timing.preprocessMs + r.timing.inferenceMs + r.timing.encodeMs + (r.timing.facesMs ?? 0));
+    if (r.timing.facesMs !== undefined) facesMs = ema(facesMs, r.timing.facesMs);
     lastResult = r;
     // Frames older than this one that never came back were replaced in the engine's mailbox.
     if (r.id > lastResultId && r.id <= lastSentId) lastResultId = r.id;
@@ -115,7 +131,9 @@ export function createFrameFlow(deps: {
   onCleanup(offResult);
 
   const timer = setInterval(() => {
-    setStats({ fps: pump.fps, inferenceMs, latencyMs, dropped: lastResult?.dropped ?? 0, droppedByLink: deps.droppedByLink() });
+    const finding = lastResult?.timing.facesMs !== undefined && !!deps.detect?.();
+    if (!finding) facesMs = 0;
+    setStats({ fps: pump.fps, inferenceMs, latencyMs, dropped: lastResult?.dropped ?? 0, droppedByLink: deps.droppedByLink(), facesMs: finding ? facesMs : null });
   }, deps.statsEveryMs ?? 250);
   onCleanup(() => clearInterval(timer));
 

@@ -77,6 +77,32 @@ describe('model session', () => {
     expect(s.notices.notices()[0].text).toBe('Could not load SqueezeNet: out of memory — still showing LENET.');
   });
 
+  it('cancels a load in progress: the engine is asked to stop and the model on screen stays', async () => {
+    let rejectLoad: ((e: Error) => void) | null = null;
+    const s = setup();
+    await s.session.start();
+    // The next load waits until the engine answers it, as a long conversion would.
+    const pending = new Promise<never>((_, reject) => (rejectLoad = reject));
+    const original = s.engine.request.bind(s.engine);
+    s.engine.request = ((msg: { type: string }) => {
+      if (msg.type === 'loadModel') return (s.requests.push(msg as never), pending);
+      if (msg.type === 'cancelLoad') {
+        s.requests.push(msg as never);
+        rejectLoad!(new Error('loading was cancelled'));
+        return Promise.resolve(true);
+      }
+      return original(msg as never);
+    }) as typeof s.engine.request;
+    const loading = s.session.loadBundled('squeezenet');
+    expect(s.session.loading()).toBe('SqueezeNet');
+    s.session.cancelLoad();
+    expect(await loading).toBe(false);
+    expect(s.requests.at(-1)).toEqual({ type: 'cancelLoad' });
+    expect(s.session.loading()).toBeNull();
+    expect(s.session.model()?.id).toBe('lenet');
+    expect(s.notices.notices().at(-1)?.text).toBe('Could not load SqueezeNet: loading was cancelled — still showing LENET.');
+  });
+
   it('steps through the bundled models, wrapping round', async () => {
     expect(neighbourModel(['a', 'b', 'c'], 'c', 1)).toBe('a');
     expect(neighbourModel(['a', 'b', 'c'], 'own', -1)).toBe('c');

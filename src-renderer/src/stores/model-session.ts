@@ -123,6 +123,11 @@ export function createModelSession(deps: {
     /** The labels of the formats the engine opens, e.g. "ONNX, Caffe". */
     formatNames: () => formats().map((f) => f.label).join(', '),
 
+    /** Stops the load in progress; the engine keeps the model it had (the load then reports it was cancelled). */
+    cancelLoad() {
+      engine.request({ type: 'cancelLoad' }).catch((e: Error) => notify('error', `Could not cancel loading: ${e.message}`));
+    },
+
     /** Asks the engine what it has and opens the model used last (or LeNet, or the first). */
     async start(last?: ModelSource) {
       engine.request({ type: 'availableProviders' }).then(setProviders, () => setProviders([]));

@@ -33,6 +33,16 @@ describe('settings sync', () => {
     expect(s.forceCpu()).toBe(true);
   });
 
+  it('reads and saves the face settings', async () => {
+    const t = testHost({ ...DEFAULT_SETTINGS, faces: { margin: 1.7 } });
+    const s = createSettingsSync({ host: t.host, notify: createNotices().notify });
+    await s.load();
+    expect(s.faces()).toEqual({ margin: 1.7 });
+    s.saveFaces({ margin: 1.7, smoothing: 0.2 });
+    expect(s.faces()).toEqual({ margin: 1.7, smoothing: 0.2 });
+    expect(t.saved[0].faces).toEqual({ margin: 1.7, smoothing: 0.2 });
+  });
+
   it('Force CPU only saves the settings, and saves go out one at a time with the latest state', async () => {
     const t = testHost();
     const s = createSettingsSync({ host: t.host, notify: createNotices().notify });

@@ -11,6 +11,7 @@ export function createSettingsSync(deps: { host: Pick<ConvScopeHost, 'loadSettin
   const delay = deps.layoutSaveDelayMs ?? 600;
   let settings: UserSettings = structuredClone(DEFAULT_SETTINGS);
   const [forceCpu, setForceCpuSignal] = createSignal(false);
+  const [faces, setFacesSignal] = createSignal<UserSettings['faces']>(undefined);
   let timer: ReturnType<typeof setTimeout> | null = null;
   // One save at a time; changes made meanwhile go out in one more save when it finishes.
   let saving: Promise<void> | null = null;
@@ -52,6 +53,7 @@ export function createSettingsSync(deps: { host: Pick<ConvScopeHost, 'loadSettin
         deps.notify('error', `Settings could not be read: ${(e as Error).message} — using defaults.`);
       }
       setForceCpuSignal(settings.engine.forceCpu);
+      setFacesSignal(settings.faces);
       return settings;
     },
     /** Saves a pending layout now and waits for the saves under way. */
@@ -61,6 +63,14 @@ export function createSettingsSync(deps: { host: Pick<ConvScopeHost, 'loadSettin
     setForceCpu(on: boolean) {
       setForceCpuSignal(on);
       settings = { ...settings, engine: { ...settings.engine, forceCpu: on } };
+      void persist();
+    },
+
+    /** How the crop follows faces, and the face finder's parameters. */
+    faces,
+    saveFaces(f: UserSettings['faces']) {
+      setFacesSignal(f);
+      settings = { ...settings, faces: f };
       void persist();
     },
 

@@ -11,7 +11,7 @@ function merged(ctx: OpContext, min = 2): Dim[] {
   return xs[0].shape.map((_, i) => {
     const dims = xs.map((x) => x.shape[i]);
     if (dims.some((d) => d === null)) return null;
-    return Math.max(...(dims as number[]));
+    return (dims as number[]).reduce((a, b) => Math.max(a, b));
   });
 }
 

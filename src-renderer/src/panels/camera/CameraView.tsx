@@ -1,12 +1,14 @@
 // The camera panel: the live picture with the crop square on it (drag to move, corner to resize),
-// the camera picker, the resolution choice and "Image…" as a still source.
+// the "Follow face" switch with the faces found, the camera picker, the resolution choice and
+// "Image…" as a still source.
 import { createEffect, createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { cropRectPx, moveCrop, resizeCrop, type CropSquare } from '../../sources/crop';
 import { RESOLUTIONS } from '../../sources/camera/camera';
 import type { SourceDevice } from '../../sources/types';
 import type { PanelServices } from '../types';
+import { FaceBoxes, FaceModeSwitch } from './FaceOverlay';
 
-export function CameraView(props: Pick<PanelServices, 'picture'>): JSX.Element {
+export function CameraView(props: Pick<PanelServices, 'picture' | 'faces'>): JSX.Element {
   const pic = props.picture;
   let box!: HTMLDivElement;
   let stage!: HTMLDivElement;
@@ -83,7 +85,7 @@ export function CameraView(props: Pick<PanelServices, 'picture'>): JSX.Element {
     if (!size || !f.width) return null;
     const r = cropRectPx(pic.cropSquare(), size.width, size.height);
     const k = f.width / size.width;
-    return { left: r.x * k, top: r.y * k, side: r.size * k };
+    return { left: r.x * k, top: r.y * k, side: r.size * k, px: r };
   };
 
   const drag = (e: PointerEvent, how: 'move' | 'resize') => {
@@ -99,6 +101,8 @@ export function CameraView(props: Pick<PanelServices, 'picture'>): JSX.Element {
     const y0 = e.clientY;
     const k = size.width / f.width; // picture pixels per screen pixel
     const onMove = (m: PointerEvent) => {
+      // Placing the square by hand ends following the face.
+      props.faces.takeByHand();
       const dx = (m.clientX - x0) * k;
       const dy = (m.clientY - y0) * k;
       pic.setCropSquare(how === 'move' ? moveCrop(start, dx, dy, size.width, size.height) : resizeCrop(start, dx, dy, size.width, size.height));
@@ -129,7 +133,7 @@ export function CameraView(props: Pick<PanelServices, 'picture'>): JSX.Element {
 
   return (
     <div class="camera-view">
-      <div class="camera-box" data-testid="camera-box" ref={box}>
+      <div class="camera-box" data-testid="camera-box" data-crop-mode={props.faces.mode()} ref={box}>
         <div
           class="camera-stage"
           ref={stage}
@@ -139,8 +143,14 @@ export function CameraView(props: Pick<PanelServices, 'picture'>): JSX.Element {
             {(sq) => (
               <div
                 class="crop-square"
+                classList={{ following: props.faces.mode() === 'face' }}
                 data-testid="crop-square"
-                title="Drag to move the crop; drag the corner to resize it"
+                data-crop-px={`${sq().px.x},${sq().px.y},${sq().px.size}`}
+                title={
+                  props.faces.mode() === 'face'
+                    ? 'The crop follows the largest face; drag it to place it by hand'
+                    : 'Drag to move the crop; drag the corner to resize it'
+                }
                 style={{ left: `${sq().left}px`, top: `${sq().top}px`, width: `${sq().side}px`, height: `${sq().side}px` }}
                 onPointerDown={(e) => drag(e, 'move')}
               >
@@ -148,13 +158,21 @@ export function CameraView(props: Pick<PanelServices, 'picture'>): JSX.Element {
               </div>
             )}
           </Show>
+          <Show when={props.faces.mode() === 'face' && fit().width > 0}>
+            <FaceBoxes faces={props.faces.faces()} width={fit().width} height={fit().height} />
+          </Show>
         </div>
+        <Show when={source()}>
+          <FaceModeSwitch faces={props.faces} />
+        </Show>
         <Show when={error()}>
           {(msg) => (
             <div class="camera-message" role="alert" data-testid="camera-error">
               <p>{msg()}</p>
               <div class="row">
-                <button onClick={() => restart(deviceId(), resolution())}>Retry</button>
+                <button data-testid="camera-try-again" onClick={() => restart(deviceId(), resolution())}>
+                  Try again
+                </button>
                 <button onClick={() => imageInput.click()}>Open image…</button>
               </div>
             </div>

@@ -4,7 +4,7 @@
 import { createEffect, createMemo, createSignal, For, on, untrack, type JSX } from 'solid-js';
 import type { BitmapText } from 'pixi.js';
 import type { ModelInfo } from '../../../../src-shared/contract';
-import { mapLayers } from '../../model/layers';
+import { mapLayersAfterActivation } from '../../model/layers';
 import { ColourTiles } from '../../scene/ColourTiles';
 import { shelfPack, tileAt, tileGrid, tileRect, type Rect, type TileGrid } from '../../scene/geometry';
 import { requestDraw, textureLimit, type SceneView } from '../../scene/stage';
@@ -21,7 +21,7 @@ const CAPTION_RATIO = 0.28;
 export function LayerStrip(props: Pick<PanelServices, 'result' | 'frozen' | 'onAddLayer'> & { model: ModelInfo }): JSX.Element {
   const shown = heldResult(props);
   // In the order of the strip's subscription.
-  const layers = createMemo(() => mapLayers(props.model));
+  const layers = createMemo(() => mapLayersAfterActivation(props.model));
   const shapesKey = createMemo(() =>
     layers()
       .map((l) => {

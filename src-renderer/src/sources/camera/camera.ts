@@ -12,18 +12,25 @@ type VideoWithFrameCallback = HTMLVideoElement & {
   requestVideoFrameCallback?: (cb: () => void) => number;
 };
 
+/** What the picture area says when a camera that was running stops on its own. */
+export const CAMERA_LOST =
+  'The camera stopped sending pictures (it was unplugged, switched off or taken by another program). Reconnect it and choose "Try again", or open an image instead.';
+
+/** How often a running camera's track is looked at, for tracks that end without an 'ended' event. */
+const TRACK_CHECK_MS = 1000;
+
 /** Explains a getUserMedia failure in words a user can act on. */
 export function describeCameraError(e: unknown): string {
   const name = (e as { name?: string })?.name ?? '';
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return 'Camera access was denied. Allow the camera for this page (or app) and choose "Retry", or open an image instead.';
+      return 'Camera access was denied. Allow the camera for this page (or app) and choose "Try again", or open an image instead.';
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return 'No camera was found (or none supports the chosen resolution). Connect one and choose "Retry", or open an image instead.';
+      return 'No camera was found (or none supports the chosen resolution). Connect one and choose "Try again", or open an image instead.';
     case 'NotReadableError':
-      return 'The camera is in use by another program or could not be started. Close that program and choose "Retry".';
+      return 'The camera is in use by another program or could not be started. Close that program and choose "Try again".';
     default:
       return `The camera could not be started: ${(e as Error)?.message ?? String(e)}`;
   }
@@ -75,7 +82,20 @@ async function openCamera(want: DeviceChoice): Promise<PictureSource> {
   }
   const track = stream.getVideoTracks()[0];
   const listeners = new Set<() => void>();
+  const lostListeners = new Set<(message: string) => void>();
   let open = true;
+  // An unplugged camera ends its track with an 'ended' event; a track stopped by other means ends
+  // silently, which the periodic look catches. Either way the source says so once.
+  let lost = false;
+  const onTrackEnded = () => {
+    if (!open || lost) return;
+    lost = true;
+    for (const cb of lostListeners) cb(CAMERA_LOST);
+  };
+  track?.addEventListener('ended', onTrackEnded);
+  const trackCheck = setInterval(() => {
+    if (track?.readyState === 'ended') onTrackEnded();
+  }, TRACK_CHECK_MS);
   // A callback per decoded video frame where the browser has one; otherwise once per display frame.
   const next = () => {
     if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(tick);
@@ -97,9 +117,16 @@ async function openCamera(want: DeviceChoice): Promise<PictureSource> {
       listeners.add(cb);
       return () => listeners.delete(cb);
     },
+    onLost(cb) {
+      lostListeners.add(cb);
+      return () => lostListeners.delete(cb);
+    },
     close() {
       open = false;
+      clearInterval(trackCheck);
+      track?.removeEventListener('ended', onTrackEnded);
       listeners.clear();
+      lostListeners.clear();
       release();
       video.remove();
     },
