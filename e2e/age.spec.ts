@@ -9,6 +9,7 @@ import { writeRandomCaffemodel } from '../src-main/importers/caffe/testing/rando
 import { panel, status } from './support/app';
 import { expect, test } from './support/fixtures';
 import { artifactsDir, repoRoot, sharedData } from './support/paths';
+import { shoot, stats } from './support/pixels';
 
 const banner = (page: Page) => page.locator('[data-testid="error-banner"]');
 
@@ -48,6 +49,9 @@ test('age_net from files: a histogram over age, the expected age in years, "age 
     await expect(probs.locator('[data-testid="age-bar"]')).toHaveCount(8);
     await expect(probs.locator('[data-testid="expected-age"]')).toHaveText(/^≈ \d+ years\s*expected age$/);
 
+    // The layers are drawn too (the display graph for the new subscription takes a moment to build).
+    const conv = panel(app, 'conv').first().locator('[data-testid="panel-body"]').first();
+    await expect.poll(async () => stats(await shoot(conv)).lumaStd, { timeout: 60_000 }).toBeGreaterThan(8);
     // Freeze so the status, the number and the bars all show one result.
     await app.keyboard.press('Space');
     await app.waitForTimeout(500);
