@@ -1,42 +1,24 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { encodeFrame, encodeResult, isResult, messageFrameId } from '../../src-shared/payload';
 import { safeFileName } from './api';
-import { startWebServer, type WebServer } from './app';
+import type { WebServer } from './app';
+import { startTestServer, type TestServer } from './testing/test-server';
 
-const fixtureHost = fileURLToPath(new URL('../supervisor/fixture-host.mjs', import.meta.url));
-
+let running: TestServer;
 let server: WebServer;
 let dir: string;
 let origin: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'convscope-web-test-'));
-  await mkdir(join(dir, 'renderer', 'assets'), { recursive: true });
-  await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>ConvScope</title>');
-  await writeFile(join(dir, 'renderer', 'assets', 'app.js'), 'console.log(1)');
-  await writeFile(join(dir, 'secret.txt'), 'outside the renderer');
-  server = await startWebServer({
-    port: 0,
-    rendererDir: join(dir, 'renderer'),
-    engineFile: fixtureHost,
-    configDir: join(dir, 'config'),
-    debug: true,
-    log: () => {},
-  });
-  origin = `http://127.0.0.1:${server.port}`;
-  await server.supervisor.whenReady();
+  running = await startTestServer('web-test');
+  ({ server, dir, origin } = running);
 });
 
-afterAll(async () => {
-  await server?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => running?.stop());
 
 interface Reply {
   status: number;

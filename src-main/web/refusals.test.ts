@@ -1,45 +1,27 @@
 // Every refusal of browser mode's HTTP API, each answered with its status (never a reset
 // connection): token, Origin and Host; sizes of settings and uploads; the upload quota; paths that
 // try to leave their folder. And uploads that must not overwrite each other.
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SETTINGS_BYTES } from './api';
-import { startWebServer, type WebServer } from './app';
+import type { WebServer } from './app';
+import { startTestServer, type TestServer } from './testing/test-server';
 
-const fixtureHost = fileURLToPath(new URL('../supervisor/fixture-host.mjs', import.meta.url));
 const MAX_FILE = 64 * 1024;
 const QUOTA = 160 * 1024;
 
+let running: TestServer;
 let server: WebServer;
-let dir: string;
 let origin: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'convscope-refusals-'));
-  await mkdir(join(dir, 'renderer'));
-  await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>ConvScope</title>');
-  await writeFile(join(dir, 'secret.txt'), 'outside the renderer');
-  server = await startWebServer({
-    port: 0,
-    rendererDir: join(dir, 'renderer'),
-    engineFile: fixtureHost,
-    configDir: join(dir, 'config'),
-    uploadLimits: { maxFileBytes: MAX_FILE, maxTotalBytes: QUOTA },
-    debug: true,
-    log: () => {},
-  });
-  origin = `http://127.0.0.1:${server.port}`;
-  await server.supervisor.whenReady();
+  running = await startTestServer('refusals', { uploadLimits: { maxFileBytes: MAX_FILE, maxTotalBytes: QUOTA } });
+  ({ server, origin } = running);
 });
 
-afterAll(async () => {
-  await server?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => running?.stop());
 
 interface Reply {
   status: number;
