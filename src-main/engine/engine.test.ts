@@ -151,9 +151,10 @@ describe('Engine (real onnxruntime-node in the worker thread)', () => {
     const pushed = 200;
     for (let i = 0; i < pushed; i++) {
       engine.pushFrame({ id: 10_000 + i, t: performance.now(), ...frames[i % frames.length] });
-      // A source far faster than the engine: pairs of frames every few milliseconds (within a pair
-      // the worker can take at most one, so drops are certain on any machine).
-      if (i % 2 === 1) await new Promise((r) => setTimeout(r, 3));
+      // A source far faster than the engine: bursts of three frames every few milliseconds. Of a
+      // burst the worker takes one and the host prepares one ahead; the third replaces the prepared
+      // one when the worker is free again, so drops are certain on any machine.
+      if (i % 3 === 2) await new Promise((r) => setTimeout(r, 3));
     }
     const last = await results.waitFor(10_000 + pushed - 1);
     const got = results.all.slice(start);
