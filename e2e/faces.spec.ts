@@ -168,6 +168,8 @@ test('without a face in the picture the square stays and the camera box says "no
   expect(new Set(samples.map((s) => s.square?.join(',')))).toEqual(new Set([before]));
   expect(samples.every((s) => s.faces.length === 0)).toBe(true);
   await expect(app.locator('[data-testid="face-status"]')).toHaveText('no face');
+  // The status does not name a class for a crop that holds no face.
+  await expect(app.locator('[data-testid="top1"]')).toHaveText('no face in the picture');
   await saveArtifact(app, 'faces-no-face');
 
   // Face mode was the gender model's doing: a digit model puts the square back in the user's hands.

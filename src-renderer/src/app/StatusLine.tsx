@@ -6,7 +6,7 @@ import type { FrameResult, ModelInfo } from '../../../src-shared/contract';
 import type { ConnectionState } from '../host';
 import { renderCost, shownFps } from '../scene/perf';
 import type { Stats } from '../stores/frame-flow';
-import { ms, resultText } from './format';
+import { ms, nothingToRead, resultText } from './format';
 
 export function StatusLine(props: {
   result: Accessor<FrameResult | null>;
@@ -25,7 +25,7 @@ export function StatusLine(props: {
     const m = props.model();
     if (!r || !m) return '';
     const a = ages();
-    return a ? ageStatusText(expectedAge(r.probs, a)) : resultText(r, m.labels);
+    return a && !nothingToRead(r) ? ageStatusText(expectedAge(r.probs, a)) : resultText(r, m.labels);
   };
   const connection = () => {
     switch (props.connection()) {
@@ -62,7 +62,7 @@ export function StatusLine(props: {
   };
   return (
     <footer class="statusbar">
-      <div class="top1" classList={{ quiet: !!props.result()?.noInk }} role="status" aria-live="polite" data-testid="top1">
+      <div class="top1" classList={{ quiet: !!props.result() && nothingToRead(props.result()!) !== null }} role="status" aria-live="polite" data-testid="top1">
         {reading() || (props.model() ? 'waiting for the first frame…' : '')}
       </div>
       <div class="status-line" data-testid="status-line">

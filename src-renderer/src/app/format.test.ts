@@ -12,6 +12,9 @@ describe('status formatting', () => {
     const probs = new Float32Array([0.1, 0.389, 0.2]);
     expect(resultText({ probs }, ['0', '1', '2'])).toBe('1 — 38.9 %');
     expect(resultText({ probs, noInk: true }, ['0', '1', '2'])).toBe('no digit in the crop');
+    // Following faces: none found means the crop is a stale square, not a face to classify.
+    expect(resultText({ probs, faces: [] }, ['0', '1', '2'])).toBe('no face in the picture');
+    expect(resultText({ probs, faces: [{ x: 0, y: 0, w: 0.5, h: 0.5, score: 0.99 }] }, ['0', '1', '2'])).toBe('1 — 38.9 %');
   });
 
   it('gives milliseconds a unit and sensible precision', () => {

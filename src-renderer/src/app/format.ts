@@ -1,9 +1,19 @@
 // Numbers and labels as the window shows them (always with units).
 import type { FrameResult } from '../../../src-shared/contract';
 
-/** What the status says about a result: the top class, or that the crop holds no digit to read. */
-export function resultText(r: Pick<FrameResult, 'probs' | 'noInk'>, labels: readonly string[]): string {
-  return r.noInk ? 'no digit in the crop' : topClassText(r.probs, labels);
+/**
+ * When the result's classes mean nothing: the digit pipeline found no ink, or the crop follows
+ * faces and the face finder found none (the square stayed where the last face was).
+ */
+export function nothingToRead(r: Pick<FrameResult, 'noInk' | 'faces'>): string | null {
+  if (r.noInk) return 'no digit in the crop';
+  if (r.faces && r.faces.length === 0) return 'no face in the picture';
+  return null;
+}
+
+/** What the status says about a result: the top class, or why there is nothing to read. */
+export function resultText(r: Pick<FrameResult, 'probs' | 'noInk' | 'faces'>, labels: readonly string[]): string {
+  return nothingToRead(r) ?? topClassText(r.probs, labels);
 }
 
 /** "7 — 98.4 %" for the most probable class. */
