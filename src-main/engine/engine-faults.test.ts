@@ -115,22 +115,15 @@ describe('Engine under faults', () => {
     try {
       await w.engine.loadModel(mnistSource);
       expect(w.engine.cancelLoad()).toBe(false);
-      const loading = w.engine.loadModel(pipe.source);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(w.engine.cancelLoad()).toBe(true);
-      await expect(loading).rejects.toThrow(/loading was cancelled/);
-      await w.freshResult();
-      expect(w.engine.model?.id).toBe('mnist');
-      expect(w.errors()).toEqual([]);
       // Cancelling is not crashing: three cancels within a minute keep the model.
-      for (let i = 0; i < 2; i++) {
-        const again = w.engine.loadModel(pipe.source);
+      for (let i = 0; i < 3; i++) {
+        const loading = w.engine.loadModel(pipe.source);
         await new Promise((r) => setTimeout(r, 300));
         expect(w.engine.cancelLoad()).toBe(true);
-        await expect(again).rejects.toThrow(/loading was cancelled/);
+        await expect(loading).rejects.toThrow(/loading was cancelled/);
         await w.freshResult();
+        expect(w.engine.model?.id).toBe('mnist');
       }
-      expect(w.engine.model?.id).toBe('mnist');
       expect(w.errors()).toEqual([]);
     } finally {
       pipe.release();

@@ -11,13 +11,12 @@ import { label, uiFont } from '../../scene/text';
 import { heldResult, ScenePanel, type Size } from '../common';
 import type { PanelServices } from '../types';
 import { ageAxis, densities, type AgeAxis } from './age-axis';
+import { OTHER, TOP } from './ProbabilityBars';
 
 const PAD = 8;
 /** Room above the plot for the expected age and the tallest bar's percentage, below it for ticks and captions. */
 const HEAD = 50;
 const FOOT = 36;
-const TOP = 0x4fc3f7;
-const OTHER = 0x3d6f99;
 const AXIS = 0x6b7383;
 const MARK = 0xffa726;
 const FONT = 11;

@@ -12,8 +12,9 @@ import type { ProbsSpec } from '.';
 
 const PAD = 6;
 const PCT_W = 58;
-const TOP = 0x4fc3f7;
-const OTHER = 0x3d6f99;
+/** The most probable class, and the others (the age histogram uses the same two colours). */
+export const TOP = 0x4fc3f7;
+export const OTHER = 0x3d6f99;
 const TRACK = 0x232833;
 
 interface Row {
