@@ -2,7 +2,7 @@
 // mid-stream gets a clear message and a "Try again" button that reopens it; a dropped WebSocket to
 // the browser-mode server reconnects on its own and the engine's results (probabilities and the
 // subscribed feature maps) come back on the new connection.
-import { chromium, type Browser, type Page, type WebSocketRoute } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { panelBody, status, waitForLive } from './support/app';
 import { expect, test } from './support/fixtures';
 import { chromiumArgs, chromiumPath, digitsVideo } from './support/paths';
@@ -89,32 +89,40 @@ test('a camera that stops mid-stream shows a message, and "Try again" brings the
 });
 
 test('a dropped engine WebSocket reconnects and resubscribes without a reload', async ({ page, server }) => {
-  // Every socket the page opens goes through a route to the real server, so a test can close the
-  // server's side of it, as a network drop or a server-side close would.
-  // The requests (text messages) the page sends on each socket are noted on the way.
-  const sockets: { page: WebSocketRoute; server: WebSocketRoute; requests: string[] }[] = [];
-  await page.routeWebSocket(/\/engine\b/, (ws) => {
-    const socket = { page: ws, server: ws.connectToServer(), requests: [] as string[] };
-    ws.onMessage((m) => {
-      if (typeof m === 'string') socket.requests.push((JSON.parse(m) as { type: string }).type);
-      socket.server.send(m);
-    });
-    sockets.push(socket);
+  // The page keeps its engine socket on a worker thread (src-renderer/src/host/socket-thread.ts).
+  // A wrapper around the page's Worker notes each socket the page opens and the requests (text
+  // messages) it sends on it; the server's debug request then drops the sockets from its side, as a
+  // network drop would.
+  await page.addInitScript(() => {
+    const sockets: { requests: string[] }[] = [];
+    (window as unknown as { __sockets: typeof sockets }).__sockets = sockets;
+    const Native = window.Worker;
+    window.Worker = class extends Native {
+      override postMessage(msg: unknown, transfer?: Transferable[] | StructuredSerializeOptions): void {
+        const m = msg as { type?: string; text?: string };
+        if (m?.type === 'open') sockets.push({ requests: [] });
+        if (m?.type === 'text' && m.text) sockets[sockets.length - 1]?.requests.push((JSON.parse(m.text) as { type: string }).type);
+        super.postMessage(msg, transfer as Transferable[]);
+      }
+    };
   });
+  const sockets = () => page.evaluate(() => (window as unknown as { __sockets: { requests: string[] }[] }).__sockets);
   await page.goto(server.url);
   await waitForLive(page);
   await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
-  expect(sockets).toHaveLength(1);
+  expect(await sockets()).toHaveLength(1);
   const conv = panelBody(page, 'conv');
   const convBefore = await shoot(conv);
 
-  // The server's end goes first; the page then sees its socket closed by the other side.
-  await sockets[0].server.close({ code: 1011, reason: 'dropped by the test' });
-  await sockets[0].page.close({ code: 1011, reason: 'dropped by the test' });
+  const dropped = await page.evaluate(async (token) => {
+    const r = await fetch('/api/debug/drop-sockets', { method: 'POST', headers: { 'x-convscope-token': token } });
+    return ((await r.json()) as { dropped: number }).dropped;
+  }, server.token);
+  expect(dropped).toBe(1);
   await expect(notices(page)).toContainText('Reconnected to the engine.', { timeout: 30_000 });
-  expect(sockets.length).toBeGreaterThanOrEqual(2);
+  expect((await sockets()).length).toBeGreaterThanOrEqual(2);
   // The page told the engine again which layers it shows.
-  await expect.poll(() => sockets[sockets.length - 1].requests).toContain('subscribe');
+  await expect.poll(async () => (await sockets()).at(-1)?.requests).toContain('subscribe');
   await saveArtifact(page, 'websocket-reconnected');
   // Same document (no reload), results flowing again, feature maps redrawn from the new connection.
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);

@@ -98,6 +98,22 @@ test('bars, conv grids and FC grid are drawn, and the status line reports the pi
   expect(line).toMatch(/cpu|cuda|dml|coreml|tensorrt/i);
 
   console.log(`status: ${labelOf((await status(app).textContent()) ?? '')}; ${line}`);
+
+  // Every drawn frame is traced through the page, the server and the engine: all stages are there,
+  // each a duration, and together they make up the page-to-screen time.
+  const traced = await app.evaluate(() => window.__convscopeFrameStages?.slice(-20) ?? []);
+  expect(traced.length).toBeGreaterThan(5);
+  for (const s of traced) {
+    for (const k of ['readbackMs', 'sendMs', 'queueMs', 'preprocessMs', 'inferenceMs', 'encodeMs', 'backMs', 'decodeMs', 'frameWaitMs', 'drawMs'] as const) {
+      expect(s[k], `${k} of ${JSON.stringify(s)}`).toEqual(expect.any(Number));
+      // Wall clocks of two processes: allow a little skew between them.
+      expect(s[k]!, `${k} of ${JSON.stringify(s)}`).toBeGreaterThan(-1);
+    }
+    const parts = s.readbackMs + s.sendMs! + s.queueMs! + s.preprocessMs + s.inferenceMs + s.encodeMs + s.backMs! + s.decodeMs + s.frameWaitMs + s.drawMs;
+    expect(Math.abs(parts - s.totalMs), JSON.stringify(s)).toBeLessThan(3);
+  }
+  const latency = app.locator('[data-testid="status-line"] >> text=/latency/');
+  expect(await latency.getAttribute('title')).toMatch(/inference: \d+\.\d ms[\s\S]*page → screen: \d+\.\d ms/);
 });
 
 test('dragging the crop square moves the crop', async ({ app }) => {

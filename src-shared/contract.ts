@@ -194,7 +194,19 @@ export interface FrameResult {
   /** The tensor the network received, as bytes for display: c × h × w, NCHW, per-tensor min/max. */
   input: { c: number; h: number; w: number; data: Uint8Array; min: number; max: number };
   layers: LayerPayload[];
-  timing: { preprocessMs: number; inferenceMs: number; encodeMs: number; facesMs?: number };
+  timing: {
+    preprocessMs: number;
+    inferenceMs: number;
+    encodeMs: number;
+    facesMs?: number;
+    /**
+     * Wall-clock stamps (ms since the epoch, the engine host's clock, sub-ms): the frame reached the
+     * engine, the result left its worker. With the page's own stamps they split the round trip into
+     * send, engine queue wait and the way back (src-renderer/src/stores/frame-trace.ts).
+     */
+    inAt?: number;
+    outAt?: number;
+  };
   /** Frames replaced in the mailbox before the engine could take them, since the model loaded. */
   dropped: number;
   /** Frames processed since the model loaded. */

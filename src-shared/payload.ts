@@ -3,14 +3,14 @@
 import type { FrameMessage, FrameResult, LayerPayload } from './contract';
 import { frameSizeProblem, MAX_FRAME_PIXELS } from './frame-size';
 
-const FRAME_MAGIC = 0x31465343; // 'CSF1' little-endian
-const RESULT_MAGIC = 0x31525343; // 'CSR1'
+export const FRAME_MAGIC = 0x31465343; // 'CSF1' little-endian
+export const RESULT_MAGIC = 0x31525343; // 'CSR1'
 const FRAME_HEADER = 24;
 /** Detect block after the crop bytes: width u32, height u32, minFace f32, thresholds f32 × 2, then RGBA. */
 const DETECT_HEADER = 20;
 const RESULT_HEADER = 12;
 /** Where frames and results carry their frame id (u32, little-endian). */
-const ID_OFFSET = 4;
+export const ID_OFFSET = 4;
 /** The largest frame message: a crop and a detect image, each at the frame bounds (frame-size.ts). */
 export const MAX_FRAME_BYTES = FRAME_HEADER + DETECT_HEADER + 2 * MAX_FRAME_PIXELS * 4;
 

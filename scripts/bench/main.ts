@@ -2,8 +2,8 @@
 // (browser mode in Chromium) once, prints progress on stderr and a markdown summary on stdout. A
 // measurement, not a test: nothing is asserted and nothing is written to the repository.
 // Options: --engine | --renderer (one half), --json FILE (every figure), --soak SECONDS (browser
-// mode keeps running, memory sampled every 10 s), --models a,b (engine models by key),
-// --no-peers.
+// mode keeps running, memory sampled every 10 s), --models a,b (models by key: lenet, mnist,
+// squeezenet, gender, caffenet-age, dex-vgg16), --no-peers.
 import './node-globals';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -13,7 +13,8 @@ import { availableProviders } from '../../src-main/engine/providers';
 import { CAMERA_FPS, cameraVideo } from './camera';
 import { benchEngine, type EngineModelResult, type StageTimes } from './engine';
 import { benchModels } from './models';
-import { benchRenderer, type RendererModelResult, type RendererResult } from './renderer';
+import { benchRenderer, type RendererModel, type RendererModelResult, type RendererResult } from './renderer';
+import { STAGES } from '../../src-renderer/src/trace/frame-trace';
 import { fmt, log, median, p95, ratio, table } from './stats';
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
@@ -133,9 +134,9 @@ function rendererTables(r: RendererResult): string {
       fmt(m.renderMs.length / m.seconds),
       fmt(st('latencyMs')),
       mp(res.map((x) => x.wireMs).filter(Number.isFinite)),
-      mp(res.map((x) => x.preprocessMs)),
-      mp(res.map((x) => x.inferenceMs)),
-      mp(res.map((x) => x.encodeMs)),
+      mp(res.map((x) => x.preprocessMs).filter(Number.isFinite)),
+      mp(res.map((x) => x.inferenceMs).filter(Number.isFinite)),
+      mp(res.map((x) => x.encodeMs).filter(Number.isFinite)),
       mp(m.renderMs),
       `${(median(res.map((x) => x.bytes)) / 1024).toFixed(1)} KiB`,
       m.topClass,
@@ -149,18 +150,49 @@ function rendererTables(r: RendererResult): string {
       ...r.soak.map((s) => [`soak ${s.atS} s (${s.results} results)`, mib(s.server), mib(s.engine), mib(s.renderer)]),
     ],
   );
+  const stageRows = r.models.map((m) => [
+    m.model,
+    String(m.stages.length),
+    ...STAGES.map(({ key }) => {
+      const xs = m.stages.map((s) => s[key]).filter((v): v is number => v !== null && Number.isFinite(v));
+      return xs.length ? mp(xs) : '–';
+    }),
+  ]);
+  const kinds = [...new Set(r.models.flatMap((m) => Object.keys(m.cpu)))].filter((k) => r.models.some((m) => (m.cpu[k] ?? 0) >= 0.5));
+  const cpuRows = r.models.map((m) => [m.model, ...kinds.map((k) => fmt(m.cpu[k] ?? Number.NaN)), fmt(kinds.reduce((a, k) => a + (m.cpu[k] || 0), 0))]);
   return [
     `### Browser mode (Chromium headless, viewport ${r.viewport}, default layouts, fake camera ${CAMERA_FPS} fps 640×480)`,
     '',
-    `WebGL: **${r.webgl}**. Results are counted in the page's WebSocket over ${renderSeconds} s per model. "Wire" = a frame leaving the page's WebSocket → its result arriving there (send, engine queue wait, preprocess, inference, encode, transport back); preprocess / inference / encode come from each result; "draw" is the scene's animation-frame tick that draws a result (src-renderer/src/scene/perf.ts). Camera→screen latency (status line) also holds capture, readback, decode and the wait for the animation frame. Cells are median / p95 ms.`,
+    `WebGL: **${r.webgl}**. Results are counted where the page hands frames to its engine socket and gets results back (the socket runs on a worker thread; a wrapper around the page's Worker and WebSocket, installed before the app loads, stamps each frame and result) over ${renderSeconds} s per model. "Wire" = a frame handed to the socket → its result handed back (send, engine queue wait, preprocess, inference, encode, transport back); preprocess / inference / encode are the engine's times of the results drawn; "draw" is the scene's animation-frame tick that draws a result (src-renderer/src/scene/perf.ts). Camera→screen latency (status line) also holds capture, readback, decode and the wait for the animation frame. Cells are median / p95 ms.`,
     '',
     table(
-      ['model', 'camera fps', 'results/s (WebSocket)', 'shown fps (status)', 'results drawn /s', 'camera→screen latency ms (status)', 'wire ms', 'preprocess ms', 'inference ms', 'encode ms', 'draw ms', 'bytes / result', 'top-1 at the end'],
+      ['model', 'camera fps', 'results/s (at the socket)', 'shown fps (status)', 'results drawn /s', 'camera→screen latency ms (status)', 'wire ms', 'preprocess ms', 'inference ms', 'encode ms', 'draw ms', 'bytes / result', 'top-1 at the end'],
       rows,
     ),
     '',
+    'Where the time goes, frame by frame (the page stamps each drawn frame, the engine adds when it got the frame and when the result left its worker; src-renderer/src/trace/frame-trace.ts). Median / p95 ms; "camera → page" is the browser\'s video pipeline (capture to the page\'s frame callback), "page → screen" is what the status line\'s latency measures.',
+    '',
+    table(['model', 'frames', ...STAGES.map((s) => s.label)], stageRows),
+    '',
+    'CPU during the measurement, % of one core (the machine has ' + `${cpus().length}` + ' cores, so 100 × cores is everything):',
+    '',
+    table(['model', ...kinds, 'all'], cpuRows),
+    '',
     mem,
   ].join('\n');
+}
+
+/** Browser mode: the digit and ImageNet models from the model list, the two Caffe nets opened as files. */
+function rendererModels(): RendererModel[] {
+  const want = (k: string) => modelKeys.length === 0 || modelKeys.includes(k);
+  const bundled: RendererModel[] = [
+    { label: 'LeNet', select: /LeNet/ },
+    { label: 'MNIST', select: /MNIST/ },
+    { label: 'SqueezeNet', select: /SqueezeNet/ },
+  ].filter((m) => want(m.label.toLowerCase()));
+  const caffe = ['caffenet-age', 'dex-vgg16'].filter(want);
+  const files = (caffe.length ? benchModels(root, caffe) : []).map((m) => ({ label: m.key, files: 'paths' in m.source ? m.source.paths : [] }));
+  return [...bundled, ...files];
 }
 
 async function main(): Promise<void> {
@@ -179,7 +211,7 @@ async function main(): Promise<void> {
     log('camera: preparing the fake-camera video');
     const video = cameraVideo();
     log(`camera: ${video}`);
-    const r = await benchRenderer(video, { seconds: renderSeconds, models: [/LeNet/, /MNIST/, /SqueezeNet/], soakSeconds });
+    const r = await benchRenderer(video, { seconds: renderSeconds, models: rendererModels(), soakSeconds });
     parts.push(rendererTables(r));
     json.renderer = r;
   }

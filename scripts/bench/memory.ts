@@ -42,3 +42,33 @@ export function childrenWith(pid: number, marker: string): number[] {
   }
   return out;
 }
+
+/** CPU time a process has used so far (user + system), in ms (NaN when it cannot be read). */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields 14 and 15 (utime, stime) in clock ticks; Linux's USER_HZ is 100.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Chromium's processes started by this process, by their --type (browser, gpu-process, renderer, utility:video…). */
+export function chromiumProcesses(): Map<string, number[]> {
+  const byType = new Map<string, number[]>();
+  const add = (type: string, pid: number) => byType.set(type, [...(byType.get(type) ?? []), pid]);
+  for (const pid of childrenWith(process.pid, 'chromium')) {
+    let cmd: string;
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    const type = cmd.match(/--type=([\w-]+)/)?.[1] ?? 'browser';
+    const sub = cmd.match(/--utility-sub-type=([\w.]+)/)?.[1];
+    add(sub ? `utility:${sub.replace(/\.mojom\..*$/, '')}` : type, pid);
+  }
+  return byType;
+}

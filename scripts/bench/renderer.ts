@@ -4,12 +4,13 @@
 // sends and every result it receives and decodes both); the renderer's own cost per drawn result
 // comes from window.__convscopeRenderMs (src-renderer/src/scene/perf.ts), and the status line gives
 // the camera fps, shown fps and camera-to-screen latency.
-import { chromium, type Page, type WebSocket } from '@playwright/test';
-import { decodeResult, isFrame, isResult, messageFrameId } from '../../src-shared/payload';
+import { chromium, expect, type Page } from '@playwright/test';
+import { FRAME_MAGIC, ID_OFFSET, RESULT_MAGIC } from '../../src-shared/payload';
 import { selectByText, status, waitForLive } from '../../e2e/support/app';
 import { chromiumPath, fakeCameraArgs } from '../../e2e/support/paths';
 import { startServer } from '../../e2e/support/server';
-import { childrenWith, rssMiB } from './memory';
+import type { FrameStages } from '../../src-renderer/src/trace/frame-trace';
+import { childrenWith, chromiumProcesses, cpuMs, rssMiB } from './memory';
 import { fmt, log, median, p95 } from './stats';
 
 export interface StatusSample {
@@ -23,12 +24,13 @@ export interface StatusSample {
   model: string;
 }
 
-/** One result as seen from the page's WebSocket. */
+/** One result as seen at the page's WebSocket. */
 export interface WireResult {
   id: number;
   bytes: number;
-  /** Frame sent → its result received, both as Playwright saw them, ms. */
+  /** Frame handed to the page's WebSocket → its result delivered there, ms. */
   wireMs: number;
+  /** The engine's times for this result where the page drew it (NaN for a result replaced before its animation frame). */
   preprocessMs: number;
   inferenceMs: number;
   encodeMs: number;
@@ -45,6 +47,17 @@ export interface RendererModelResult {
   status: StatusSample[];
   topClass: string;
   rssMiB: { server: number; engine: number; renderer: number };
+  /** Every frame drawn during the window, split into its stages by the page (src-renderer/src/trace/frame-trace.ts). */
+  stages: FrameStages[];
+  /** CPU used during the window per process (kind → % of one core): the server, the engine host, Chromium's processes by type. */
+  cpu: Record<string, number>;
+}
+
+/** A model for the browser-mode run: a bundled one picked in the model list, or files opened like a user does. */
+export interface RendererModel {
+  label: string;
+  select?: RegExp;
+  files?: string[];
 }
 
 export interface RendererResult {
@@ -78,6 +91,7 @@ export function parseStatusLine(text: string): StatusSample {
 
 interface BenchWindow {
   __benchRenderSamples: number[];
+  __convscopeFrameStages?: FrameStages[];
 }
 
 /**
@@ -85,6 +99,7 @@ interface BenchWindow {
  * A string, not a function: tsx's transform wraps named functions in a helper the page lacks.
  */
 const RECORD_RENDER_COSTS = `(() => {
+  window.__convscopeKeepFrameStages = 20000;
   const samples = [];
   let current;
   window.__benchRenderSamples = samples;
@@ -95,40 +110,98 @@ const RECORD_RENDER_COSTS = `(() => {
   });
 })();`;
 
-/** Watches the page's engine WebSocket: frames out, results in. */
-class Wire {
-  private sentAt = new Map<number, number>();
-  results: WireResult[] = [];
-  framesSent = 0;
-
-  attach(ws: WebSocket): void {
-    ws.on('framesent', (f) => {
-      if (typeof f.payload === 'string' || !isFrame(f.payload)) return;
-      const id = messageFrameId(f.payload);
-      if (id === null) return;
-      this.framesSent++;
-      this.sentAt.set(id, performance.now());
-    });
-    ws.on('framereceived', (f) => {
-      if (typeof f.payload === 'string' || !isResult(f.payload)) return;
-      const at = performance.now();
-      const r = decodeResult(f.payload);
-      const sent = this.sentAt.get(r.id);
-      this.sentAt.delete(r.id);
-      this.results.push({
-        id: r.id,
-        bytes: f.payload.byteLength,
-        wireMs: sent === undefined ? Number.NaN : at - sent,
-        preprocessMs: r.timing.preprocessMs,
-        inferenceMs: r.timing.inferenceMs,
-        encodeMs: r.timing.encodeMs,
+/**
+ * Watches the page's engine socket from inside the page. Browser mode keeps the socket on a worker
+ * thread (src-renderer/src/host/socket-thread.ts), so a wrapper around the page's Worker, installed
+ * before the app loads, stamps each frame the page hands to it and each result it hands back (id,
+ * bytes, performance.now()); a wrapper around WebSocket does the same where the page keeps the socket
+ * itself. Playwright's own WebSocket events were used before, but they relay every message's payload
+ * through the DevTools protocol (base64), which cost Chromium's browser process a fifth of a core and
+ * delayed big results, so the figures measured the bench as much as the app.
+ */
+const RECORD_WIRE = `(() => {
+  const wire = { sent: [], results: [] };
+  window.__benchWire = wire;
+  const head = (d) => {
+    const v = d instanceof ArrayBuffer ? new DataView(d) : ArrayBuffer.isView(d) ? new DataView(d.buffer, d.byteOffset, d.byteLength) : null;
+    return v && v.byteLength >= ${ID_OFFSET + 4} ? { magic: v.getUint32(0, true), id: v.getUint32(${ID_OFFSET}, true), bytes: v.byteLength } : null;
+  };
+  const out = (d) => {
+    const h = head(d);
+    if (h && h.magic === ${FRAME_MAGIC}) wire.sent.push([h.id, performance.now()]);
+  };
+  const back = (d) => {
+    const h = head(d);
+    if (h && h.magic === ${RESULT_MAGIC}) wire.results.push([h.id, performance.now(), h.bytes]);
+  };
+  const NativeSocket = window.WebSocket;
+  const send = NativeSocket.prototype.send;
+  NativeSocket.prototype.send = function (d) {
+    out(d);
+    return send.call(this, d);
+  };
+  window.WebSocket = class extends NativeSocket {
+    constructor(url, protocols) {
+      super(url, protocols);
+      this.addEventListener('message', (e) => back(e.data));
+    }
+  };
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(url, options) {
+      super(url, options);
+      this.addEventListener('message', (e) => {
+        if (e.data && e.data.type === 'message') back(e.data.data);
       });
+    }
+    postMessage(msg, transfer) {
+      if (msg && msg.type === 'frame') out(msg.buf);
+      return super.postMessage(msg, transfer);
+    }
+  };
+})();`;
+
+interface BenchWire {
+  sent: [number, number][];
+  results: [number, number, number][];
+}
+
+class Wire {
+  constructor(private page: Page) {}
+
+  async reset(): Promise<void> {
+    await this.page.evaluate(() => {
+      const w = (window as unknown as { __benchWire: BenchWire }).__benchWire;
+      w.sent.length = 0;
+      w.results.length = 0;
     });
   }
 
-  reset(): void {
-    this.results = [];
-    this.framesSent = 0;
+  async count(): Promise<number> {
+    return this.page.evaluate(() => (window as unknown as { __benchWire: BenchWire }).__benchWire.results.length);
+  }
+
+  /** Frames sent and results received since the last reset; engine times joined from the drawn frames' stages. */
+  async read(stages: FrameStages[]): Promise<{ framesSent: number; results: WireResult[] }> {
+    const w = await this.page.evaluate(() => {
+      const x = (window as unknown as { __benchWire: BenchWire }).__benchWire;
+      return { sent: [...x.sent], results: [...x.results] };
+    });
+    const sentAt = new Map(w.sent);
+    const byId = new Map(stages.map((s) => [s.id, s]));
+    const results = w.results.map(([id, at, bytes]) => {
+      const sent = sentAt.get(id);
+      const s = byId.get(id);
+      return {
+        id,
+        bytes,
+        wireMs: sent === undefined ? Number.NaN : at - sent,
+        preprocessMs: s?.preprocessMs ?? Number.NaN,
+        inferenceMs: s?.inferenceMs ?? Number.NaN,
+        encodeMs: s?.encodeMs ?? Number.NaN,
+      };
+    });
+    return { framesSent: w.sent.length, results };
   }
 }
 
@@ -142,13 +215,28 @@ async function memory(server: Awaited<ReturnType<typeof startServer>>) {
   };
 }
 
-async function measure(page: Page, wire: Wire, label: string, seconds: number, server: Awaited<ReturnType<typeof startServer>>): Promise<RendererModelResult> {
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+/** CPU ms used so far by the server, the engine host and each kind of Chromium process. */
+async function cpuNow(server: Server): Promise<Record<string, number>> {
+  const out: Record<string, number> = { server: cpuMs(server.process.pid ?? -1) };
+  const enginePid = (await server.engine()).pid;
+  out['engine host'] = enginePid ? cpuMs(enginePid) : Number.NaN;
+  for (const [type, pids] of chromiumProcesses()) out[`Chromium ${type}`] = pids.reduce((a, p) => a + (cpuMs(p) || 0), 0);
+  return out;
+}
+
+async function measure(page: Page, wire: Wire, label: string, seconds: number, server: Server): Promise<RendererModelResult> {
   // Settle first: textures, shaders and the engine's first runs after a load.
   await page.waitForTimeout(3000);
   await page.evaluate(() => {
-    (window as unknown as BenchWindow).__benchRenderSamples.length = 0;
+    const w = window as unknown as BenchWindow;
+    w.__benchRenderSamples.length = 0;
+    if (w.__convscopeFrameStages) w.__convscopeFrameStages.length = 0;
   });
-  wire.reset();
+  const cpuStart = await cpuNow(server);
+  const cpuStartAt = performance.now();
+  await wire.reset();
   const line = page.locator('[data-testid="status-line"]');
   const samples: StatusSample[] = [];
   const start = Date.now();
@@ -157,46 +245,67 @@ async function measure(page: Page, wire: Wire, label: string, seconds: number, s
     samples.push(parseStatusLine((await line.textContent()) ?? ''));
     if (Date.now() >= nextReport) {
       const s = samples[samples.length - 1];
-      log(`renderer: ${label} ${Math.round((Date.now() - start) / 1000)} s: camera ${fmt(s.fps)} fps, ${wire.results.length} results so far, inference ${fmt(s.inferenceMs)} ms, latency ${fmt(s.latencyMs)} ms, render ${fmt(s.renderMs)} ms`);
+      log(`renderer: ${label} ${Math.round((Date.now() - start) / 1000)} s: camera ${fmt(s.fps)} fps, ${await wire.count()} results so far, inference ${fmt(s.inferenceMs)} ms, latency ${fmt(s.latencyMs)} ms, render ${fmt(s.renderMs)} ms`);
       nextReport += 5000;
     }
     await page.waitForTimeout(500);
   }
   const elapsed = (Date.now() - start) / 1000;
-  const results = [...wire.results];
-  const framesSent = wire.framesSent;
   const renderMs = await page.evaluate(() => [...(window as unknown as BenchWindow).__benchRenderSamples]);
+  const stages = await page.evaluate(() => [...((window as unknown as BenchWindow).__convscopeFrameStages ?? [])]);
+  const { results, framesSent } = await wire.read(stages);
+  const cpuEnd = await cpuNow(server);
+  const wallMs = performance.now() - cpuStartAt;
+  const cpu: Record<string, number> = {};
+  for (const [k, v] of Object.entries(cpuEnd)) cpu[k] = (100 * (v - (cpuStart[k] ?? 0))) / wallMs;
   const topClass = ((await status(page).textContent()) ?? '').trim();
   const rss = await memory(server);
   log(`renderer: ${label}: ${results.length} results in ${fmt(elapsed)} s (${fmt(results.length / elapsed)}/s), ${framesSent} frames sent, wire round trip median ${fmt(median(results.map((r) => r.wireMs)))} ms, render median ${fmt(median(renderMs))} ms`);
-  return { model: samples[samples.length - 1]?.model ?? label, seconds: elapsed, results, framesSent, renderMs, status: samples, topClass, rssMiB: rss };
+  log(`renderer: ${label}: CPU % of one core: ${Object.entries(cpu).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+  return { model: samples[samples.length - 1]?.model ?? label, seconds: elapsed, results, framesSent, renderMs, status: samples, topClass, rssMiB: rss, stages, cpu };
 }
 
-async function switchTo(page: Page, re: RegExp): Promise<void> {
+const modelOf = (statusLine: string) => parseStatusLine(statusLine).model;
+
+async function switchTo(page: Page, m: RendererModel): Promise<void> {
   const line = page.locator('[data-testid="status-line"]');
-  await selectByText(page.locator('[data-testid="model-select"]'), re);
-  const deadline = Date.now() + 120_000;
-  while (!new RegExp(`model\\s+${re.source}`, 'i').test((await line.textContent()) ?? '')) {
-    if (Date.now() > deadline) throw new Error(`${re} did not load within 120 s (status line: ${await line.textContent()})`);
+  const before = modelOf((await line.textContent()) ?? '');
+  if (m.select) await selectByText(page.locator('[data-testid="model-select"]'), m.select);
+  // Opened like a user does: the files go to the server as uploads, then the engine loads them.
+  else await page.locator('input[type=file][data-testid="model-file"]').setInputFiles(m.files ?? []);
+  const loaded = (text: string) => (m.select ? new RegExp(`model\\s+${m.select.source}`, 'i').test(text) : modelOf(text) !== '' && modelOf(text) !== before);
+  const deadline = Date.now() + 300_000;
+  while (!loaded((await line.textContent()) ?? '')) {
+    if (Date.now() > deadline) throw new Error(`${m.label} did not load within 300 s (status line: ${await line.textContent()})`);
     await page.waitForTimeout(250);
   }
-  await waitForLive(page);
+  // A face model (the age nets) proposes following faces; this camera shows digits, so the crop is
+  // placed by hand as in the age e2e — otherwise the status rightly says there is no face to read.
+  const faceSwitch = page.locator('[data-testid="crop-mode-face"]');
+  const following = async () => (await faceSwitch.count()) > 0 && (await faceSwitch.getAttribute('aria-pressed')) === 'true';
+  for (const until = Date.now() + (m.files ? 10_000 : 0); !(await following()) && Date.now() < until; ) await page.waitForTimeout(250);
+  if (await following()) {
+    await faceSwitch.click();
+    await expect(faceSwitch).toHaveAttribute('aria-pressed', 'false');
+  }
+  // Live: a class with its probability, or an age model's expected age ("age ≈ 31").
+  await expect(status(page)).toHaveText(/\d+(?:[.,]\d+)?\s*%|≈\s*\d+/, { timeout: 120_000 });
 }
 
-export async function benchRenderer(video: string, opts: { seconds: number; models: RegExp[]; soakSeconds: number }): Promise<RendererResult> {
+export async function benchRenderer(video: string, opts: { seconds: number; models: RendererModel[]; soakSeconds: number }): Promise<RendererResult> {
   log('renderer: starting browser mode (out/main/web.js --port 0)');
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: fakeCameraArgs(video) });
   try {
     const viewport = { width: 1440, height: 960 };
     const page = await browser.newPage({ viewport });
-    const wire = new Wire();
-    page.on('websocket', (ws) => wire.attach(ws));
+    const wire = new Wire(page);
     page.on('pageerror', (e) => log(`renderer: page error: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() === 'error') log(`renderer: console error: ${m.text()}`);
     });
     await page.addInitScript({ content: RECORD_RENDER_COSTS });
+    await page.addInitScript({ content: RECORD_WIRE });
     log(`renderer: ${server.url.replace(/token=.*/, 'token=…')} in ${chromiumPath} (headless, fake camera ${video})`);
     await page.goto(server.url);
     const webgl = await page.evaluate(() => {
@@ -210,11 +319,11 @@ export async function benchRenderer(video: string, opts: { seconds: number; mode
     await waitForLive(page);
     const rssAtStart = await memory(server);
     const models: RendererModelResult[] = [];
-    for (const re of opts.models) {
-      log(`renderer: switching to ${re.source}`);
-      await switchTo(page, re);
-      log(`renderer: ${re.source} live; measuring ${opts.seconds} s`);
-      models.push(await measure(page, wire, re.source, opts.seconds, server));
+    for (const m of opts.models) {
+      log(`renderer: switching to ${m.label}`);
+      await switchTo(page, m);
+      log(`renderer: ${m.label} live; measuring ${opts.seconds} s`);
+      models.push(await measure(page, wire, m.label, opts.seconds, server));
     }
     for (const m of models) {
       log(`renderer: ${m.model}: ${m.renderMs.length} results drawn, render median ${fmt(median(m.renderMs))} ms, p95 ${fmt(p95(m.renderMs))} ms`);
@@ -222,13 +331,14 @@ export async function benchRenderer(video: string, opts: { seconds: number; mode
     const soak: RendererResult['soak'] = [];
     if (opts.soakSeconds > 0) {
       log(`renderer: soak: ${opts.soakSeconds} s with ${models[models.length - 1]?.model ?? 'the model'}, memory every 10 s`);
-      wire.reset();
+      await wire.reset();
       const start = Date.now();
       for (let at = 0; at <= opts.soakSeconds; at += 10) {
         await page.waitForTimeout(Math.max(0, start + at * 1000 - Date.now()));
         const m = await memory(server);
-        soak.push({ atS: at, ...m, results: wire.results.length });
-        log(`renderer: soak ${at} s: server ${fmt(m.server)} MiB, engine ${fmt(m.engine)} MiB, renderer ${fmt(m.renderer)} MiB, ${wire.results.length} results`);
+        const results = await wire.count();
+        soak.push({ atS: at, ...m, results });
+        log(`renderer: soak ${at} s: server ${fmt(m.server)} MiB, engine ${fmt(m.engine)} MiB, renderer ${fmt(m.renderer)} MiB, ${results} results`);
       }
     }
     return { webgl, userAgent, viewport: `${viewport.width}×${viewport.height}`, models, rssAtStart, soak };

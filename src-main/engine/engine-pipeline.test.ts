@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wallNow } from '../../src-shared/clock';
 import type { FrameResult } from '../../src-shared/contract';
 import { Engine } from './engine';
 import { assetsDir, decodePng, sharedData } from './testing/data';
@@ -16,13 +17,15 @@ describe('Engine pipeline (frames prepared on the host thread while the worker r
 
   it('never runs a frame twice, returns results in order and always runs the newest frame', async () => {
     const photo = decodePng(readFileSync(resolve(sharedData, 'images/kitten_224.png')));
-    const results: { r: FrameResult; newestPushed: number }[] = [];
+    const results: { r: FrameResult; newestPushed: number; at: number }[] = [];
+    const pushedAt = new Map<number, number>();
     let pushed = 0;
-    engine.onResult((r) => results.push({ r, newestPushed: pushed }));
+    engine.onResult((r) => results.push({ r, newestPushed: pushed, at: wallNow() }));
     // Frames far faster than SqueezeNet runs: most arrive while the worker is busy.
     const start = performance.now();
     while (performance.now() - start < 1500) {
-      engine.pushFrame({ id: ++pushed, t: performance.now(), ...photo });
+      pushedAt.set(++pushed, wallNow());
+      engine.pushFrame({ id: pushed, t: performance.now(), ...photo });
       await new Promise((r) => setTimeout(r, 1));
     }
     const last = pushed;
@@ -35,6 +38,14 @@ describe('Engine pipeline (frames prepared on the host thread while the worker r
     const end = results.at(-1)!.r;
     expect(end.processed).toBe(ids.length);
     expect(end.processed + end.dropped).toBe(last);
+    // Each result says when its frame reached the engine and when it left the worker (wall clock), and
+    // the engine's stages fit between the two: what splits the round trip into send, wait and back.
+    for (const { r, at } of results) {
+      const { inAt, outAt, preprocessMs, inferenceMs, encodeMs } = r.timing;
+      expect(inAt).toBeGreaterThanOrEqual(pushedAt.get(r.id)!);
+      expect(outAt! - inAt!).toBeGreaterThanOrEqual(preprocessMs + inferenceMs + encodeMs - 0.5);
+      expect(outAt).toBeLessThanOrEqual(at);
+    }
     // When a result came back, the next frame run is the newest one pushed by then.
     for (let k = 0; k + 1 < results.length; k++) {
       if (results[k].newestPushed > results[k].r.id) expect(results[k + 1].r.id).toBe(results[k].newestPushed);

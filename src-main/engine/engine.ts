@@ -12,6 +12,7 @@ import type {
 } from '../../src-shared/contract';
 import { decodeResult } from '../../src-shared/payload';
 import { modelFormats } from '../importers/registry';
+import { wallNow } from '../../src-shared/clock';
 import { Mailbox } from './mailbox';
 import { preprocess, type InputSpec, type PreparedInput } from './preprocess';
 import { listBundled } from './model-source';
@@ -106,16 +107,19 @@ function spawnWorker(): Worker {
   return new Worker(built);
 }
 
+/** A frame with the wall-clock time it reached the engine. */
+type ArrivedFrame = FrameMessage & { inAt: number };
+
 /** A frame taken from the mailbox, prepared on this thread when the model's input spec is known. */
 interface NextFrame {
-  frame: FrameMessage;
+  frame: ArrivedFrame;
   input?: PreparedInput;
   ms?: number;
 }
 
 export class Engine {
   private worker!: Worker;
-  private readonly mailbox = new Mailbox<FrameMessage>();
+  private readonly mailbox = new Mailbox<ArrivedFrame>();
   private busy = false;
   /** The loaded model's preprocessing, so frames are prepared here while the worker runs the previous one. */
   private spec: InputSpec | null = null;
@@ -352,7 +356,7 @@ export class Engine {
     this.watchdog.start(`frame:${f.id}`, 'frame', `frame ${f.id}`);
     const detect = f.detect ? { ...f.detect, rgba: new Uint8Array(f.detect.rgba) } : undefined;
     const transfer: ArrayBuffer[] = detect ? [detect.rgba.buffer] : [];
-    const frame = { type: 'frame' as const, id: f.id, t: f.t, width: f.width, height: f.height, dropped: this.mailbox.dropped, ...(detect ? { detect } : {}) };
+    const frame = { type: 'frame' as const, id: f.id, t: f.t, width: f.width, height: f.height, dropped: this.mailbox.dropped, inAt: f.inAt, ...(detect ? { detect } : {}) };
     if (next.input) {
       transfer.push(next.input.data.buffer as ArrayBuffer, next.input.display.data.buffer as ArrayBuffer);
       this.post({ ...frame, rgba: new Uint8Array(0), prepared: next.input, preprocessMs: next.ms ?? 0 }, transfer);
@@ -369,7 +373,7 @@ export class Engine {
   }
 
   /** Preprocesses a frame here; a frame that fails goes to the worker as it is, which reports the error. */
-  private prepare(frame: FrameMessage): NextFrame {
+  private prepare(frame: ArrivedFrame): NextFrame {
     if (!this.spec) return { frame };
     const t0 = performance.now();
     try {
@@ -458,7 +462,7 @@ export class Engine {
   /** Puts a frame in the mailbox (replacing one still waiting); it runs as soon as the worker is idle. */
   pushFrame(frame: FrameMessage): void {
     if (this.closed) return;
-    this.mailbox.put(frame);
+    this.mailbox.put({ ...frame, inAt: wallNow() });
     this.pump();
   }
 

@@ -12,7 +12,7 @@ export type ToWorker =
    * rgba's (and detect.rgba's) buffer is transferred. `dropped` is the mailbox count when the frame
    * was taken. `prepared`: the host thread already preprocessed it (rgba is then empty), in `preprocessMs`.
    */
-  | { type: 'frame'; id: number; t: number; width: number; height: number; rgba: Uint8Array; dropped: number; detect?: DetectImage; prepared?: PreparedInput; preprocessMs?: number };
+  | { type: 'frame'; id: number; t: number; width: number; height: number; rgba: Uint8Array; dropped: number; detect?: DetectImage; prepared?: PreparedInput; preprocessMs?: number; inAt?: number };
 
 export type FromWorker =
   | { type: 'reply'; rid: number; ok: true; result: unknown }

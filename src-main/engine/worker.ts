@@ -2,6 +2,7 @@
 // at a time in arrival order, so a model load never interleaves with a frame.
 import { parentPort } from 'node:worker_threads';
 import type { EngineSettings } from '../../src-shared/contract';
+import { wallNow } from '../../src-shared/clock';
 import { encodeResult } from '../../src-shared/payload';
 import { faceFinderDir } from '../faces/bundled';
 import { LazyFaceFinder } from '../faces/lazy-finder';
@@ -37,6 +38,8 @@ async function handle(m: ToWorker): Promise<void> {
           r.faces = found.faces;
           r.timing.facesMs = found.ms;
         }
+        if (m.inAt !== undefined) r.timing.inAt = m.inAt;
+        r.timing.outAt = wallNow();
         const buf = encodeResult(r);
         send({ type: 'result', buf }, [buf]);
       } catch (e) {

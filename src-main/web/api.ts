@@ -1,6 +1,6 @@
 // The HTTP API of browser mode, behind the guard: the user's settings (saving them is what applies
 // engine settings such as "force CPU"), uploads of model files the user opened in the page, and a
-// debug view of the engine host for the end-to-end crash test.
+// debug view of the engine host and a socket drop for the end-to-end fault tests (only with debug on).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SettingsOwner } from '../supervisor/settings-owner';
 import type { Supervisor } from '../supervisor/supervisor';
@@ -17,8 +17,10 @@ export interface ApiOptions {
   supervisor: Supervisor;
   /** Where uploads are stored (a temporary folder removed when the server stops), with their limits. */
   uploads: UploadStore;
-  /** Enables GET /api/debug/engine. */
+  /** Enables GET /api/debug/engine and POST /api/debug/drop-sockets (end-to-end fault tests). */
   debug: boolean;
+  /** Drops every engine socket from the server's side, as a network drop would; returns how many. */
+  dropSockets?: () => number;
 }
 
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
@@ -35,6 +37,9 @@ export function createApi(opts: ApiOptions): ApiHandler {
         return opts.uploads.receive(req, res, url);
       case 'GET /api/debug/engine':
         if (opts.debug) return sendJson(res, 200, { pid: opts.supervisor.pid ?? null, restarts: opts.supervisor.restartCount });
+        break;
+      case 'POST /api/debug/drop-sockets':
+        if (opts.debug && opts.dropSockets) return sendJson(res, 200, { dropped: opts.dropSockets() });
         break;
     }
     return sendJson(res, 404, { error: `no API ${route}` });

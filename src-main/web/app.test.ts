@@ -117,6 +117,16 @@ describe('browser-mode server', () => {
     expect(safeFileName('..')).toBe('');
   });
 
+  it('drops every engine socket on the debug request, so a fault test can cut the page off', async () => {
+    const ws = await connect({ Origin: origin });
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    const res = await http('POST', '/api/debug/drop-sockets', { Origin: origin, 'x-convscope-token': server.token });
+    expect(res.status).toBe(200);
+    expect((JSON.parse(res.body) as { dropped: number }).dropped).toBeGreaterThanOrEqual(1);
+    // Terminated, not closed politely: the client sees an abnormal closure, as after a network drop.
+    expect(await closed).toBe(1006);
+  });
+
   it('refuses WebSocket connections without the token or from another origin', async () => {
     await expect(connect({ Origin: origin }, '')).rejects.toThrow(/401/);
     await expect(connect({ Origin: 'http://evil.example' })).rejects.toThrow(/403/);

@@ -83,6 +83,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     supervisor,
     uploads: new UploadStore(uploadDir, { ...DEFAULT_UPLOAD_LIMITS, ...opts.uploadLimits }),
     debug: opts.debug ?? false,
+    dropSockets: () => relay.closeAll(),
   });
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {

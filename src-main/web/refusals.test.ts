@@ -55,7 +55,7 @@ const upload = (name: string, body: Buffer | Buffer[], group?: string) =>
 
 describe('browser-mode API refusals', () => {
   it('refuses every API route without the token, from another Origin, or addressed to another Host', async () => {
-    for (const [method, path] of [['GET', '/api/settings'], ['PUT', '/api/settings'], ['POST', '/api/upload?name=a.onnx'], ['GET', '/api/debug/engine']]) {
+    for (const [method, path] of [['GET', '/api/settings'], ['PUT', '/api/settings'], ['POST', '/api/upload?name=a.onnx'], ['GET', '/api/debug/engine'], ['POST', '/api/debug/drop-sockets']]) {
       expect((await http(method, path, Buffer.from('{}'), { 'x-convscope-token': '' })).status, `${method} ${path} without token`).toBe(401);
       expect((await http(method, path, Buffer.from('{}'), { 'x-convscope-token': 'a'.repeat(32) })).status, `${method} ${path} wrong token`).toBe(401);
       expect((await http(method, path, Buffer.from('{}'), { Origin: 'http://evil.example' })).status, `${method} ${path} Origin`).toBe(403);

@@ -42,7 +42,8 @@ export interface Relay {
   /** The host died: requests in flight will never be answered. */
   engineLost(reason: string): void;
   broadcast(event: EngineEvent): void;
-  closeAll(): void;
+  /** Drops every tab's socket (no closing handshake); returns how many there were. */
+  closeAll(): number;
 }
 
 export function createRelay(engine: RelayEngine, log: (line: string) => void): Relay {
@@ -178,6 +179,7 @@ export function createRelay(engine: RelayEngine, log: (line: string) => void): R
     broadcast,
     closeAll() {
       for (const c of clients) c.ws.terminate();
+      return clients.size;
     },
   };
 }

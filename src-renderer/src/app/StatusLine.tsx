@@ -6,6 +6,7 @@ import type { FrameResult, ModelInfo } from '../../../src-shared/contract';
 import type { ConnectionState } from '../host';
 import { renderCost, shownFps } from '../scene/perf';
 import type { Stats } from '../stores/frame-flow';
+import { frameTrace, stagesText } from '../trace/frame-trace';
 import { ms, nothingToRead, resultText } from './format';
 
 export function StatusLine(props: {
@@ -47,7 +48,7 @@ export function StatusLine(props: {
       { text: `shown ${shownFps().toFixed(1)} fps`, title: 'Results drawn per second: below the camera fps, the picture falls behind the camera' },
       { text: `inference ${ms(st.inferenceMs)}`, title: 'Time the network took for one frame' },
       ...(st.facesMs !== null ? [{ text: `faces ${ms(st.facesMs)}`, title: 'Time the face finder took for one frame (the crop follows the face)' }] : []),
-      { text: `latency ${ms(st.latencyMs)}`, title: 'From capturing a frame to drawing its result' },
+      { text: `latency ${ms(st.latencyMs)}`, title: `From capturing a frame to drawing its result${stagesText(frameTrace.medians())}` },
       { text: `render ${ms(renderCost().median)}`, title: 'Drawing one result in all panels (median)' },
       {
         text: `dropped ${st.dropped + st.droppedByLink} frames`,

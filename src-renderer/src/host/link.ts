@@ -2,7 +2,9 @@
 // MessagePort or WebSocket): request ids with one promise each, binary results decoded with the
 // shared codec, unsolicited events, and the connection state shown in the window.
 import type { EngineChannel, EngineEvent, FrameMessage, FrameResult, Request, ResponseMap } from '../../../src-shared/contract';
+import { wallNow } from '../../../src-shared/clock';
 import { decodeResult, encodeFrame } from '../../../src-shared/payload';
+import { frameTrace } from '../trace/frame-trace';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -69,7 +71,8 @@ export class EngineLink implements EngineChannel {
       this.droppedByLink++;
       return;
     }
-    if (!this.transport.sendFrame(encodeFrame(frame))) this.droppedByLink++;
+    if (this.transport.sendFrame(encodeFrame(frame))) frameTrace.sent(frame.id);
+    else this.droppedByLink++;
   }
 
   request<K extends keyof ResponseMap>(
@@ -103,8 +106,10 @@ export class EngineLink implements EngineChannel {
   receive(data: unknown): void {
     if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
       let r: FrameResult;
+      const receivedAt = wallNow();
       try {
         r = decodeResult(data as ArrayBuffer | ArrayBufferView);
+        frameTrace.received(r, receivedAt, wallNow() - receivedAt);
       } catch (e) {
         this.emitEvent({ type: 'error', message: `Could not read a result from the engine: ${(e as Error).message}` });
         return;

@@ -3,10 +3,29 @@
 import type { UserSettings } from '../../../src-shared/contract';
 import { DEFAULT_SETTINGS } from '../../../src-shared/contract';
 import { EngineLink } from './link';
+import { ThreadSocket } from './socket-thread';
 import type { RendererHost } from './types';
 
 /** More than this many bytes waiting in the socket means the link is congested: drop the frame. */
 const MAX_BUFFERED_BYTES = 512 * 1024;
+
+/** The socket lives on a worker thread where the page can start one; set if that ever fails to start. */
+let threadUnavailable = false;
+
+/** Opens the engine socket: on a worker thread (socket-thread.ts explains why), else on this thread. */
+function openSocket(url: string): WebSocket | ThreadSocket {
+  if (threadUnavailable || typeof Worker !== 'function') return new WebSocket(url);
+  try {
+    const worker = new Worker(new URL('./socket.worker.ts', import.meta.url), { type: 'module', name: 'engine socket' });
+    return new ThreadSocket(url, worker, () => {
+      threadUnavailable = true;
+      console.warn('engine socket: its worker thread did not start; using the page thread');
+    });
+  } catch {
+    threadUnavailable = true;
+    return new WebSocket(url);
+  }
+}
 
 export function connectWeb(): RendererHost {
   const token = new URLSearchParams(location.search).get('token') ?? '';
@@ -16,7 +35,7 @@ export function connectWeb(): RendererHost {
 
   const open = () => {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(`${scheme}://${location.host}/engine?token=${encodeURIComponent(token)}`);
+    const ws = openSocket(`${scheme}://${location.host}/engine?token=${encodeURIComponent(token)}`);
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
       retryMs = 500;

@@ -31,6 +31,9 @@ declare global {
   }
 }
 
+/** The last draw caused by new data: when it began (wall clock) and what it cost, for the frame trace. */
+export const lastFrameDraw = { startedAt: 0, ms: 0 };
+
 /** How far back "shown fps" counts drawn results. */
 const SHOWN_WINDOW_MS = 2000;
 const drawnAt: number[] = [];

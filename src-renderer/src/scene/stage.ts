@@ -14,7 +14,8 @@
 // same pass follows panels that moved (drag, scroll, resize) without any new frame.
 import { autoDetectRenderer, Container, type Renderer, type WebGLRenderer } from 'pixi.js';
 import { createSignal } from 'solid-js';
-import { recordRenderCost } from './perf';
+import { lastFrameDraw, recordRenderCost } from './perf';
+import { wallNow } from '../../../src-shared/clock';
 
 /** Above panels (a dragged panel is raised to 20), below the window's popovers (30) and dialogs. */
 export const SCENE_Z_INDEX = 25;
@@ -217,6 +218,7 @@ function tick(): void {
   gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
   // The renderer cost counts the panels' updates and the render (the brief's "update + render").
   const t0 = performance.now();
+  const startedAt = wallNow();
   let frame = false;
   const jobs = [...dirty];
   dirty.clear();
@@ -230,5 +232,10 @@ function tick(): void {
   }
   r.render({ container: stage });
   needRender = false;
-  if (frame) recordRenderCost(performance.now() - t0);
+  if (frame) {
+    const ms = performance.now() - t0;
+    recordRenderCost(ms);
+    lastFrameDraw.startedAt = startedAt;
+    lastFrameDraw.ms = ms;
+  }
 }

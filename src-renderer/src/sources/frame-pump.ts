@@ -3,8 +3,10 @@
 // the crop view can show exactly the image whose result is on screen. While the crop follows faces,
 // the whole picture travels too, scaled down, for the face finder.
 import type { DetectImage, FaceFinderSettings, FrameMessage } from '../../../src-shared/contract';
+import { wallNow } from '../../../src-shared/clock';
+import { frameTrace } from '../trace/frame-trace';
 import { CropRing, cropRectPx, type CropSquare } from './crop';
-import type { CropImage, PictureSource } from './types';
+import type { CropImage, PictureInfo, PictureSource } from './types';
 
 export interface Size {
   width: number;
@@ -96,7 +98,7 @@ export class FramePump {
     this.source = source;
     this.lastPictureAt = 0;
     this.fpsValue = 0;
-    this.stopListening = source ? source.onPicture(() => this.capture()) : null;
+    this.stopListening = source ? source.onPicture((info) => this.capture(info)) : null;
   }
 
   /** New pictures per second (smoothed); 0 when none came for two seconds. */
@@ -113,8 +115,9 @@ export class FramePump {
   }
 
   /** Cuts the crop out of the current picture, scales it and sends it. */
-  private capture(): void {
+  private capture(info?: PictureInfo): void {
     const now = this.now();
+    const wallStart = wallNow();
     if (this.lastPictureAt > 0) {
       const inst = 1000 / Math.max(1, now - this.lastPictureAt);
       this.fpsValue = this.fpsValue === 0 ? inst : this.fpsValue * 0.9 + inst * 0.1;
@@ -131,6 +134,7 @@ export class FramePump {
     this.crops.put(id, { width: out.width, height: out.height, rgba, sourceSide: rect.size, from: source.kind });
     const finder = this.opts.detect?.();
     const detect = finder ? this.detectImage(source.element, pw, ph, finder) : undefined;
+    frameTrace.captured(id, wallStart, info?.capturedAt !== undefined ? now - info.capturedAt : null);
     this.opts.send({ id, t: now, width: out.width, height: out.height, rgba, ...(detect ? { detect } : {}) });
   }
 

@@ -3,6 +3,12 @@
 // cuts the crop square out of it and sends it to the engine.
 import type { UserSettings } from '../../../src-shared/contract';
 
+/** What a source knows about a new picture. */
+export interface PictureInfo {
+  /** When the camera captured it, on the page's `performance.now()` clock (where the browser says). */
+  capturedAt?: number;
+}
+
 /** An opened source of pictures. */
 export interface PictureSource {
   /** The `kind` of its entry in the list of sources. */
@@ -16,7 +22,7 @@ export interface PictureSource {
   /** Size of the picture in pixels (0 × 0 until known). */
   size(): { width: number; height: number };
   /** Calls `cb` whenever a new picture is ready; returns the function that stops the calls. */
-  onPicture(cb: () => void): () => void;
+  onPicture(cb: (info?: PictureInfo) => void): () => void;
   /**
    * Calls `cb`, with words for the user, when the source stops on its own (a camera unplugged);
    * for sources that can. Returns the function that stops the call.

@@ -88,12 +88,55 @@ describe('frame flow', () => {
     fast.result(timed(2, 4));
     camera(fast, 1);
     expect(fast.frames.map((f) => f.id)).toEqual([1, 2, 3, 4]);
-    // The engine takes 25 ms of the 33: one frame at a time, so none waits in the mailbox.
+    // The engine takes 25 ms of the 33 and the link 40 ms more: one frame at a time, so none waits in the mailbox.
     const slow = setup();
-    camera(slow, 1);
+    camera(slow, 3);
     slow.result(timed(1, 25));
     camera(slow, 3);
     expect(slow.frames.map((f) => f.id)).toEqual([1, 2]);
+  });
+
+  it('sends the next frame one inference time after the last while the engine is the slowest stage', () => {
+    const timed = (id: number, inferenceMs: number) => ({ ...resultFor(smallModel(), id), timing: { preprocessMs: 10, inferenceMs, encodeMs: 5 } });
+    // A VGG-like engine (300 ms a frame) behind a link that takes 100 ms more: the engine is the limit.
+    let t = 0;
+    const advance = (s: ReturnType<typeof setup>, ms: number) => {
+      t += ms;
+      s.tick(ms);
+    };
+    /** Camera pictures every 33 ms until `end`. */
+    const camera = (s: ReturnType<typeof setup>, end: number) => {
+      while (t + 33 <= end) {
+        advance(s, 33);
+        s.picture();
+      }
+    };
+    const slow = setup();
+    camera(slow, 33);
+    expect(slow.frames.map((f) => f.id)).toEqual([1]);
+    advance(slow, 400);
+    slow.result(timed(1, 285)); // sent at 33, back 400 ms later: 300 engine, 100 link
+    camera(slow, 466);
+    expect(slow.frames.map((f) => f.id)).toEqual([1, 2]);
+    const secondAt = t;
+    // Frame 2 is still travelling; frame 3 leaves once an inference time (285 ms) has passed since
+    // frame 2 left, so it reaches the engine as frame 2 finishes — not at once, not after frame 2 is back.
+    camera(slow, secondAt + 284);
+    expect(slow.frames.map((f) => f.id)).toEqual([1, 2]);
+    camera(slow, secondAt + 285 + 33);
+    expect(slow.frames.map((f) => f.id)).toEqual([1, 2, 3]);
+    // Two are travelling: nothing more leaves until a result comes back.
+    camera(slow, secondAt + 700);
+    expect(slow.frames.map((f) => f.id)).toEqual([1, 2, 3]);
+
+    // The same engine behind a slower link (the link is the limit): one frame at a time.
+    t = 0;
+    const linkBound = setup();
+    camera(linkBound, 33);
+    advance(linkBound, 733);
+    linkBound.result(timed(1, 285)); // 733 ms round trip: 300 engine, 433 link
+    camera(linkBound, t + 1000);
+    expect(linkBound.frames.map((f) => f.id)).toEqual([1, 2]);
   });
 
   it('holds the picture while frozen, re-runs it for new panels and shows the newest result on resume', () => {

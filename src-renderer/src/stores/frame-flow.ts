@@ -7,6 +7,8 @@ import { cropSizeFor } from '../../../src-shared/frame-size';
 import type { CropSquare } from '../sources/crop';
 import { FramePump, type Cutter } from '../sources/frame-pump';
 import type { CropImage, PictureSource } from '../sources/types';
+import { lastFrameDraw } from '../scene/perf';
+import { frameTrace } from '../trace/frame-trace';
 
 export interface Stats {
   /** New pictures per second from the source. */
@@ -22,14 +24,21 @@ export interface Stats {
   facesMs: number | null;
 }
 
-// Flow control: at most one frame travels without its result back while the engine's own time per
-// frame is a good part of a camera interval. The engine's mailbox keeps only the newest frame, but the
-// link and the results can still queue when the engine, the network or the drawing is slow; this keeps
-// camera-to-screen latency bounded: a second frame would only wait in the mailbox and age. Measured
-// in one bench run (browser mode, SwiftShader): SqueezeNet latency 364 → 247 ms for 5.4 → 4.0
-// results/s. When the engine needs less than half a camera interval, the link (readback, transport,
-// decode, drawing) sets the pace instead, and a second frame in flight overlaps it with the engine
-// at almost no wait: then every camera frame can be shown.
+// Flow control: how many frames may travel without their result back. The engine's mailbox keeps only
+// the newest frame, but the link and the results can still queue when the engine, the network or the
+// drawing is slow; this keeps camera-to-screen latency bounded.
+// - The engine needs less than half a camera interval: the link (readback, transport, decode,
+//   drawing) sets the pace, and a second frame in flight overlaps it with the engine at almost no
+//   wait, so every camera frame can be shown.
+// - The engine is the slowest stage (its time per frame exceeds the link's round trip, e.g. a VGG-16
+//   at 360 ms against ~120 ms of transport): the next frame leaves one inference time after the
+//   previous one, so it reaches the engine as the engine finishes — the engine never idles while a
+//   result travels back and a frame travels out (bench, browser mode, DEX VGG-16: 1.82 → 2.05
+//   results/s), and the frame waits in the mailbox only for the end of the previous frame, so latency
+//   stays about one pass through the pipeline.
+// - Otherwise (the link is the slower part, e.g. SqueezeNet in browser mode on this 2-core machine:
+//   engine ~26 ms, link ~65 ms): one frame at a time. A second frame would only wait and age:
+//   measured 9.7 → 12.9 results/s but latency 87 → 129 ms.
 const MAX_IN_FLIGHT = 2;
 /** A result that never came back stops blocking the link after this long. */
 const LOST_AFTER_MS = 1000;
@@ -71,9 +80,17 @@ export function createFrameFlow(deps: {
 
   /** Preprocess + inference + encode per frame as the engine reports it (moving average). */
   let engineMs = 0;
+  /** The rest of a frame's round trip (transport both ways, waits): sent → result in, less the engine's time (moving average). */
+  let linkMs = 0;
+  /** When each frame still travelling was sent. */
+  const sentAt = new Map<number, number>();
+  let lastSentAt = 0;
   const inFlightLimit = (): number => {
     const fps: number = pump.fps;
-    return engineMs > 0 && fps > 0 && Number.isFinite(fps) && engineMs < 500 / fps ? MAX_IN_FLIGHT : 1;
+    if (!(engineMs > 0 && fps > 0 && Number.isFinite(fps))) return 1;
+    if (engineMs < 500 / fps) return MAX_IN_FLIGHT;
+    const engineBound = engineMs > linkMs && now() - lastSentAt >= inferenceMs;
+    return engineBound ? MAX_IN_FLIGHT : 1;
   };
   const linkReady = (): boolean => lastSentId - lastResultId < inFlightLimit() || now() - lastResultAt > LOST_AFTER_MS;
 
@@ -87,6 +104,8 @@ export function createFrameFlow(deps: {
     outSize,
     send: (f) => {
       lastSentId = f.id;
+      lastSentAt = now();
+      sentAt.set(f.id, lastSentAt);
       deps.engine.sendFrame(f);
     },
     paused: () => frozen() || !linkReady(),
@@ -109,6 +128,10 @@ export function createFrameFlow(deps: {
     inferenceMs = ema(inferenceMs, r.timing.inferenceMs);
     engineMs = ema(engineMs, r.timing.preprocessMs + r.timing.inferenceMs + r.timing.encodeMs + (r.timing.facesMs ?? 0));
     if (r.timing.facesMs !== undefined) facesMs = ema(facesMs, r.timing.facesMs);
+    const sent = sentAt.get(r.id);
+    if (sent !== undefined) linkMs = ema(linkMs, Math.max(0, now() - sent - (r.timing.preprocessMs + r.timing.inferenceMs + r.timing.encodeMs + (r.timing.facesMs ?? 0))));
+    // This frame and the older ones (replaced in the engine's mailbox) travel no more.
+    for (const id of sentAt.keys()) if (id <= r.id) sentAt.delete(id);
     lastResult = r;
     // Frames older than this one that never came back were replaced in the engine's mailbox.
     if (r.id > lastResultId && r.id <= lastSentId) lastResultId = r.id;
@@ -126,6 +149,7 @@ export function createFrameFlow(deps: {
     // Latency = capture time → the frame on which the panels draw this result.
     afterPaint(() => {
       latencyMs = ema(latencyMs, now() - r.t);
+      frameTrace.drawn(r.id, lastFrameDraw.startedAt, lastFrameDraw.ms);
     });
   });
   onCleanup(offResult);
@@ -162,6 +186,7 @@ export function createFrameFlow(deps: {
     /** A new model: nothing of the old one is shown, and no old frame holds the link. */
     reset() {
       pump.crops.clear();
+      sentAt.clear();
       lastResultId = lastSentId;
       lastResult = null;
       batch(() => {

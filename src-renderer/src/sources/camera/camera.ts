@@ -1,6 +1,6 @@
 // The camera, through getUserMedia: a video element playing the stream, a new picture per decoded
 // video frame.
-import type { DeviceChoice, PictureSource, PictureSourceKind, SourceDevice } from '../types';
+import type { DeviceChoice, PictureInfo, PictureSource, PictureSourceKind, SourceDevice } from '../types';
 
 export const RESOLUTIONS = [
   { width: 640, height: 480 },
@@ -9,7 +9,7 @@ export const RESOLUTIONS = [
 ] as const;
 
 type VideoWithFrameCallback = HTMLVideoElement & {
-  requestVideoFrameCallback?: (cb: () => void) => number;
+  requestVideoFrameCallback?: (cb: (now: number, meta?: { captureTime?: number }) => void) => number;
 };
 
 /** What the picture area says when a camera that was running stops on its own. */
@@ -81,7 +81,7 @@ async function openCamera(want: DeviceChoice): Promise<PictureSource> {
     throw new Error(`The camera started but its picture cannot be played: ${(e as Error).message}`);
   }
   const track = stream.getVideoTracks()[0];
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(info?: PictureInfo) => void>();
   const lostListeners = new Set<(message: string) => void>();
   let open = true;
   // An unplugged camera ends its track with an 'ended' event; a track stopped by other means ends
@@ -101,9 +101,10 @@ async function openCamera(want: DeviceChoice): Promise<PictureSource> {
     if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(tick);
     else requestAnimationFrame(tick);
   };
-  const tick = () => {
+  const tick = (_now?: number, meta?: { captureTime?: number }) => {
     if (!open) return;
-    for (const cb of listeners) cb();
+    const info = meta?.captureTime !== undefined ? { capturedAt: meta.captureTime } : undefined;
+    for (const cb of listeners) cb(info);
     next();
   };
   next();

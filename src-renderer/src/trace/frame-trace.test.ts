@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { FrameResult } from '../../../src-shared/contract';
+import { FrameTrace, stagesText } from './frame-trace';
+
+const result = (id: number, timing: FrameResult['timing']): FrameResult => ({ id, t: 0, probs: new Float32Array(0), input: { c: 0, h: 0, w: 0, data: new Uint8Array(0), min: 0, max: 0 }, layers: [], timing, dropped: 0, processed: 1 });
+
+/** A trace on a clock the test moves by hand (wall-clock ms). */
+function setup() {
+  let t = 1_000_000;
+  const trace = new FrameTrace(() => t);
+  return { trace, at: (ms: number) => (t = 1_000_000 + ms) };
+}
+
+describe('frame trace', () => {
+  it('splits one frame into its stages with the engine stamps', () => {
+    const { trace, at } = setup();
+    at(2); // the crop was read back 2 ms after the picture callback
+    trace.captured(7, 1_000_000, 12);
+    at(2.5);
+    trace.sent(7);
+    // The engine had the frame at 3 ms and the result left its worker at 13 ms: 1 + 6 + 1 ms of work.
+    const timing = { preprocessMs: 1, inferenceMs: 6, encodeMs: 1, inAt: 1_000_003, outAt: 1_000_013 };
+    trace.received(result(7, timing), 1_000_014, 0.5);
+    at(30);
+    const s = trace.drawn(7, 1_000_028, 2)!;
+    expect(s).toEqual({
+      id: 7,
+      captureMs: 12,
+      readbackMs: 2,
+      sendMs: 1,
+      queueMs: 2,
+      preprocessMs: 1,
+      inferenceMs: 6,
+      encodeMs: 1,
+      facesMs: null,
+      backMs: 1,
+      decodeMs: 0.5,
+      frameWaitMs: 13.5,
+      drawMs: 2,
+      totalMs: 30,
+    });
+    expect(trace.done).toEqual([s]);
+  });
+
+  it('leaves the engine split out when the result has no stamps, and never counts a draw that began before decoding', () => {
+    const { trace, at } = setup();
+    trace.captured(1, 1_000_000, null);
+    trace.sent(1);
+    trace.received(result(1, { preprocessMs: 1, inferenceMs: 1, encodeMs: 0, facesMs: 4 }), 1_000_010, 1);
+    at(20);
+    // The last frame draw began at 5 ms, before this result was read at 11 ms: the draw that showed it is
+    // the one just finished, which began drawMs ago.
+    const s = trace.drawn(1, 1_000_005, 3)!;
+    expect(s.sendMs).toBeNull();
+    expect(s.queueMs).toBeNull();
+    expect(s.backMs).toBeNull();
+    expect(s.facesMs).toBe(4);
+    expect(s.frameWaitMs).toBe(6);
+    expect(s.totalMs).toBe(20);
+  });
+
+  it('finishes nothing for frames it never saw captured or that never came back', () => {
+    const { trace } = setup();
+    expect(trace.drawn(3, 0, 0)).toBeNull(); // a frozen picture's re-run: not captured
+    trace.captured(4, 1_000_000, null);
+    expect(trace.drawn(4, 0, 0)).toBeNull(); // replaced in the mailbox: no result
+    expect(trace.done).toEqual([]);
+  });
+
+  it('forgets the oldest frames on their way when too many never come back', () => {
+    const { trace } = setup();
+    for (let id = 1; id <= 100; id++) trace.captured(id, 1_000_000, null);
+    trace.received(result(1, { preprocessMs: 0, inferenceMs: 0, encodeMs: 0 }), 1_000_000, 0);
+    trace.received(result(100, { preprocessMs: 0, inferenceMs: 0, encodeMs: 0 }), 1_000_000, 0);
+    expect(trace.drawn(1, 1_000_000, 0)).toBeNull();
+    expect(trace.drawn(100, 1_000_000, 0)).not.toBeNull();
+  });
+
+  it('keeps only the newest finished frames, as many as it was asked to', () => {
+    const trace = new FrameTrace(() => 1_000_020, 5);
+    for (let id = 1; id <= 12; id++) {
+      trace.captured(id, 1_000_000, null);
+      trace.received(result(id, { preprocessMs: 0, inferenceMs: 0, encodeMs: 0 }), 1_000_010, 0);
+      trace.drawn(id, 1_000_015, 1);
+    }
+    expect(trace.done.map((s) => s.id)).toEqual([8, 9, 10, 11, 12]);
+  });
+
+  it('gives stage medians and words for the latency tooltip', () => {
+    const { trace, at } = setup();
+    for (const [id, inference] of [[1, 4], [2, 8], [3, 6]]) {
+      at(0);
+      trace.captured(id, 1_000_000, null);
+      trace.received(result(id, { preprocessMs: 1, inferenceMs: inference, encodeMs: 0 }), 1_000_010, 0);
+      at(20);
+      trace.drawn(id, 1_000_015, 1);
+    }
+    const m = trace.medians();
+    expect(m.inferenceMs).toBe(6);
+    expect(m.totalMs).toBe(16);
+    expect(m.sendMs).toBeUndefined();
+    const text = stagesText(m);
+    expect(text).toContain('inference: 6.0 ms');
+    expect(text).toContain('page → screen: 16.0 ms');
+    expect(text).not.toContain('send');
+    expect(stagesText({})).toBe('');
+  });
+});

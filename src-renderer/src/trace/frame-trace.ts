@@ -1,0 +1,170 @@
+// Where a frame's time goes, stage by stage: from the camera's picture to its result on screen.
+// The frame pump, the engine link and the frame flow stamp each frame as it passes; the engine adds
+// its own wall-clock stamps (FrameResult.timing.inAt / outAt) so the round trip splits into the way
+// there, the wait in the engine, the engine's own stages and the way back. The finished records feed
+// the latency tooltip of the status line and `npm run bench` (window.__convscopeFrameStages).
+import { wallNow } from '../../../src-shared/clock';
+import type { FrameResult } from '../../../src-shared/contract';
+import { median } from '../scene/perf';
+
+/** One frame's way through the app, ms per stage. */
+export interface FrameStages {
+  id: number;
+  /** Camera capture → the page's callback for that picture (the browser's video pipeline); null where the browser does not say. */
+  captureMs: number | null;
+  /** Cutting the crop out of the picture, scaling it and reading its bytes back. */
+  readbackMs: number;
+  /** Read back → the engine has the frame (encoding, socket or IPC, the server's relay); null without the engine's stamps. */
+  sendMs: number | null;
+  /** In the engine but not being worked on: the mailbox and the hand-off to its worker thread. */
+  queueMs: number | null;
+  preprocessMs: number;
+  inferenceMs: number;
+  encodeMs: number;
+  /** The face finder, on frames that asked for it. */
+  facesMs: number | null;
+  /** The result leaves the engine's worker → the page has it. */
+  backMs: number | null;
+  /** Reading the result message. */
+  decodeMs: number;
+  /** Decoded → the draw of the animation frame that shows it begins. */
+  frameWaitMs: number;
+  /** Panel updates + render of that animation frame. */
+  drawMs: number;
+  /** The page's picture callback → drawn: what the status line's latency measures. */
+  totalMs: number;
+}
+
+/** The stages in the order a frame passes them, with words for people. */
+export const STAGES: readonly { key: keyof Omit<FrameStages, 'id'>; label: string }[] = [
+  { key: 'captureMs', label: 'camera → page' },
+  { key: 'readbackMs', label: 'crop read-back' },
+  { key: 'sendMs', label: 'send' },
+  { key: 'queueMs', label: 'engine queue' },
+  { key: 'preprocessMs', label: 'preprocess' },
+  { key: 'inferenceMs', label: 'inference' },
+  { key: 'encodeMs', label: 'encode' },
+  { key: 'facesMs', label: 'face finder' },
+  { key: 'backMs', label: 'result back' },
+  { key: 'decodeMs', label: 'decode' },
+  { key: 'frameWaitMs', label: 'wait for the animation frame' },
+  { key: 'drawMs', label: 'draw' },
+  { key: 'totalMs', label: 'page → screen' },
+];
+
+/** The stage medians as lines for a tooltip ("" when no frame has finished yet). */
+export function stagesText(medians: Partial<Record<keyof Omit<FrameStages, 'id'>, number>>): string {
+  const lines = STAGES.filter(({ key }) => medians[key] !== undefined).map(({ key, label }) => `${label}: ${medians[key]!.toFixed(1)} ms`);
+  return lines.length ? `\nWhere the time goes (median of the last frames):\n${lines.join('\n')}` : '';
+}
+
+interface Open {
+  capturedAt: number;
+  captureMs: number | null;
+  readbackMs: number;
+  sentAt?: number;
+  receivedAt?: number;
+  decodeMs?: number;
+  timing?: FrameResult['timing'];
+}
+
+/** Frames on their way (a frame replaced in the engine's mailbox never finishes). */
+const OPEN_LIMIT = 64;
+/**
+ * Finished records kept: enough for the tooltip's medians. A benchmark that reads a longer window sets
+ * window.__convscopeKeepFrameStages before the page loads (a soak would otherwise see the list grow).
+ */
+const DONE_KEEP = 120;
+
+declare global {
+  interface Window {
+    /** Finished frame records, oldest first (for benchmarks; read and cleared by them). */
+    __convscopeFrameStages?: FrameStages[];
+    /** How many finished records to keep (default DONE_KEEP). */
+    __convscopeKeepFrameStages?: number;
+  }
+}
+
+export class FrameTrace {
+  private readonly open = new Map<number, Open>();
+  readonly done: FrameStages[] = [];
+
+  constructor(
+    private readonly clock: () => number = wallNow,
+    private readonly keep = DONE_KEEP,
+  ) {}
+
+  /** The pump's callback for a picture began at `capturedAt` (wall clock); `captureMs`: camera → callback. */
+  captured(id: number, capturedAt: number, captureMs: number | null): void {
+    if (this.open.size >= OPEN_LIMIT) this.open.delete(this.open.keys().next().value as number);
+    this.open.set(id, { capturedAt, captureMs, readbackMs: this.clock() - capturedAt });
+  }
+
+  sent(id: number): void {
+    const o = this.open.get(id);
+    if (o) o.sentAt = this.clock();
+  }
+
+  /** A result arrived at `receivedAt` (before decoding) and took `decodeMs` to read. */
+  received(r: FrameResult, receivedAt: number, decodeMs: number): void {
+    const o = this.open.get(r.id);
+    if (!o) return;
+    o.receivedAt = receivedAt;
+    o.decodeMs = decodeMs;
+    o.timing = r.timing;
+  }
+
+  /** The result of frame `id` was drawn by the animation frame whose draw began at `drawStartedAt` and took `drawMs`. */
+  drawn(id: number, drawStartedAt: number, drawMs: number): FrameStages | null {
+    const o = this.open.get(id);
+    this.open.delete(id);
+    if (!o || o.receivedAt === undefined || !o.timing) return null;
+    const t = o.timing;
+    const now = this.clock();
+    const decodedAt = o.receivedAt + (o.decodeMs ?? 0);
+    // A draw that began before the result was read cannot have drawn it: the frame after it did.
+    const start = drawStartedAt >= decodedAt ? drawStartedAt : now - drawMs;
+    const readDone = o.capturedAt + o.readbackMs;
+    const work = t.preprocessMs + t.inferenceMs + t.encodeMs + (t.facesMs ?? 0);
+    const stamped = t.inAt !== undefined && t.outAt !== undefined;
+    const s: FrameStages = {
+      id,
+      captureMs: o.captureMs,
+      readbackMs: o.readbackMs,
+      sendMs: stamped ? t.inAt! - readDone : null,
+      queueMs: stamped ? Math.max(0, t.outAt! - t.inAt! - work) : null,
+      preprocessMs: t.preprocessMs,
+      inferenceMs: t.inferenceMs,
+      encodeMs: t.encodeMs,
+      facesMs: t.facesMs ?? null,
+      backMs: stamped ? o.receivedAt - t.outAt! : null,
+      decodeMs: o.decodeMs ?? 0,
+      frameWaitMs: Math.max(0, start - decodedAt),
+      drawMs,
+      totalMs: start + drawMs - o.capturedAt,
+    };
+    this.done.push(s);
+    if (this.done.length > this.keep) this.done.splice(0, this.done.length - this.keep);
+    return s;
+  }
+
+  /** Median of each stage over the last `n` finished frames (null where no frame had the stage). */
+  medians(n = 60): Partial<Record<keyof Omit<FrameStages, 'id'>, number>> {
+    const recent = this.done.slice(-n);
+    const out: Partial<Record<keyof Omit<FrameStages, 'id'>, number>> = {};
+    for (const { key } of STAGES) {
+      const xs = recent.map((r) => r[key]).filter((v): v is number => v !== null && Number.isFinite(v));
+      if (xs.length) out[key] = median(xs);
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.open.clear();
+    this.done.length = 0;
+  }
+}
+
+/** The page's one trace. */
+export const frameTrace = new FrameTrace(wallNow, (typeof window !== 'undefined' && window.__convscopeKeepFrameStages) || DONE_KEEP);
+if (typeof window !== 'undefined') window.__convscopeFrameStages = frameTrace.done;
