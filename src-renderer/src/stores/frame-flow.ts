@@ -36,8 +36,8 @@ export interface Stats {
 //   result travels back and a frame travels out (bench, browser mode, DEX VGG-16: 1.82 → 2.05
 //   results/s), and the frame waits in the mailbox only for the end of the previous frame, so latency
 //   stays about one pass through the pipeline.
-// - Otherwise (the link is the slower part, e.g. SqueezeNet in browser mode on this 2-core machine:
-//   engine ~26 ms, link ~65 ms): one frame at a time. A second frame would only wait and age:
+// - Otherwise (the link is the slower part, e.g. SqueezeNet in browser mode on this 2-core machine
+//   without a GPU: engine ~25 ms, the rest of the round trip ~50 ms): one frame at a time. A second frame would only wait and age:
 //   measured 9.7 → 12.9 results/s but latency 87 → 129 ms.
 const MAX_IN_FLIGHT = 2;
 /** A result that never came back stops blocking the link after this long. */
