@@ -71,8 +71,7 @@ export class EngineLink implements EngineChannel {
       this.droppedByLink++;
       return;
     }
-    if (this.transport.sendFrame(encodeFrame(frame))) frameTrace.sent(frame.id);
-    else this.droppedByLink++;
+    if (!this.transport.sendFrame(encodeFrame(frame))) this.droppedByLink++;
   }
 
   request<K extends keyof ResponseMap>(

@@ -8,7 +8,7 @@ import type { CropSquare } from '../sources/crop';
 import { FramePump, type Cutter } from '../sources/frame-pump';
 import type { CropImage, PictureSource } from '../sources/types';
 import { lastFrameDraw } from '../scene/perf';
-import { frameTrace } from '../trace/frame-trace';
+import { engineWorkMs, frameTrace } from '../trace/frame-trace';
 
 export interface Stats {
   /** New pictures per second from the source. */
@@ -37,8 +37,8 @@ export interface Stats {
 //   results/s), and the frame waits in the mailbox only for the end of the previous frame, so latency
 //   stays about one pass through the pipeline.
 // - Otherwise (the link is the slower part, e.g. SqueezeNet in browser mode on this 2-core machine
-//   without a GPU: engine ~25 ms, the rest of the round trip ~50 ms): one frame at a time. A second frame would only wait and age:
-//   measured 9.7 → 12.9 results/s but latency 87 → 129 ms.
+//   without a GPU: engine ~25 ms, the rest of the round trip ~50 ms): one frame at a time. A second
+//   frame would only wait and age: measured 9.7 → 12.9 results/s but latency 87 → 129 ms.
 const MAX_IN_FLIGHT = 2;
 /** A result that never came back stops blocking the link after this long. */
 const LOST_AFTER_MS = 1000;
@@ -126,10 +126,11 @@ export function createFrameFlow(deps: {
     const m = deps.model();
     if (!m || r.probs.length !== m.labels.length) return; // a late result of the previous model
     inferenceMs = ema(inferenceMs, r.timing.inferenceMs);
-    engineMs = ema(engineMs, r.timing.preprocessMs + r.timing.inferenceMs + r.timing.encodeMs + (r.timing.facesMs ?? 0));
+    const work = engineWorkMs(r.timing);
+    engineMs = ema(engineMs, work);
     if (r.timing.facesMs !== undefined) facesMs = ema(facesMs, r.timing.facesMs);
     const sent = sentAt.get(r.id);
-    if (sent !== undefined) linkMs = ema(linkMs, Math.max(0, now() - sent - (r.timing.preprocessMs + r.timing.inferenceMs + r.timing.encodeMs + (r.timing.facesMs ?? 0))));
+    if (sent !== undefined) linkMs = ema(linkMs, Math.max(0, now() - sent - work));
     // This frame and the older ones (replaced in the engine's mailbox) travel no more.
     for (const id of sentAt.keys()) if (id <= r.id) sentAt.delete(id);
     lastResult = r;

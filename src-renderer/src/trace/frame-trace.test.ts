@@ -16,8 +16,6 @@ describe('frame trace', () => {
     const { trace, at } = setup();
     at(2); // the crop was read back 2 ms after the picture callback
     trace.captured(7, 1_000_000, 12);
-    at(2.5);
-    trace.sent(7);
     // The engine had the frame at 3 ms and the result left its worker at 13 ms: 1 + 6 + 1 ms of work.
     const timing = { preprocessMs: 1, inferenceMs: 6, encodeMs: 1, inAt: 1_000_003, outAt: 1_000_013 };
     trace.received(result(7, timing), 1_000_014, 0.5);
@@ -45,7 +43,6 @@ describe('frame trace', () => {
   it('leaves the engine split out when the result has no stamps, and never counts a draw that began before decoding', () => {
     const { trace, at } = setup();
     trace.captured(1, 1_000_000, null);
-    trace.sent(1);
     trace.received(result(1, { preprocessMs: 1, inferenceMs: 1, encodeMs: 0, facesMs: 4 }), 1_000_010, 1);
     at(20);
     // The last frame draw began at 5 ms, before this result was read at 11 ms: the draw that showed it is

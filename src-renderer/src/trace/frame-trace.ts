@@ -58,11 +58,15 @@ export function stagesText(medians: Partial<Record<keyof Omit<FrameStages, 'id'>
   return lines.length ? `\nWhere the time goes (median of the last frames):\n${lines.join('\n')}` : '';
 }
 
+/** The engine's own work on a frame: preprocess + inference + encode (+ the face finder). */
+export function engineWorkMs(t: FrameResult['timing']): number {
+  return t.preprocessMs + t.inferenceMs + t.encodeMs + (t.facesMs ?? 0);
+}
+
 interface Open {
   capturedAt: number;
   captureMs: number | null;
   readbackMs: number;
-  sentAt?: number;
   receivedAt?: number;
   decodeMs?: number;
   timing?: FrameResult['timing'];
@@ -100,11 +104,6 @@ export class FrameTrace {
     this.open.set(id, { capturedAt, captureMs, readbackMs: this.clock() - capturedAt });
   }
 
-  sent(id: number): void {
-    const o = this.open.get(id);
-    if (o) o.sentAt = this.clock();
-  }
-
   /** A result arrived at `receivedAt` (before decoding) and took `decodeMs` to read. */
   received(r: FrameResult, receivedAt: number, decodeMs: number): void {
     const o = this.open.get(r.id);
@@ -125,7 +124,7 @@ export class FrameTrace {
     // A draw that began before the result was read cannot have drawn it: the frame after it did.
     const start = drawStartedAt >= decodedAt ? drawStartedAt : now - drawMs;
     const readDone = o.capturedAt + o.readbackMs;
-    const work = t.preprocessMs + t.inferenceMs + t.encodeMs + (t.facesMs ?? 0);
+    const work = engineWorkMs(t);
     const stamped = t.inAt !== undefined && t.outAt !== undefined;
     const s: FrameStages = {
       id,
