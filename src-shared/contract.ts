@@ -125,6 +125,8 @@ export interface LayerInfo {
   kind: 'maps' | 'vector';
   /** Position in graph (topological) order. */
   index: number;
+  /** The layers whose values this one is computed from (absent where the data flow is unknown). */
+  inputs?: string[];
 }
 
 export interface ModelInfo {

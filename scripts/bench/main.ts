@@ -102,7 +102,7 @@ function engineTables(results: EngineModelResult[]): string {
   return [
     `### Engine (the real Engine class: mailbox + one worker thread + onnxruntime-node ${results[0]?.provider ?? ''})`,
     '',
-    'In-process from the TypeScript sources (tsx), crops of the e2e digit scene at the size the renderer sends. Sequential frames (each pushed when the previous result is back), after warm-up; cells are median / p95 ms. "Default layout" = the subscription the renderer sends for the default generic view. The graph quantises the subscribed layers (onnx/quantise-graph.ts), so that work is inside "inference"; "encode" is what is left in JavaScript (unpacking the graph\'s outputs). Round trip = pushFrame → decoded result on the main thread. "Cells drawn" = map values, neurons and input values the default layout draws plus 4 bytes per class probability (scripts/bench/cells.ts).',
+    'In-process from the TypeScript sources (tsx), crops of the e2e digit scene at the size the renderer sends. Sequential frames (each pushed when the previous result is back), after warm-up, the fast path and the default layout alternating in four rounds; cells are median / p95 ms. "Default layout" = the subscription the renderer sends for the default generic view. The graph quantises the subscribed layers (onnx/quantise-graph.ts), so that work is inside "inference"; "encode" is what is left in JavaScript (unpacking the graph\'s outputs). Round trip = pushFrame → decoded result on the main thread. "Cells drawn" = map values, neurons and input values the default layout draws plus 4 bytes per class probability (scripts/bench/cells.ts).',
     '',
     stages,
     '',

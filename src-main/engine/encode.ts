@@ -5,7 +5,7 @@
 // that way. Both give the same bytes (payload.ts's `quantise`).
 import type { LayerInfo, LayerPayload, LayerSubscription } from '../../src-shared/contract';
 import { quantise } from '../../src-shared/payload';
-import type { QuantiseRequest } from '../onnx/quantise-graph';
+import type { OutputSlice, QuantiseOutputs, QuantiseRequest } from '../onnx/quantise-graph';
 import { halfToFloat } from '../onnx/proto';
 
 /** A layer's values as the runtime returns them: float32, or float16 bits (converted only where needed). */
@@ -139,6 +139,18 @@ export interface QuantisedTensors {
   max: Float32Array;
   /** Top-k choice (int64). */
   channels?: BigInt64Array;
+}
+
+/** One request's stretches of the graph's outputs (`data(name)` gives an output's typed array). */
+export function quantisedSlices(o: QuantiseOutputs, data: (output: string) => unknown): QuantisedTensors {
+  const cut = <T extends Uint8Array | Float32Array | BigInt64Array>(s: OutputSlice, empty: T): T =>
+    (s.end > s.start ? (data(s.output) as T).subarray(s.start, s.end) : empty) as T;
+  return {
+    data: cut(o.data, new Uint8Array(0)),
+    min: cut(o.min, new Float32Array(0)),
+    max: cut(o.max, new Float32Array(0)),
+    ...(o.channels ? { channels: cut(o.channels, new BigInt64Array(0)) } : {}),
+  };
 }
 
 /**

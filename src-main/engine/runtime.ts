@@ -17,7 +17,7 @@ import { findClassWeights } from '../onnx/class-weights';
 import { addOutputs, buildLayerInfos, findActivations, inferElementTypes, type ActivationTensor } from '../onnx/instrument';
 import { addQuantisation, type QuantiseOutputs, type QuantiseRequest } from '../onnx/quantise-graph';
 import { DataType, encodeModel, floatToHalf as floatToHalfBits, halfToFloat } from '../onnx/proto';
-import { encodeLayer, fromQuantised, halfLut, quantiseRequest, type Activations } from './encode';
+import { encodeLayer, fromQuantised, halfLut, quantisedSlices, quantiseRequest, type Activations } from './encode';
 import { resolveModel, type ResolvedModel } from './model-source';
 import { fitMeanImage, preprocess, type InputSpec, type PreparedInput, type RgbaImage } from './preprocess';
 import { createSession } from './providers';
@@ -170,7 +170,7 @@ export class ModelRuntime {
       }
       const shapes = new Map<string, readonly number[]>();
       for (const [k, v] of Object.entries(out)) shapes.set(k, (v as Ort.Tensor).dims);
-      const layerInfos = buildLayerInfos(acts, shapes);
+      const layerInfos = buildLayerInfos(acts, shapes, r.proto);
       const byName = new Map<string, Layer>();
       layerInfos.forEach((info) => byName.set(info.name, { info, tensor: acts.find((a) => a.name === info.name)!.tensor }));
 
@@ -267,7 +267,7 @@ export class ModelRuntime {
     const fetches = new Set([this.ports.outputName]);
     for (const s of shown) {
       if (!s.outputs) fetches.add(s.layer.tensor);
-      else for (const name of [s.outputs.data, s.outputs.min, s.outputs.max, s.outputs.channels]) if (name) fetches.add(name);
+      else for (const slice of [s.outputs.data, s.outputs.min, s.outputs.max, s.outputs.channels]) if (slice?.output) fetches.add(slice.output);
     }
     const out = await this.display.run({ [this.ports.inputName]: tensor }, [...fetches]);
     const t2 = performance.now();
@@ -276,12 +276,7 @@ export class ModelRuntime {
     const data = (name: string) => (out[name] as Ort.Tensor).data;
     const layers: LayerPayload[] = shown.map(({ sub, layer, req, outputs: o }) =>
       o
-        ? fromQuantised(layer.info, req, {
-          data: data(o.data) as Uint8Array,
-          min: data(o.min) as Float32Array,
-          max: data(o.max) as Float32Array,
-          ...(o.channels ? { channels: data(o.channels) as BigInt64Array } : {}),
-        })
+        ? fromQuantised(layer.info, req, quantisedSlices(o, data))
         : encodeLayer(sub, layer.info, activationsOf(out[layer.tensor] as Ort.Tensor)),
     );
     for (const t of Object.values(out)) (t as Ort.Tensor).dispose?.();

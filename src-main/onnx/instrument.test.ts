@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assetsDir } from '../engine/testing/data';
-import { addOutputs, displayShape, findActivations, inferElementTypes } from './instrument';
-import { DataType, decodeModel } from './proto';
+import { addOutputs, displayShape, findActivations, inferElementTypes, layerInputs } from './instrument';
+import { DataType, decodeModel, type ModelProto } from './proto';
 
 describe('graph instrumentation', () => {
   const mnist = decodeModel(readFileSync(resolve(assetsDir, 'mnist/mnist.onnx')));
@@ -38,5 +38,38 @@ describe('graph instrumentation', () => {
     expect(displayShape([1, 28, 28])).toEqual({ kind: 'maps', shape: [1, 28, 28] });
     expect(displayShape([1, 1, 16, 4, 4])).toEqual({ kind: 'maps', shape: [16, 4, 4] });
     expect(displayShape([1, 2, 3, 4, 5])).toBeNull();
+  });
+
+  it('finds the layers each layer is computed from, through nodes that are not layers themselves', () => {
+    // image → conv → relu, which feeds a two-node layer (depthwise + pointwise, one layer) and a
+    // shortcut conv; a sum of both follows.
+    const node = (opType: string, input: string[], output: string) => ({ opType, input, output: [output] });
+    const model: ModelProto = {
+      irVersion: 7,
+      opsetImport: [{ version: 13 }],
+      graph: {
+        name: 'flow',
+        node: [
+          node('Conv', ['image', 'w1'], 'conv'),
+          node('Relu', ['conv'], 'relu'),
+          node('Conv', ['relu', 'wd'], 'sep/depthwise'),
+          node('Conv', ['sep/depthwise', 'wp'], 'sep'),
+          node('Conv', ['relu', 'ws'], 'shortcut'),
+          node('Add', ['sep', 'shortcut'], 'sum'),
+        ],
+        initializer: [],
+        input: [],
+        output: [],
+      },
+    };
+    const layers = ['conv', 'relu', 'sep', 'shortcut', 'sum'].map((t) => ({ tensor: t, name: `L_${t}`, op: 'x' }));
+    const inputs = layerInputs(model, layers);
+    expect(Object.fromEntries(inputs)).toEqual({
+      L_conv: [],
+      L_relu: ['L_conv'],
+      L_sep: ['L_relu'],
+      L_shortcut: ['L_relu'],
+      L_sum: ['L_sep', 'L_shortcut'],
+    });
   });
 });

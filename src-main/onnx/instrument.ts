@@ -140,14 +140,52 @@ export function displayShape(dims: readonly number[]): { kind: 'maps' | 'vector'
 }
 
 /** LayerInfo list (graph order) from the activations and the shapes measured in a trial run. */
-export function buildLayerInfos(acts: ActivationTensor[], shapes: Map<string, readonly number[]>): LayerInfo[] {
+export function buildLayerInfos(acts: ActivationTensor[], shapes: Map<string, readonly number[]>, model?: ModelProto): LayerInfo[] {
   const layers: LayerInfo[] = [];
+  const shown: ActivationTensor[] = [];
   for (const a of acts) {
     const dims = shapes.get(a.tensor);
     if (!dims) continue;
     const ds = displayShape(dims);
     if (!ds) continue;
     layers.push({ name: a.name, op: a.op, shape: ds.shape, kind: ds.kind, index: layers.length });
+    shown.push(a);
+  }
+  if (model) {
+    const inputs = layerInputs(model, shown);
+    for (const l of layers) l.inputs = inputs.get(l.name) ?? [];
   }
   return layers;
+}
+
+/**
+ * For each layer, the layers whose values it computes from: walking back from its tensor through
+ * the nodes that produce it (an imported layer may be several nodes) to the nearest tensors that are
+ * layers themselves. Weights, constants and the image input are not layers.
+ */
+export function layerInputs(model: ModelProto, layers: readonly ActivationTensor[]): Map<string, string[]> {
+  const producer = new Map<string, NodeProto>();
+  for (const n of model.graph.node) for (const o of n.output) if (o) producer.set(o, n);
+  const layerOf = new Map<string, string>();
+  for (const l of layers) layerOf.set(l.tensor, l.name);
+  const out = new Map<string, string[]>();
+  for (const l of layers) {
+    const found: string[] = [];
+    const seen = new Set<string>([l.tensor]);
+    // Reversed onto the stack so a node's first input is visited first.
+    const stack = [...(producer.get(l.tensor)?.input ?? [])].reverse();
+    while (stack.length) {
+      const t = stack.pop()!;
+      if (!t || seen.has(t)) continue;
+      seen.add(t);
+      const name = layerOf.get(t);
+      if (name !== undefined) {
+        if (!found.includes(name)) found.push(name);
+        continue;
+      }
+      stack.push(...[...(producer.get(t)?.input ?? [])].reverse());
+    }
+    out.set(l.name, found);
+  }
+  return out;
 }

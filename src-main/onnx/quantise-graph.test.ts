@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import type { LayerInfo, LayerSubscription, ModelSource } from '../../src-shared/contract';
 import { quantise } from '../../src-shared/payload';
-import { encodeLayer, fromQuantised, quantiseRequest, type Activations } from '../engine/encode';
+import { encodeLayer, fromQuantised, quantisedSlices, quantiseRequest, type Activations } from '../engine/encode';
 import { resolveModel } from '../engine/model-source';
 import { ModelRuntime } from '../engine/runtime';
 import { assetsDir, mnistDigit, loadMnistTest, paperDigit, sharedData } from '../engine/testing/data';
@@ -44,12 +44,7 @@ async function bothWays(proto: ModelProto, input: { name: string; tensor: ort.Te
     const out = await session.run({ [input.name]: input.tensor });
     return cases.map((c, i) => {
       const o = q.outputs[i];
-      const graph = fromQuantised(c.info, c.req, {
-        data: out[o.data].data as Uint8Array,
-        min: out[o.min].data as Float32Array,
-        max: out[o.max].data as Float32Array,
-        ...(o.channels ? { channels: out[o.channels].data as BigInt64Array } : {}),
-      });
+      const graph = fromQuantised(c.info, c.req, quantisedSlices(o, (name) => out[name].data));
       const raw = out[c.req.tensor];
       const acts: Activations = raw.type === 'float16' ? { half: raw.data as Uint16Array } : (raw.data as Float32Array);
       return { graph, js: encodeLayer(c.sub, c.info, acts) };
@@ -167,12 +162,53 @@ describe('quantisation in the graph', () => {
         output: [{ name: 'x', type: { tensorType: { elemType: DataType.FLOAT } } }],
       },
     };
-    const cases = [1, 2, 4].map((k) => {
+    const cases = [0, 1, 2, 4].map((k) => {
       const sub = { layer: 'x', channels: { topK: k } };
       return { sub, info, req: quantiseRequest(sub, info, 'x', DataType.FLOAT) };
     });
     const results = await bothWays(proto, { name: 'in', tensor: new ort.Tensor('float32', data, [1, peaks.length, 1, 3]) }, cases);
-    expect(results.map((r) => r.graph.channels)).toEqual([[1], [1, 3], [1, 3, 4, 0]]);
+    expect(results.map((r) => r.graph.channels)).toEqual([[], [1], [1, 3], [1, 3, 4, 0]]);
     for (const r of results) expect(r.graph).toEqual(r.js);
+  });
+
+  it('quantises layers whose maps have the same size together: a few outputs per map size, not per layer', async () => {
+    // Six layers of two map sizes, each asking for its strongest map as the all-layers strip does,
+    // plus one asking for all its maps with one range over the layer (a group of its own).
+    const shapes = [[3, 4, 4], [5, 4, 4], [2, 4, 4], [4, 2, 3], [3, 2, 3], [2, 4, 4]];
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 4 - 1;
+    const proto: ModelProto = {
+      irVersion: 7,
+      opsetImport: [{ version: 13 }],
+      graph: {
+        name: 'sizes',
+        node: shapes.map((_, i) => ({ opType: 'Identity', input: [`in${i}`], output: [`x${i}`] })),
+        initializer: [],
+        input: shapes.map((d, i) => ({ name: `in${i}`, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [1, ...d].map((v) => ({ dimValue: v })) } } } })),
+        output: shapes.map((_, i) => ({ name: `x${i}`, type: { tensorType: { elemType: DataType.FLOAT } } })),
+      },
+    };
+    const cases: Case[] = shapes.map((d, i) => {
+      const info: LayerInfo = { name: `x${i}`, op: 'Identity', shape: d, kind: 'maps', index: i };
+      const sub: LayerSubscription = i === 5 ? { layer: info.name, norm: 'layer' } : { layer: info.name, channels: { topK: 1 } };
+      return { sub, info, req: quantiseRequest(sub, info, info.name, DataType.FLOAT) };
+    });
+    const q = addQuantisation(proto, cases.map((c) => c.req));
+    // 4×4 strip maps, 2×3 strip maps, the layer-range request: bytes, minima, maxima each, plus the chosen maps of the first two.
+    expect(q.model.graph.output.length - proto.graph.output.length).toBe(3 * 3 + 2);
+    expect(new Set(q.outputs.slice(0, 3).map((o) => o.data.output)).size).toBe(1);
+    expect(q.outputs.slice(0, 3).map((o) => [o.data.start, o.data.end])).toEqual([[0, 16], [16, 32], [32, 48]]);
+    const session = await ort.InferenceSession.create(encodeModel(q.model));
+    try {
+      const feeds: Record<string, ort.Tensor> = {};
+      shapes.forEach((d, i) => (feeds[`in${i}`] = new ort.Tensor('float32', Float32Array.from({ length: d[0] * d[1] * d[2] }, rand), [1, ...d])));
+      const out = await session.run(feeds);
+      cases.forEach((c, i) => {
+        const graph = fromQuantised(c.info, c.req, quantisedSlices(q.outputs[i], (name) => out[name].data));
+        expect(graph, c.info.name).toEqual(encodeLayer(c.sub, c.info, out[`x${i}`].data as Float32Array));
+      });
+    } finally {
+      await session.release();
+    }
   });
 });

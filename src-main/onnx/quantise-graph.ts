@@ -22,15 +22,22 @@ export interface QuantiseRequest {
   signed: boolean;
 }
 
-/** Graph outputs holding one request's result. */
+/** Elements [start, end) of one graph output. */
+export interface OutputSlice {
+  output: string;
+  start: number;
+  end: number;
+}
+
+/** Where one request's result lies in the graph's outputs (an empty request has empty slices of ''). */
 export interface QuantiseOutputs {
-  /** uint8 [1, sent maps, size]. */
-  data: string;
-  /** float32 [1, sent maps, 1] per map, or [1, 1, 1] for one range over the layer. */
-  min: string;
-  max: string;
-  /** int64 [k]: the maps a top-k request chose, best first. */
-  channels?: string;
+  /** uint8: the sent maps one after the other. */
+  data: OutputSlice;
+  /** float32: one range per sent map (a range over the layer is repeated for each). */
+  min: OutputSlice;
+  max: OutputSlice;
+  /** int64: the maps a top-k request chose, best first. */
+  channels?: OutputSlice;
 }
 
 const floatInit = (dims: number[], values: number[]): TensorProto => ({
@@ -47,14 +54,21 @@ export function opsetOf(model: ModelProto): number {
   return model.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 1;
 }
 
-/** A copy of `model` that also outputs, per request, the quantised maps and their ranges. */
+
+/**
+ * A copy of `model` that also outputs, per request, the quantised maps and their ranges. ONNX Runtime
+ * pays a fixed cost per node and per graph output, which for a strip of one small map per layer is
+ * most of the work; so requests whose maps have the same size, element type, normalisation and sign
+ * are quantised together. Each request only picks its maps (a Reshape; for top-k also a max per map,
+ * TopK and Gather); a group concatenates what its requests picked and quantises it with one chain of
+ * nodes into three outputs (bytes, minima, maxima) plus one for the maps its top-k requests chose.
+ */
 export function addQuantisation(model: ModelProto, requests: readonly QuantiseRequest[]): { model: ModelProto; outputs: QuantiseOutputs[] } {
   const opset = opsetOf(model);
   const taken = new Set<string>();
   for (const n of model.graph.node) for (const o of n.output) taken.add(o);
   for (const t of [...model.graph.initializer, ...model.graph.input]) if (t.name) taken.add(t.name);
   const nodes: NodeProto[] = [];
-  const outputs: QuantiseOutputs[] = [];
   const graphOutputs: { name: string; type: { tensorType: { elemType: number } } }[] = [];
   let serial = 0;
   const fresh = (base: string) => {
@@ -72,67 +86,108 @@ export function addQuantisation(model: ModelProto, requests: readonly QuantiseRe
   const constant = (base: string, t: TensorProto) => op('Constant', [], base, [{ name: 'value', type: AttributeType.TENSOR, t }]);
   const constF = (base: string, dims: number[], values: number[]) => constant(base, floatInit(dims, values));
   const constI = (base: string, values: number[]) => constant(base, int64Tensor('', [values.length], values));
-  // ReduceMin/ReduceMax: axes are an attribute before opset 18 and an input from it on.
-  const reduce = (type: 'ReduceMin' | 'ReduceMax', x: string, axes: number[] | null, base: string) => {
-    if (!axes) return op(type, [x], base, [int('keepdims', 1)]);
-    if (opset >= 18) return op(type, [x, constI(`${base}_axes`, axes)], base, [int('keepdims', 1)]);
-    return op(type, [x], base, [ints('axes', axes), int('keepdims', 1)]);
+  // ReduceMin/ReduceMax: axes are an attribute before opset 18 and an input from it on; none = all.
+  const reduce = (type: 'ReduceMin' | 'ReduceMax', x: string, axes: number[] | null, base: string, keep = 1) => {
+    if (!axes) return op(type, [x], base, [int('keepdims', keep)]);
+    if (opset >= 18) return op(type, [x, constI(`${base}_axes`, axes)], base, [int('keepdims', keep)]);
+    return op(type, [x], base, [ints('axes', axes), int('keepdims', keep)]);
   };
+  const toFloat = (t: string, elemType: number, base: string) => (elemType === DataType.FLOAT ? t : op('Cast', [t], base, [int('to', DataType.FLOAT)]));
+  const concat = (parts: string[], base: string) => (parts.length === 1 ? parts[0] : op('Concat', parts, base, [int('axis', 0)]));
   const output = (name: string, elemType: number) => graphOutputs.push({ name, type: { tensorType: { elemType } } });
+
+  interface Member {
+    request: number;
+    /** The sent maps, [sent, size], in the layer's element type. */
+    maps: string;
+    sent: number;
+    /** Per-layer ranges repeated per sent map, float32 [sent, 1] ('layer' only). */
+    lo?: string;
+    hi?: string;
+    /** int64 [k], top-k only. */
+    channels?: string;
+  }
+  const groups = new Map<string, { q: QuantiseRequest; members: Member[] }>();
+  const none: OutputSlice = { output: '', start: 0, end: 0 };
+  const outputs: QuantiseOutputs[] = requests.map(() => ({ data: none, min: none, max: none }));
 
   requests.forEach((q, i) => {
     const p = `${i}`;
-    // Max and min are exact in any float type, so they run on the layer as it is; only the maps that
-    // are sent and their ranges are converted to float32.
-    const toFloat = (t: string, base: string) => (q.elemType === DataType.FLOAT ? t : op('Cast', [t], base, [int('to', DataType.FLOAT)]));
-    const r = op('Reshape', [q.tensor, constI(`${p}/shape`, [1, q.maps, q.size])], `${p}/maps`);
-    const mapMax = reduce('ReduceMax', r, [2], `${p}/map_max`);
-    let sentMaps = r;
-    let sentMax = mapMax;
+    const r = op('Reshape', [q.tensor, constI(`${p}/shape`, [q.maps, q.size])], `${p}/maps`);
+    let maps = r;
     let sent = q.maps;
     let channels: string | undefined;
-    let index: string | undefined;
     if ('topK' in q.select) {
-      const k = Math.max(0, Math.min(q.maps, Math.floor(q.select.topK)));
-      const scores = op('Reshape', [toFloat(mapMax, `${p}/map_max_float`), constI(`${p}/scores_shape`, [q.maps])], `${p}/scores`);
-      const values = fresh(`${p}/top_values`);
-      channels = fresh(`${p}/top_channels`);
-      const kIn = opset >= 10 ? [constI(`${p}/k`, [k])] : [];
-      nodes.push({ opType: 'TopK', input: [scores, ...kIn], output: [values, channels], name: channels, attribute: opset >= 10 ? [int('axis', 0)] : [int('axis', 0), int('k', k)] });
-      index = channels;
-      sent = k;
+      sent = Math.max(0, Math.min(q.maps, Math.floor(q.select.topK)));
+      if (sent > 0) {
+        // Max and min are exact in any float type, so the per-map maxima are taken on the layer as it is.
+        const scores = toFloat(reduce('ReduceMax', r, [1], `${p}/map_max`, 0), q.elemType, `${p}/scores`);
+        const values = fresh(`${p}/top_values`);
+        channels = fresh(`${p}/top_channels`);
+        const kIn = opset >= 10 ? [constI(`${p}/k`, [sent])] : [];
+        nodes.push({ opType: 'TopK', input: [scores, ...kIn], output: [values, channels], name: channels, attribute: opset >= 10 ? [int('axis', 0)] : [int('axis', 0), int('k', sent)] });
+        maps = op('Gather', [r, channels], `${p}/sent`, [int('axis', 0)]);
+      }
     } else if ('indices' in q.select) {
-      index = constI(`${p}/channels`, q.select.indices);
       sent = q.select.indices.length;
+      if (sent > 0) maps = op('Gather', [r, constI(`${p}/channels`, q.select.indices)], `${p}/sent`, [int('axis', 0)]);
     }
-    if (index) {
-      sentMaps = op('Gather', [r, index], `${p}/sent`, [int('axis', 1)]);
-      sentMax = op('Gather', [mapMax, index], `${p}/sent_max`, [int('axis', 1)]);
+    if (sent === 0) {
+      if ('topK' in q.select) outputs[i].channels = none;
+      return;
     }
-    const maps = toFloat(sentMaps, `${p}/sent_float`);
-    const layer = q.norm === 'layer';
-    // 'layer': over every map of the layer, also those not sent, so the range doesn't jump with top-k.
-    let lo = layer
-      ? toFloat(reduce('ReduceMin', r, null, `${p}/layer_min`), `${p}/layer_min_float`)
-      : toFloat(reduce('ReduceMin', sentMaps, [2], `${p}/sent_min`), `${p}/sent_min_float`);
-    let hi = layer ? toFloat(reduce('ReduceMax', mapMax, null, `${p}/layer_max`), `${p}/layer_max_float`) : toFloat(sentMax, `${p}/sent_max_float`);
-    const ranges = layer ? 1 : sent;
+    const member: Member = { request: i, maps, sent, ...(channels ? { channels } : {}) };
+    if (q.norm === 'layer') {
+      // Over every map of the layer, also those not sent, so the range doesn't jump with top-k.
+      const ones = constF(`${p}/ones`, [sent, 1], new Array<number>(sent).fill(1));
+      member.lo = op('Mul', [toFloat(reduce('ReduceMin', r, null, `${p}/layer_min`), q.elemType, `${p}/layer_min_float`), ones], `${p}/layer_min_rows`);
+      member.hi = op('Mul', [toFloat(reduce('ReduceMax', r, null, `${p}/layer_max`), q.elemType, `${p}/layer_max_float`), ones], `${p}/layer_max_rows`);
+    }
+    const key = `${q.size}|${q.elemType}|${q.norm}|${q.signed}`;
+    const group = groups.get(key) ?? { q, members: [] };
+    group.members.push(member);
+    groups.set(key, group);
+  });
+
+  let g = 0;
+  for (const { q, members } of groups.values()) {
+    const p = `g${g++}`;
+    const rows = members.reduce((a, m) => a + m.sent, 0);
+    const maps = toFloat(concat(members.map((m) => m.maps), `${p}/maps`), q.elemType, `${p}/maps_float`);
+    let lo = q.norm === 'layer' ? concat(members.map((m) => m.lo!), `${p}/min`) : reduce('ReduceMin', maps, [1], `${p}/min`);
+    let hi = q.norm === 'layer' ? concat(members.map((m) => m.hi!), `${p}/max`) : reduce('ReduceMax', maps, [1], `${p}/max`);
     if (q.signed) {
       const a = op('Max', [op('Abs', [lo], `${p}/abs_min`), op('Abs', [hi], `${p}/abs_max`)], `${p}/abs`);
       lo = op('Neg', [a], `${p}/signed_min`);
       hi = a;
     }
     // Same-shape operands where opset 7 has no broadcasting (Max).
-    const span = op('Max', [op('Sub', [hi, lo], `${p}/span`), constF(`${p}/tiny`, [1, ranges, 1], new Array<number>(ranges).fill(QUANT_TINY))], `${p}/span_safe`);
+    const span = op('Max', [op('Sub', [hi, lo], `${p}/span`), constF(`${p}/tiny`, [rows, 1], new Array<number>(rows).fill(QUANT_TINY))], `${p}/span_safe`);
     const k = op('Div', [constF(`${p}/c255`, [1], [255]), span], `${p}/k`);
     const scaled = op('Mul', [op('Sub', [maps, lo], `${p}/shifted`), k], `${p}/scaled`);
-    const bytes = op('Cast', [op('Floor', [op('Add', [scaled, constF(`${p}/half`, [1], [0.5])], `${p}/plus_half`)], `${p}/rounded`)], `${p}/bytes`, [int('to', DataType.UINT8)]);
+    // floor(x + 0.5) by the cast itself: onnxruntime casts float to uint8 by truncation, which for
+    // x + 0.5 ≥ 0 is the floor (the bit-exactness tests hold it to that).
+    const bytes = op('Cast', [op('Add', [scaled, constF(`${p}/half`, [1], [0.5])], `${p}/plus_half`)], `${p}/bytes`, [int('to', DataType.UINT8)]);
     output(bytes, DataType.UINT8);
     output(lo, DataType.FLOAT);
     output(hi, DataType.FLOAT);
-    if (channels) output(channels, DataType.INT64);
-    outputs.push({ data: bytes, min: lo, max: hi, ...(channels ? { channels } : {}) });
-  });
+    const picks = members.filter((m) => m.channels);
+    const chosen = picks.length ? concat(picks.map((m) => m.channels!), `${p}/channels`) : undefined;
+    if (chosen) output(chosen, DataType.INT64);
+    let row = 0;
+    let pick = 0;
+    for (const m of members) {
+      const o = outputs[m.request];
+      o.data = { output: bytes, start: row * q.size, end: (row + m.sent) * q.size };
+      o.min = { output: lo, start: row, end: row + m.sent };
+      o.max = { output: hi, start: row, end: row + m.sent };
+      if (m.channels) {
+        o.channels = { output: chosen!, start: pick, end: pick + m.sent };
+        pick += m.sent;
+      }
+      row += m.sent;
+    }
+  }
 
   return {
     model: {

@@ -110,4 +110,22 @@ describe('default layouts of real models', () => {
     expect(sq.length).toBeLessThan(squeezenet.layers.filter((l) => l.kind === 'maps').length);
     expect(sq.some((l) => /^conv/i.test(l.op))).toBe(false);
   });
+
+  it('shows a convolution that only a batch norm follows as that batch norm (the Keras gender model)', async () => {
+    const gender = await inspectModel({ bundled: 'gender' }, assets);
+    const shown = mapLayersAfterActivation(gender).map((l) => l.name);
+    // Xception blocks: separable conv → batch norm → (no activation) → pooling and the residual add.
+    expect(shown).toContain('batch_normalization_5');
+    expect(shown).not.toContain('separable_conv2d_2');
+    // conv → batch norm → activation: only the activation.
+    expect(shown).toContain('activation_1');
+    expect(shown.filter((n) => ['conv2d_1', 'batch_normalization_1'].includes(n))).toEqual([]);
+    // The data flow, not the graph order, decides: the shortcut conv2d_3 → batch_normalization_3
+    // has max_pooling2d_1 of the other branch between them in graph order.
+    expect(shown).toContain('batch_normalization_3');
+    expect(shown).not.toContain('conv2d_3');
+    expect(shown).toContain('max_pooling2d_1');
+    // A residual sum is a layer of its own, not a normalisation of the layer before it.
+    expect(shown).toContain('add_1');
+  }, 60_000);
 });

@@ -10,19 +10,49 @@ const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every
 
 /** Element-wise steps that may sit between a layer and its activation (bias add, batch norm). */
 const BETWEEN_OPS = /^(add|sub|mul|div|batchnormalization|batchnorm|scale|bias)$/i;
+/** Of those, the ones that only normalise a layer's own output (never a residual sum). */
+const NORM_OPS = /^(batchnormalization|batchnorm|scale|bias)$/i;
+
+/** Which layers take each layer's values (from LayerInfo.inputs), per model's layer list. */
+const consumersCache = new WeakMap<readonly LayerInfo[], Map<string, LayerInfo[]> | null>();
+
+function consumersOf(layers: readonly LayerInfo[]): Map<string, LayerInfo[]> | null {
+  let c = consumersCache.get(layers);
+  if (c === undefined) {
+    c = layers.every((l) => l.inputs) ? new Map() : null;
+    if (c) for (const l of layers) for (const i of l.inputs!) c.set(i, [...(c.get(i) ?? []), l]);
+    consumersCache.set(layers, c);
+  }
+  return c;
+}
 
 /**
- * The activation following `layer` (same shape, next in graph order, possibly after a bias add or
- * batch norm), else the layer itself: people want to see what the next layer receives.
+ * The step after `layer` on the way to what the next layer receives: with the data flow known, the
+ * one layer that takes `layer`'s values and nothing else; without it, the next layer in graph order.
+ */
+function nextStep(layers: readonly LayerInfo[], layer: LayerInfo): LayerInfo | undefined {
+  const consumers = consumersOf(layers);
+  if (!consumers) return layers[layers.indexOf(layer) + 1];
+  const users = consumers.get(layer.name) ?? [];
+  return users.length === 1 && users[0].inputs!.length === 1 ? users[0] : undefined;
+}
+
+/**
+ * What the next layer receives from `layer`: the activation following it (same shape, possibly
+ * after a bias add or batch norm), else the last normalisation that directly follows it (a
+ * convolution whose batch norm no activation follows, as in Xception's blocks), else the layer
+ * itself. A layer that feeds two others (a branch point) or a sum of two layers ends the walk.
  */
 function afterActivation(layers: readonly LayerInfo[], layer: LayerInfo): LayerInfo {
-  for (let pos = layers.indexOf(layer) + 1; pos < layers.length; pos++) {
-    const next = layers[pos];
-    if (!sameShape(next.shape, layer.shape)) break;
+  let normalised = layer;
+  let onlyNorms = true;
+  for (let next = nextStep(layers, layer); next && sameShape(next.shape, layer.shape); next = nextStep(layers, next)) {
     if (ACTIVATION_OPS.test(next.op)) return next;
     if (!BETWEEN_OPS.test(next.op)) break;
+    onlyNorms &&= NORM_OPS.test(next.op);
+    if (onlyNorms) normalised = next;
   }
-  return layer;
+  return normalised;
 }
 
 export function byGraphOrder(model: ModelInfo): LayerInfo[] {
@@ -35,9 +65,10 @@ export function mapLayers(model: ModelInfo): LayerInfo[] {
 
 /**
  * Layers with maps as the next layer receives them: a convolution (or its bias add / batch norm)
- * that an activation follows is left out for that activation. Halves what the all-layers strip
- * shows, and lets the runtime fuse each convolution with its activation, since nobody observes
- * the value in between. Any layer can still get a panel of its own.
+ * that an activation follows is left out for that activation, one that only a batch norm follows
+ * for that batch norm. Halves what the all-layers strip shows, and lets the runtime fuse each
+ * convolution with its activation and batch norm, since nobody observes the value in between. Any
+ * layer can still get a panel of its own.
  */
 export function mapLayersAfterActivation(model: ModelInfo): LayerInfo[] {
   const layers = byGraphOrder(model);
