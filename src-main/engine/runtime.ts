@@ -4,6 +4,7 @@
 // current subscription. A graph that returns every layer's floats is made only when asked for
 // (the command line's activations, the trial run at load). Runs wherever it is created: in
 // the engine's worker thread, or in-process for tests and the command line.
+import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type {
@@ -16,7 +17,7 @@ import { readMeanImage } from '../models/mean';
 import { findClassWeights } from '../onnx/class-weights';
 import { addOutputs, buildLayerInfos, findActivations, inferElementTypes, type ActivationTensor } from '../onnx/instrument';
 import { addQuantisation, type QuantiseOutputs, type QuantiseRequest } from '../onnx/quantise-graph';
-import { DataType, encodeModel, floatToHalf as floatToHalfBits, halfToFloat } from '../onnx/proto';
+import { DataType, encodeModel, extendModel, floatToHalf as floatToHalfBits, halfToFloat } from '../onnx/proto';
 import { encodeLayer, fromQuantised, halfLut, quantisedSlices, quantiseRequest, type Activations } from './encode';
 import { resolveModel, type ResolvedModel } from './model-source';
 import { fitMeanImage, preprocess, type InputSpec, type PreparedInput, type RgbaImage } from './preprocess';
@@ -90,6 +91,14 @@ export class ModelRuntime {
   private subscriptionKey = '[]';
   /** The display session's graph (for a provider change). */
   private displayBytes: Uint8Array;
+  /**
+   * Display sessions of earlier subscriptions, most recent last, so going back to one (switching
+   * between the layer and sorted views, undoing a panel) takes no new session: building one costs a
+   * large model seconds (VGG-16: ≈ 3 s) during which no frame runs. Bounded by memory, see below.
+   */
+  private readonly earlier = new Map<string, { session: Ort.InferenceSession; bytes: Uint8Array; shown: Shown[] }>();
+  /** Display sessions built so far (tests check that an earlier subscription reuses its own). */
+  displaySessionsBuilt = 0;
   private allLayers: Ort.InferenceSession | null = null;
   private readonly elemTypes: Map<string, number>;
   private processed = 0;
@@ -223,6 +232,12 @@ export class ModelRuntime {
       this.subscription = resolved.map((r, i) => ({ ...r, ...(this.subscription[i]?.outputs ? { outputs: this.subscription[i].outputs } : {}) }));
       return;
     }
+    const kept = this.earlier.get(key);
+    if (kept) {
+      this.earlier.delete(key);
+      await this.switchTo(key, kept.session, kept.bytes, resolved.map((r, i) => ({ ...r, ...(kept.shown[i]?.outputs ? { outputs: kept.shown[i].outputs } : {}) })));
+      return;
+    }
     let shown: Shown[] = resolved;
     let bytes = this.originalBytes;
     let session: Ort.InferenceSession;
@@ -230,7 +245,8 @@ export class ModelRuntime {
     else {
       try {
         const q = addQuantisation(this.resolved.proto, resolved.map((r) => r.req));
-        bytes = encodeModel(q.model);
+        // The quantisation nodes appended to the model's bytes: its weights are not encoded again.
+        bytes = extendModel(this.originalBytes, q.added);
         session = (await createSession(this.ort, bytes, false, this.info.provider)).session;
         shown = resolved.map((r, i) => ({ ...r, outputs: q.outputs[i] }));
       } catch (e) {
@@ -239,12 +255,39 @@ export class ModelRuntime {
         session = (await createSession(this.ort, bytes, false, this.info.provider)).session;
       }
     }
-    const old = this.display;
+    this.displaySessionsBuilt++;
+    await this.switchTo(key, session, bytes, shown);
+  }
+
+  /**
+   * How many display sessions may exist at once: each holds its own copy of the weights, so as many
+   * as fit in an eighth of the machine's memory (at most 1.5 GiB), between one and four. VGG-16
+   * (513 MB) keeps two, SqueezeNet four.
+   */
+  private get sessionsKept(): number {
+    const budget = Math.min(1.5 * 2 ** 30, totalmem() / 8);
+    return Math.max(1, Math.min(4, Math.floor(budget / Math.max(1, this.originalBytes.byteLength))));
+  }
+
+  /** Makes `session` the display session; the one it replaces is kept for later while memory allows. */
+  private async switchTo(key: string, session: Ort.InferenceSession, bytes: Uint8Array, shown: Shown[]): Promise<void> {
+    this.earlier.set(this.subscriptionKey, { session: this.display, bytes: this.displayBytes, shown: this.subscription });
     this.display = session;
     this.displayBytes = bytes;
     this.subscription = shown;
     this.subscriptionKey = key;
-    await old.release();
+    while (this.earlier.size > this.sessionsKept - 1) {
+      const [oldest, entry] = this.earlier.entries().next().value as [string, { session: Ort.InferenceSession }];
+      this.earlier.delete(oldest);
+      await entry.session.release();
+    }
+  }
+
+  /** Releases the display sessions kept for earlier subscriptions. */
+  private async releaseEarlier(): Promise<void> {
+    const all = [...this.earlier.values()];
+    this.earlier.clear();
+    for (const e of all) await e.session.release();
   }
 
   /** What preprocessing needs (to prepare frames on another thread, see engine.ts). */
@@ -347,6 +390,8 @@ export class ModelRuntime {
   /** Recreates the display session for a new provider choice; keeps the old one if that fails. */
   async setProvider(forceCpu: boolean): Promise<void> {
     const next = await createSession(this.ort, this.displayBytes, forceCpu);
+    // Sessions kept for earlier subscriptions run on the old provider: let them go.
+    await this.releaseEarlier();
     const old = [this.display, this.allLayers];
     this.display = next.session;
     this.allLayers = null;
@@ -355,6 +400,7 @@ export class ModelRuntime {
   }
 
   async release(): Promise<void> {
+    await this.releaseEarlier();
     await this.display.release();
     await this.allLayers?.release();
     this.allLayers = null;

@@ -11,7 +11,7 @@ import { assetsDir, mnistDigit, loadMnistTest, paperDigit, sharedData } from '..
 import { decodeImage } from '../formats/image';
 import type { RgbaImage } from '../engine/preprocess';
 import { addOutputs, inferElementTypes } from './instrument';
-import { DataType, encodeModel, type ModelProto } from './proto';
+import { DataType, decodeModel, encodeModel, extendModel, type ModelProto } from './proto';
 import { addQuantisation, type QuantiseRequest } from './quantise-graph';
 
 /** Every way a panel can ask for a layer. */
@@ -38,8 +38,10 @@ interface Case {
  */
 async function bothWays(proto: ModelProto, input: { name: string; tensor: ort.Tensor }, cases: Case[]) {
   const tensors = [...new Set(cases.map((c) => c.req.tensor))];
-  const q = addQuantisation(addOutputs(proto, tensors), cases.map((c) => c.req));
-  const session = await ort.InferenceSession.create(encodeModel(q.model), { graphOptimizationLevel: 'all' });
+  const base = addOutputs(proto, tensors);
+  const q = addQuantisation(base, cases.map((c) => c.req));
+  // As the runtime builds it: the quantisation appended to the model's bytes.
+  const session = await ort.InferenceSession.create(extendModel(encodeModel(base), q.added), { graphOptimizationLevel: 'all' });
   try {
     const out = await session.run({ [input.name]: input.tensor });
     return cases.map((c, i) => {
@@ -210,5 +212,15 @@ describe('quantisation in the graph', () => {
     } finally {
       await session.release();
     }
+  });
+
+  it('appends its nodes to the model’s bytes so that they read back as the whole instrumented model', () => {
+    const proto = decodeModel(readFileSync(resolve(assetsDir, 'mnist/mnist.onnx')));
+    const layers = proto.graph.node.slice(0, 3).map((n) => n.output[0]);
+    const info = (name: string): LayerInfo => ({ name, op: 'x', shape: [1, 1, 1], kind: 'maps', index: 0 });
+    const q = addQuantisation(proto, layers.map((t) => quantiseRequest({ layer: t, channels: { topK: 1 } }, info(t), t, DataType.FLOAT)));
+    const bytes = (m: Uint8Array) => Buffer.from(encodeModel(decodeModel(m)));
+    expect(bytes(extendModel(encodeModel(proto), q.added)).equals(bytes(encodeModel(q.model)))).toBe(true);
+    expect(decodeModel(extendModel(encodeModel(proto), q.added)).graph.node.length).toBe(proto.graph.node.length + q.added.node.length);
   });
 });

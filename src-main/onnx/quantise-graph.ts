@@ -6,7 +6,7 @@
 // exactly payload.ts's `quantise` in float32: span = max − min, k = 255 / max(span, QUANT_TINY),
 // byte = floor((v − min) · k + 0.5).
 import { QUANT_TINY } from '../../src-shared/payload';
-import { AttributeType, DataType, int64Tensor, type AttributeProto, type ModelProto, type NodeProto, type TensorProto } from './proto';
+import { AttributeType, DataType, int64Tensor, type AttributeProto, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from './proto';
 
 export interface QuantiseRequest {
   /** The activation tensor. */
@@ -63,13 +63,16 @@ export function opsetOf(model: ModelProto): number {
  * TopK and Gather); a group concatenates what its requests picked and quantises it with one chain of
  * nodes into three outputs (bytes, minima, maxima) plus one for the maps its top-k requests chose.
  */
-export function addQuantisation(model: ModelProto, requests: readonly QuantiseRequest[]): { model: ModelProto; outputs: QuantiseOutputs[] } {
+export function addQuantisation(
+  model: ModelProto,
+  requests: readonly QuantiseRequest[],
+): { model: ModelProto; outputs: QuantiseOutputs[]; added: { node: NodeProto[]; output: ValueInfoProto[] } } {
   const opset = opsetOf(model);
   const taken = new Set<string>();
   for (const n of model.graph.node) for (const o of n.output) taken.add(o);
   for (const t of [...model.graph.initializer, ...model.graph.input]) if (t.name) taken.add(t.name);
   const nodes: NodeProto[] = [];
-  const graphOutputs: { name: string; type: { tensorType: { elemType: number } } }[] = [];
+  const graphOutputs: ValueInfoProto[] = [];
   let serial = 0;
   const fresh = (base: string) => {
     let name = `convscope_q/${base}`;
@@ -199,5 +202,6 @@ export function addQuantisation(model: ModelProto, requests: readonly QuantiseRe
       },
     },
     outputs,
+    added: { node: nodes, output: graphOutputs },
   };
 }
