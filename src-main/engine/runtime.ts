@@ -269,9 +269,14 @@ export class ModelRuntime {
     return Math.max(1, Math.min(4, Math.floor(budget / Math.max(1, this.originalBytes.byteLength))));
   }
 
-  /** Makes `session` the display session; the one it replaces is kept for later while memory allows. */
+  /**
+   * Makes `session` the display session; the one it replaces is kept for later while memory allows,
+   * except the plain model's (nothing subscribed, as after a load): the app always subscribes
+   * something, and a large model would hold a copy of its weights for nothing.
+   */
   private async switchTo(key: string, session: Ort.InferenceSession, bytes: Uint8Array, shown: Shown[]): Promise<void> {
-    this.earlier.set(this.subscriptionKey, { session: this.display, bytes: this.displayBytes, shown: this.subscription });
+    if (this.subscriptionKey === '[]') await this.display.release();
+    else this.earlier.set(this.subscriptionKey, { session: this.display, bytes: this.displayBytes, shown: this.subscription });
     this.display = session;
     this.displayBytes = bytes;
     this.subscription = shown;
