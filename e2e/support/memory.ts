@@ -2,6 +2,7 @@
 // processes (the server, its engine host, Chromium's browser, renderer, GPU and utility processes),
 // each with its resident set (RSS) and its anonymous part (the heaps: V8's and native allocations).
 import { readdirSync, readFileSync } from 'node:fs';
+import type { CDPSession } from '@playwright/test';
 
 export interface ProcessMemory {
   pid: number;
@@ -115,4 +116,40 @@ export async function nodeHeapKb(inspectorUrl: string): Promise<number> {
   } finally {
     ws.close();
   }
+}
+
+/**
+ * The page's V8 heap after a full garbage collection, from a heap snapshot (Blink's native objects
+ * left out, as in the heap size DevTools reports), also without V8's compiled code: bytecode and
+ * optimised machine code grow while V8 tiers functions up and shrink when it flushes them, which is
+ * the engine's state, not the objects the app holds.
+ */
+export async function pageHeapKb(cdp: CDPSession): Promise<{ allKb: number; withoutCodeKb: number }> {
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const chunks: string[] = [];
+  const onChunk = (e: { chunk: string }) => chunks.push(e.chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  try {
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  } finally {
+    cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  }
+  const snap = JSON.parse(chunks.join('')) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[] };
+  const fields = snap.snapshot.meta.node_fields;
+  const stride = fields.length;
+  const typeAt = fields.indexOf('type');
+  const sizeAt = fields.indexOf('self_size');
+  const types = snap.snapshot.meta.node_types[0];
+  const [code, native, synthetic] = ['code', 'native', 'synthetic'].map((t) => types.indexOf(t));
+  let all = 0;
+  let codeBytes = 0;
+  for (let i = 0; i < snap.nodes.length; i += stride) {
+    const type = snap.nodes[i + typeAt];
+    if (type === native || type === synthetic) continue;
+    const size = snap.nodes[i + sizeAt];
+    all += size;
+    if (type === code) codeBytes += size;
+  }
+  return { allKb: Math.round(all / 1024), withoutCodeKb: Math.round((all - codeBytes) / 1024) };
 }
