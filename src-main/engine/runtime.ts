@@ -89,14 +89,17 @@ export class ModelRuntime {
   readonly info: ModelInfo;
   private subscription: Shown[] = [];
   private subscriptionKey = '[]';
-  /** The display session's graph (for a provider change). */
-  private displayBytes: Uint8Array;
+  /**
+   * The display session's graph, made again for a provider change rather than held: for a large model
+   * it is the size of the weights.
+   */
+  private displayGraph: () => Uint8Array;
   /**
    * Display sessions of earlier subscriptions, most recent last, so going back to one (switching
    * between the layer and sorted views, undoing a panel) takes no new session: building one costs a
    * large model seconds (VGG-16: ≈ 3 s) during which no frame runs. Bounded by memory, see below.
    */
-  private readonly earlier = new Map<string, { session: Ort.InferenceSession; bytes: Uint8Array; shown: Shown[] }>();
+  private readonly earlier = new Map<string, { session: Ort.InferenceSession; graph: () => Uint8Array; shown: Shown[] }>();
   /** Display sessions built so far (tests check that an earlier subscription reuses its own). */
   displaySessionsBuilt = 0;
   private allLayers: Ort.InferenceSession | null = null;
@@ -107,7 +110,8 @@ export class ModelRuntime {
     private readonly ort: typeof Ort,
     private readonly resolved: ResolvedModel,
     private display: Ort.InferenceSession,
-    private readonly instrumentedBytes: Uint8Array,
+    /** The every-layer graph, made when asked for (for a large model it is the size of the weights). */
+    private readonly instrumentedGraph: () => Uint8Array,
     private readonly originalBytes: Uint8Array,
     /** The graph's input and output the manifest refers to. */
     readonly ports: ModelPorts,
@@ -116,7 +120,7 @@ export class ModelRuntime {
     info: ModelInfo,
   ) {
     this.info = info;
-    this.displayBytes = originalBytes;
+    this.displayGraph = () => originalBytes;
     this.elemTypes = inferElementTypes(resolved.proto);
   }
 
@@ -139,7 +143,9 @@ export class ModelRuntime {
     }
     progress(0.65, 'instrumenting graph');
     const instrumentedProto = addOutputs(r.proto, acts.map((a) => a.tensor));
-    const instrumentedBytes = encodeModel(instrumentedProto);
+    // Only graph outputs are added: appended to the model's bytes, the weights are not encoded again.
+    const added = instrumentedProto.graph.output.slice(r.proto.graph.output.length);
+    const instrumentedGraph = () => extendModel(r.onnx, { node: [], output: added });
 
     progress(0.7, 'creating inference session');
     let fast: Awaited<ReturnType<typeof createSession>>;
@@ -150,7 +156,7 @@ export class ModelRuntime {
     }
     let inst: Awaited<ReturnType<typeof createSession>>;
     try {
-      inst = await createSession(ort, instrumentedBytes, opts.forceCpu, fast.provider);
+      inst = await createSession(ort, instrumentedGraph(), opts.forceCpu, fast.provider);
     } catch (e) {
       await fast.session.release();
       throw new Error(`${r.file}: the instrumented graph could not be loaded (${(e as Error).message.split('\n')[0]})`);
@@ -203,7 +209,7 @@ export class ModelRuntime {
       progress(1, 'ready');
       // The every-layer graph is not needed per frame: release it (it holds a second copy of the weights).
       await inst.session.release();
-      return new ModelRuntime(ort, r, fast.session, instrumentedBytes, r.onnx, ports, spec, byName, info);
+      return new ModelRuntime(ort, r, fast.session, instrumentedGraph, r.onnx, ports, spec, byName, info);
     } catch (e) {
       await fast.session.release();
       await inst.session.release();
@@ -235,28 +241,31 @@ export class ModelRuntime {
     const kept = this.earlier.get(key);
     if (kept) {
       this.earlier.delete(key);
-      await this.switchTo(key, kept.session, kept.bytes, resolved.map((r, i) => ({ ...r, ...(kept.shown[i]?.outputs ? { outputs: kept.shown[i].outputs } : {}) })));
+      await this.switchTo(key, kept.session, kept.graph, resolved.map((r, i) => ({ ...r, ...(kept.shown[i]?.outputs ? { outputs: kept.shown[i].outputs } : {}) })));
       return;
     }
     let shown: Shown[] = resolved;
-    let bytes = this.originalBytes;
+    const original = this.originalBytes;
+    let graph = () => original;
     let session: Ort.InferenceSession;
-    if (resolved.length === 0) session = (await createSession(this.ort, bytes, false, this.info.provider)).session;
+    if (resolved.length === 0) session = (await createSession(this.ort, graph(), false, this.info.provider)).session;
     else {
       try {
         const q = addQuantisation(this.resolved.proto, resolved.map((r) => r.req));
         // The quantisation nodes appended to the model's bytes: its weights are not encoded again.
-        bytes = extendModel(this.originalBytes, q.added);
-        session = (await createSession(this.ort, bytes, false, this.info.provider)).session;
+        graph = () => extendModel(original, q.added);
+        session = (await createSession(this.ort, graph(), false, this.info.provider)).session;
         shown = resolved.map((r, i) => ({ ...r, outputs: q.outputs[i] }));
       } catch (e) {
         console.warn(`${this.resolved.file}: quantising in the graph failed, quantising in JavaScript (${(e as Error).message.split('\n')[0]})`);
-        bytes = encodeModel(addOutputs(this.resolved.proto, [...new Set(resolved.map((r) => r.layer.tensor))]));
-        session = (await createSession(this.ort, bytes, false, this.info.provider)).session;
+        const proto = this.resolved.proto;
+        const tensors = [...new Set(resolved.map((r) => r.layer.tensor))];
+        graph = () => encodeModel(addOutputs(proto, tensors));
+        session = (await createSession(this.ort, graph(), false, this.info.provider)).session;
       }
     }
     this.displaySessionsBuilt++;
-    await this.switchTo(key, session, bytes, shown);
+    await this.switchTo(key, session, graph, shown);
   }
 
   /**
@@ -274,11 +283,11 @@ export class ModelRuntime {
    * except the plain model's (nothing subscribed, as after a load): the app always subscribes
    * something, and a large model would hold a copy of its weights for nothing.
    */
-  private async switchTo(key: string, session: Ort.InferenceSession, bytes: Uint8Array, shown: Shown[]): Promise<void> {
+  private async switchTo(key: string, session: Ort.InferenceSession, graph: () => Uint8Array, shown: Shown[]): Promise<void> {
     if (this.subscriptionKey === '[]') await this.display.release();
-    else this.earlier.set(this.subscriptionKey, { session: this.display, bytes: this.displayBytes, shown: this.subscription });
+    else this.earlier.set(this.subscriptionKey, { session: this.display, graph: this.displayGraph, shown: this.subscription });
     this.display = session;
-    this.displayBytes = bytes;
+    this.displayGraph = graph;
     this.subscription = shown;
     this.subscriptionKey = key;
     while (this.earlier.size > this.sessionsKept - 1) {
@@ -340,7 +349,7 @@ export class ModelRuntime {
 
   /** The session that returns every layer's floats, made on first use. */
   private async everyLayer(): Promise<Ort.InferenceSession> {
-    this.allLayers ??= (await createSession(this.ort, this.instrumentedBytes, false, this.info.provider)).session;
+    this.allLayers ??= (await createSession(this.ort, this.instrumentedGraph(), false, this.info.provider)).session;
     return this.allLayers;
   }
 
@@ -394,7 +403,7 @@ export class ModelRuntime {
 
   /** Recreates the display session for a new provider choice; keeps the old one if that fails. */
   async setProvider(forceCpu: boolean): Promise<void> {
-    const next = await createSession(this.ort, this.displayBytes, forceCpu);
+    const next = await createSession(this.ort, this.displayGraph(), forceCpu);
     // Sessions kept for earlier subscriptions run on the old provider: let them go.
     await this.releaseEarlier();
     const old = [this.display, this.allLayers];
