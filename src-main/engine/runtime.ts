@@ -17,11 +17,20 @@ import { readMeanImage } from '../models/mean';
 import { findClassWeights } from '../onnx/class-weights';
 import { addOutputs, buildLayerInfos, findActivations, inferElementTypes, type ActivationTensor } from '../onnx/instrument';
 import { addQuantisation, type QuantiseOutputs, type QuantiseRequest } from '../onnx/quantise-graph';
-import { DataType, encodeModel, extendModel, floatToHalf as floatToHalfBits, halfToFloat } from '../onnx/proto';
+import { DataType, extendModel, floatToHalf as floatToHalfBits, halfToFloat } from '../onnx/proto';
 import { encodeLayer, fromQuantised, halfLut, quantisedSlices, quantiseRequest, type Activations } from './encode';
 import { resolveModel, type ResolvedModel } from './model-source';
 import { fitMeanImage, preprocess, type InputSpec, type PreparedInput, type RgbaImage } from './preprocess';
 import { createSession } from './providers';
+
+/**
+ * The model with `tensors` as extra graph outputs, as a maker of its bytes: only outputs are added,
+ * so they are appended to the model's bytes and its weights are not encoded again.
+ */
+function withOutputs(model: ResolvedModel, tensors: string[]): () => Uint8Array {
+  const added = addOutputs(model.proto, tensors).graph.output.slice(model.proto.graph.output.length);
+  return () => extendModel(model.onnx, { node: [], output: added });
+}
 
 let ortModule: typeof Ort | undefined;
 /** onnxruntime-node is loaded on first use so merely importing the engine stays cheap. */
@@ -142,10 +151,7 @@ export class ModelRuntime {
       acts = findActivations(r.proto, inputName);
     }
     progress(0.65, 'instrumenting graph');
-    const instrumentedProto = addOutputs(r.proto, acts.map((a) => a.tensor));
-    // Only graph outputs are added: appended to the model's bytes, the weights are not encoded again.
-    const added = instrumentedProto.graph.output.slice(r.proto.graph.output.length);
-    const instrumentedGraph = () => extendModel(r.onnx, { node: [], output: added });
+    const instrumentedGraph = withOutputs(r, acts.map((a) => a.tensor));
 
     progress(0.7, 'creating inference session');
     let fast: Awaited<ReturnType<typeof createSession>>;
@@ -258,9 +264,7 @@ export class ModelRuntime {
         shown = resolved.map((r, i) => ({ ...r, outputs: q.outputs[i] }));
       } catch (e) {
         console.warn(`${this.resolved.file}: quantising in the graph failed, quantising in JavaScript (${(e as Error).message.split('\n')[0]})`);
-        const proto = this.resolved.proto;
-        const tensors = [...new Set(resolved.map((r) => r.layer.tensor))];
-        graph = () => encodeModel(addOutputs(proto, tensors));
+        graph = withOutputs(this.resolved, [...new Set(resolved.map((r) => r.layer.tensor))]);
         session = (await createSession(this.ort, graph(), false, this.info.provider)).session;
       }
     }
