@@ -1,8 +1,8 @@
 // Engine benchmark: the real Engine (its single-slot mailbox, the one inference worker thread,
 // onnxruntime-node), per model: per-frame cost with nothing subscribed (the fast path) and with the
-// default layout's subscription (alternating), then with every layer's every map; then a stream at the camera's
-// 30 frames/s with the default layout (results/s, latency, time waiting in the mailbox); then the
-// peers on the same graph with every layer requested.
+// default layout's subscription, in alternating rounds, then with every layer's every map; then a
+// stream at the camera's 30 frames/s with the default layout (results/s, latency, time waiting in
+// the mailbox); then the peers on the same graph with every layer requested.
 import { performance } from 'node:perf_hooks';
 import type { FrameResult, ModelInfo, Subscription } from '../../src-shared/contract';
 import { Engine } from '../../src-main/engine/engine';

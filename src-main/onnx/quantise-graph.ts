@@ -54,7 +54,6 @@ export function opsetOf(model: ModelProto): number {
   return model.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 1;
 }
 
-
 /**
  * A copy of `model` that also outputs, per request, the quantised maps and their ranges. ONNX Runtime
  * pays a fixed cost per node and per graph output, which for a strip of one small map per layer is

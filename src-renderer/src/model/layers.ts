@@ -20,7 +20,15 @@ function consumersOf(layers: readonly LayerInfo[]): Map<string, LayerInfo[]> | n
   let c = consumersCache.get(layers);
   if (c === undefined) {
     c = layers.every((l) => l.inputs) ? new Map() : null;
-    if (c) for (const l of layers) for (const i of l.inputs!) c.set(i, [...(c.get(i) ?? []), l]);
+    if (c) {
+      for (const l of layers) {
+        for (const i of l.inputs!) {
+          const users = c.get(i);
+          if (users) users.push(l);
+          else c.set(i, [l]);
+        }
+      }
+    }
     consumersCache.set(layers, c);
   }
   return c;
