@@ -38,6 +38,7 @@ export function App(props: { host: RendererHost }): JSX.Element {
   };
   const Body = (p: { spec: PanelSpec; model: ModelInfo }) => <PanelBody spec={p.spec} model={p.model} services={services} />;
 
+  const titleContext = () => ({ source: w.picture.sourceLabel() });
   const toggleView = () => layout.setView(layout.view() === 'generic' ? 'sorted' : 'generic');
 
   onMount(() => {
@@ -143,10 +144,10 @@ export function App(props: { host: RendererHost }): JSX.Element {
             </div>
           }
         >
-          {(m) => <LayoutGrid panels={layout.panels} model={m} body={Body} onMove={layout.move} onRemove={layout.remove} onChange={layout.change} />}
+          {(m) => <LayoutGrid panels={layout.panels} model={m} body={Body} titleContext={titleContext} onMove={layout.move} onRemove={layout.remove} onChange={layout.change} />}
         </Show>
       </main>
-      <StatusLine result={flow.result} model={session.model} stats={flow.stats} provider={session.provider} connection={w.connection.state} />
+      <StatusLine result={flow.result} source={w.picture.sourceLabel} model={session.model} stats={flow.stats} provider={session.provider} connection={w.connection.state} />
       <div id="camera-parking" aria-hidden="true" />
       <Show when={dropping()}>
         <div class="drop-hint">Drop a model{session.formatNames() ? ` (${session.formatNames()})` : ''} or an image</div>

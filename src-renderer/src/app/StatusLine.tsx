@@ -11,6 +11,8 @@ import { ms, nothingToRead, resultText } from './format';
 
 export function StatusLine(props: {
   result: Accessor<FrameResult | null>;
+  /** What the pictures come from, e.g. "Camera", "Image". */
+  source: Accessor<string>;
   model: Accessor<ModelInfo | null>;
   stats: Accessor<Stats>;
   provider: Accessor<string>;
@@ -44,7 +46,7 @@ export function StatusLine(props: {
     const st = props.stats();
     const m = props.model();
     const list: { text: string; title: string; warn?: boolean }[] = [
-      { text: `camera ${st.fps > 0 ? st.fps.toFixed(1) : '–'} fps`, title: 'New pictures per second from the camera (or image)' },
+      { text: `${props.source().toLowerCase()} ${st.fps > 0 ? st.fps.toFixed(1) : '–'} fps`, title: `New pictures per second from the ${props.source().toLowerCase()}` },
       { text: `shown ${shownFps().toFixed(1)} fps`, title: 'Results drawn per second: below the camera fps, the picture falls behind the camera' },
       { text: `inference ${ms(st.inferenceMs)}`, title: 'Time the network took for one frame' },
       ...(st.facesMs !== null ? [{ text: `faces ${ms(st.facesMs)}`, title: 'Time the face finder took for one frame (the crop follows the face)' }] : []),

@@ -4,7 +4,7 @@
 import { createEffect, createSignal, For, onCleanup, onMount, Show, type Accessor, type Component, type JSX } from 'solid-js';
 import type { ModelInfo } from '../../../src-shared/contract';
 import type { PanelSpec } from '../panels/registry';
-import type { GridRect } from '../panels/types';
+import type { GridRect, TitleContext } from '../panels/types';
 import { COLOUR_MAP_NAMES, COLOUR_MAPS, type ColourMap } from '../scene/colourMaps';
 import { clampRect, fitRowHeight } from './grid';
 import { PanelSettings } from './PanelSettings';
@@ -24,6 +24,8 @@ export interface LayoutGridProps {
   model: ModelInfo;
   /** What fills a panel's frame. */
   body: Component<{ spec: PanelSpec; model: ModelInfo }>;
+  /** What titles may depend on besides panel and model (the picture's source). */
+  titleContext: Accessor<TitleContext>;
   onMove: (id: string, rect: GridRect) => void;
   onRemove: (id: string) => void;
   onChange: (spec: PanelSpec) => void;
@@ -119,6 +121,7 @@ export function LayoutGrid(props: LayoutGridProps): JSX.Element {
                 spec={spec()}
                 model={props.model}
                 body={props.body}
+                titleContext={props.titleContext}
                 gesture={gesture()?.id === id ? gesture() : null}
                 onGesture={startGesture}
                 onRemove={props.onRemove}
@@ -144,6 +147,7 @@ function PanelFrame(props: {
   spec: PanelSpec;
   model: ModelInfo;
   body: Component<{ spec: PanelSpec; model: ModelInfo }>;
+  titleContext: Accessor<TitleContext>;
   gesture: Gesture | null;
   onGesture: (e: PointerEvent, spec: PanelSpec, how: Gesture['how']) => void;
   onRemove: (id: string) => void;
@@ -153,7 +157,7 @@ function PanelFrame(props: {
   const [settingsOpen, setSettingsOpen] = createSignal(false);
   const layer = () => ('layer' in props.spec ? props.spec.layer : undefined);
   const colourMap = () => ('colourMap' in props.spec ? props.spec.colourMap : null);
-  const title = () => panelTitle(props.spec, props.model);
+  const title = () => panelTitle(props.spec, props.model, props.titleContext());
   const Body = props.body;
 
   // Open settings close on a press anywhere but in them or on their button.
@@ -182,7 +186,7 @@ function PanelFrame(props: {
       }}
     >
       <header class="panel-head" data-testid="panel-drag" title="Drag to move this panel" onPointerDown={(e) => props.onGesture(e, props.spec, 'move')}>
-        <h2 class="panel-title" data-testid="panel-title" title={titleTooltip(props.spec, props.model)}>
+        <h2 class="panel-title" data-testid="panel-title" title={titleTooltip(props.spec, props.model, props.titleContext())}>
           <span class="title-name">{title().name}</span>
           <Show when={title().detail}>
             <span class="title-detail">{title().detail}</span>

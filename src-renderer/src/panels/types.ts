@@ -33,6 +33,12 @@ export interface PanelTitle {
   detail?: string;
 }
 
+/** What a title may depend on besides the panel and the model. */
+export interface TitleContext {
+  /** What the picture comes from now, e.g. "Camera" or "Image". */
+  source: string;
+}
+
 /** What the window lends the panels; each kind's body takes the parts its view uses. */
 export interface PanelServices {
   /** Latest engine result (null before the first). */
@@ -92,7 +98,7 @@ export interface PanelKind<S extends PanelBase & { kind: string }> {
   parse(v: Fields, base: PanelBase, at: string, model: ModelInfo | null): S;
   /** What the engine must send for this panel. */
   subscription?(spec: S, model: ModelInfo): LayerSubscription[];
-  title(spec: S, model: ModelInfo | null): PanelTitle;
+  title(spec: S, model: ModelInfo | null, context?: TitleContext): PanelTitle;
   /** A new panel of this kind (its size in `grid`, placed later), or null when it cannot be made. */
   create(p: NewPanel): S | null;
   /** The kind's part of the panel's settings popover. */

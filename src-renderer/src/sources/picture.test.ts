@@ -42,6 +42,7 @@ describe('picture', () => {
     const t = testSources();
     const saved: DeviceChoice[] = [];
     const p = createPicture({ sources: t.sources, saveCameraChoice: (c) => void saved.push(c), reportError: t.report });
+    expect(p.sourceLabel()).toBe('Camera');
     await p.startCamera({});
     expect(p.current()?.name).toBe('camera default');
     expect(saved).toEqual([]);
@@ -49,9 +50,12 @@ describe('picture', () => {
     expect(p.accepts([new File([''], 'digit.png')])).toBe(true);
     await p.openFiles([new File([''], 'notes.txt'), new File([''], 'digit.png')]);
     expect(p.current()?.name).toBe('digit.png');
+    // Titles and the status line name the source on show.
+    expect(p.sourceLabel()).toBe('Image');
     p.useCamera({ deviceId: 'a', width: 1280, height: 720 });
     await expect.poll(() => p.current()?.name).toBe('camera a');
     expect(saved).toEqual([{ deviceId: 'a', width: 1280, height: 720 }]);
+    expect(p.sourceLabel()).toBe('Camera');
     // The image is read before the camera closes; the camera closes what was there before it opens.
     expect(t.log).toEqual(['open camera default', 'open digit.png', 'close camera default', 'close digit.png', 'open camera a']);
     expect(p.fileAccept).toBe('image/*');

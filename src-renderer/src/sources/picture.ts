@@ -62,6 +62,14 @@ export function createPicture(deps: {
   return {
     state,
     current,
+    /**
+     * What the picture comes from, for titles and the status line: the label of the source on show
+     * ("Camera", "Image"), the camera's while none is (the window starts with it).
+     */
+    sourceLabel: (): string => {
+      const s = current();
+      return (s && sources.find((k) => k.kind === s.kind)?.label) ?? deviceSource(sources)?.label ?? 'Camera';
+    },
     cropSquare,
     setCropSquare,
     /** The camera with the remembered choice, at start. */

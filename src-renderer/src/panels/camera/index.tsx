@@ -8,7 +8,7 @@ export const camera: PanelKind<CameraSpec> = {
   kind: 'camera',
   label: 'Camera',
   parse: (_v, base) => ({ ...base, kind: 'camera' }),
-  title: () => ({ name: 'Camera', detail: 'drag the square onto the object' }),
+  title: (_spec, _model, context) => ({ name: context?.source ?? 'Camera', detail: 'drag the square onto the object' }),
   create: ({ id }) => ({ id, kind: 'camera', grid: { x: 0, y: 0, w: 4, h: 6 } }),
   Body: (p) => <CameraView picture={p.services.picture} faces={p.services.faces} />,
 };
