@@ -53,14 +53,21 @@ function rangeOf(data: Float32Array, signed: boolean): { min: number; max: numbe
 const mapOf = (data: Activations, c: number, size: number) => floats(data, c * size, size);
 
 /**
- * The k most active maps: highest maximum first, ties by index (stable from frame to frame, and
- * exactly what the graph's ReduceMax + TopK choose).
+ * The k most active maps: highest mean first (a map bright over an area, not one with a hot pixel),
+ * ties by index (stable from frame to frame). The maps of a layer have one size, so this ranks their
+ * sums, as the graph's ReduceSum + TopK do; the two add in a different order, so maps whose sums
+ * agree to float32 rounding may come in either order. A map with a NaN sum comes last.
  */
 function topMaps(data: Activations, maps: number, size: number, k: number): number[] {
-  const peaks = new Float64Array(maps);
-  for (let c = 0; c < maps; c++) peaks[c] = rangeOf(mapOf(data, c, size), false).max;
+  const sums = new Float64Array(maps);
+  for (let c = 0; c < maps; c++) {
+    const v = mapOf(data, c, size);
+    let sum = 0;
+    for (let i = 0; i < v.length; i++) sum += v[i];
+    sums[c] = Number.isNaN(sum) ? -Infinity : sum;
+  }
   return Array.from({ length: maps }, (_, i) => i)
-    .sort((a, b) => peaks[b] - peaks[a] || a - b)
+    .sort((a, b) => sums[b] - sums[a] || a - b)
     .slice(0, Math.max(0, Math.min(maps, Math.floor(k))));
 }
 

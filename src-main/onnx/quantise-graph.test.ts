@@ -149,7 +149,7 @@ describe('quantisation in the graph', () => {
   });
 
   it('breaks top-k ties by the lower map index, as JavaScript does', async () => {
-    // Maps 1, 3 and 4 share the highest maximum (dead ReLU maps tie the same way at 0).
+    // After the ReLU maps 1, 3 and 4 share the highest mean (dead ReLU maps tie the same way at 0).
     const peaks = [2, 5, 1, 5, 5];
     const info: LayerInfo = { name: 'x', op: 'Identity', shape: [peaks.length, 1, 3], kind: 'maps', index: 0 };
     const data = Float32Array.from(peaks.flatMap((p, c) => [c - 10, p, 0]));
@@ -170,6 +170,32 @@ describe('quantisation in the graph', () => {
     });
     const results = await bothWays(proto, { name: 'in', tensor: new ort.Tensor('float32', data, [1, peaks.length, 1, 3]) }, cases);
     expect(results.map((r) => r.graph.channels)).toEqual([[], [1], [1, 3], [1, 3, 4, 0]]);
+    for (const r of results) expect(r.graph).toEqual(r.js);
+  });
+
+  it('takes the most active maps by their mean: a map bright over an area before one hot pixel', async () => {
+    // Map 0: one hot pixel (the highest maximum, mean 3); map 1: bright everywhere (mean 4);
+    // map 2: dim (mean 1); map 3: negative.
+    const values = [[0, 0, 0, 12], [4, 4, 4, 4], [1, 1, 1, 1], [-1, -2, -3, -4]];
+    const info: LayerInfo = { name: 'x', op: 'Identity', shape: [values.length, 2, 2], kind: 'maps', index: 0 };
+    const data = Float32Array.from(values.flat());
+    const proto: ModelProto = {
+      irVersion: 7,
+      opsetImport: [{ version: 13 }],
+      graph: {
+        name: 'means',
+        node: [{ opType: 'Identity', input: ['in'], output: ['x'] }],
+        initializer: [],
+        input: [{ name: 'in', type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimValue: 1 }, { dimValue: values.length }, { dimValue: 2 }, { dimValue: 2 }] } } } }],
+        output: [{ name: 'x', type: { tensorType: { elemType: DataType.FLOAT } } }],
+      },
+    };
+    const cases = [1, 3].map((k) => {
+      const sub = { layer: 'x', channels: { topK: k } };
+      return { sub, info, req: quantiseRequest(sub, info, 'x', DataType.FLOAT) };
+    });
+    const results = await bothWays(proto, { name: 'in', tensor: new ort.Tensor('float32', data, [1, values.length, 2, 2]) }, cases);
+    expect(results.map((r) => r.graph.channels)).toEqual([[1], [1, 0, 2]]);
     for (const r of results) expect(r.graph).toEqual(r.js);
   });
 

@@ -1,6 +1,6 @@
 // Display quantisation inside the graph: for each subscribed layer, nodes appended to the model
 // compute the per-map (or per-layer) min/max, pick the maps to send (all, a list, or the k with the
-// highest maximum) and turn them into bytes, so onnxruntime does that work natively and only the
+// highest mean) and turn them into bytes, so onnxruntime does that work natively and only the
 // bytes that are drawn leave the session. Only operators of opset 7 (with their opset-18 form where
 // it differs) are used, so every model ORT runs can be instrumented this way. The arithmetic is
 // exactly payload.ts's `quantise` in float32: span = max − min, k = 255 / max(span, QUANT_TINY),
@@ -16,7 +16,7 @@ export interface QuantiseRequest {
   /** Maps and values per map as displayed (a vector is one map of all its values). */
   maps: number;
   size: number;
-  /** Which maps to send: all, these indices in this order, or the k with the highest maximum. */
+  /** Which maps to send: all, these indices in this order, or the k with the highest mean. */
   select: { all: true } | { indices: number[] } | { topK: number };
   norm: 'map' | 'layer';
   signed: boolean;
@@ -58,7 +58,7 @@ export function opsetOf(model: ModelProto): number {
  * A copy of `model` that also outputs, per request, the quantised maps and their ranges. ONNX Runtime
  * pays a fixed cost per node and per graph output, which for a strip of one small map per layer is
  * most of the work; so requests whose maps have the same size, element type, normalisation and sign
- * are quantised together. Each request only picks its maps (a Reshape; for top-k also a max per map,
+ * are quantised together. Each request only picks its maps (a Reshape; for top-k also a sum per map,
  * TopK and Gather); a group concatenates what its requests picked and quantises it with one chain of
  * nodes into three outputs (bytes, minima, maxima) plus one for the maps its top-k requests chose.
  */
@@ -88,10 +88,10 @@ export function addQuantisation(
   const constant = (base: string, t: TensorProto) => op('Constant', [], base, [{ name: 'value', type: AttributeType.TENSOR, t }]);
   const constF = (base: string, dims: number[], values: number[]) => constant(base, floatInit(dims, values));
   const constI = (base: string, values: number[]) => constant(base, int64Tensor('', [values.length], values));
-  // ReduceMin/ReduceMax: axes are an attribute before opset 18 and an input from it on; none = all.
-  const reduce = (type: 'ReduceMin' | 'ReduceMax', x: string, axes: number[] | null, base: string, keep = 1) => {
+  // Reductions: axes are an attribute before opset 18 (ReduceSum: 13) and an input from then on; none = all.
+  const reduce = (type: 'ReduceMin' | 'ReduceMax' | 'ReduceSum', x: string, axes: number[] | null, base: string, keep = 1) => {
     if (!axes) return op(type, [x], base, [int('keepdims', keep)]);
-    if (opset >= 18) return op(type, [x, constI(`${base}_axes`, axes)], base, [int('keepdims', keep)]);
+    if (opset >= (type === 'ReduceSum' ? 13 : 18)) return op(type, [x, constI(`${base}_axes`, axes)], base, [int('keepdims', keep)]);
     return op(type, [x], base, [ints('axes', axes), int('keepdims', keep)]);
   };
   const toFloat = (t: string, elemType: number, base: string) => (elemType === DataType.FLOAT ? t : op('Cast', [t], base, [int('to', DataType.FLOAT)]));
@@ -122,8 +122,9 @@ export function addQuantisation(
     if ('topK' in q.select) {
       sent = Math.max(0, Math.min(q.maps, Math.floor(q.select.topK)));
       if (sent > 0) {
-        // Max and min are exact in any float type, so the per-map maxima are taken on the layer as it is.
-        const scores = toFloat(reduce('ReduceMax', r, [1], `${p}/map_max`, 0), q.elemType, `${p}/scores`);
+        // The most active maps: the highest sums, i.e. means, as a layer's maps have one size (a map
+        // bright over an area, not one with a hot pixel); a float16 layer is added up in float32.
+        const scores = reduce('ReduceSum', toFloat(r, q.elemType, `${p}/maps_float`), [1], `${p}/map_sum`, 0);
         const values = fresh(`${p}/top_values`);
         channels = fresh(`${p}/top_channels`);
         const kIn = opset >= 10 ? [constI(`${p}/k`, [sent])] : [];
