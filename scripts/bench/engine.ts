@@ -6,13 +6,15 @@
 import { performance } from 'node:perf_hooks';
 import type { FrameResult, ModelInfo, Subscription } from '../../src-shared/contract';
 import { Engine } from '../../src-main/engine/engine';
+import { cpuThreads } from '../../src-main/engine/providers';
+import { ModelRuntime } from '../../src-main/engine/runtime';
 import { defaultGenericPanels } from '../../src-renderer/src/layout/default-layout';
 import { subscriptionFor } from '../../src-renderer/src/layout/subscription';
 import { CAMERA_FPS, engineCrops, type Crop } from './camera';
 import { displayedCells } from './cells';
 import { rssMiB } from './memory';
 import type { BenchModel } from './models';
-import { benchPeers, type PeerResult } from './peers';
+import { benchPeers, PEER_THREADS, type PeerResult } from './peers';
 import { fmt, log, median, p95 } from './stats';
 
 export interface StageTimes {
@@ -54,6 +56,12 @@ export interface EngineModelResult {
   everyLayer: StageTimes;
   stream: StreamResult;
   peers: PeerResult[];
+  /**
+   * The native every-layer figure again with as many intra-op threads as the peers use (the engine
+   * itself leaves a core to the window): per-run inference + encode ms; null without peers, or
+   * when the engine already uses that many.
+   */
+  nativeAtPeerThreads: { threads: number; runMs: number[] } | null;
   rssMiB: { before: number; after: number };
 }
 
@@ -96,6 +104,34 @@ async function sequential(engine: Engine, next: (id: number) => Promise<Arrival>
 
 function line(label: string, s: StageTimes): string {
   return `${label}: ${s.frames} frames, preprocess ${fmt(median(s.preprocess))} ms, inference ${fmt(median(s.inference))} ms (p95 ${fmt(p95(s.inference))}), encode ${fmt(median(s.encode))} ms, round trip ${fmt(median(s.roundTrip))} ms, ${s.bytes} B/result`;
+}
+
+/**
+ * Every layer's every map through a ModelRuntime of its own with `threads` intra-op threads, in this
+ * process (no worker thread, as the peers): inference + encode ms per run.
+ */
+async function nativeWithThreads(m: BenchModel, assetsDir: string, every: Subscription, crops: Crop[], threads: number, ms: number): Promise<number[]> {
+  const saved = process.env.CONVSCOPE_THREADS;
+  process.env.CONVSCOPE_THREADS = String(threads);
+  let rt: ModelRuntime;
+  try {
+    rt = await ModelRuntime.load(m.source, assetsDir, { forceCpu: true });
+  } finally {
+    if (saved === undefined) delete process.env.CONVSCOPE_THREADS;
+    else process.env.CONVSCOPE_THREADS = saved;
+  }
+  try {
+    await rt.subscribe(every);
+    const out: number[] = [];
+    const start = performance.now();
+    for (let i = 0; out.length < 3 || (performance.now() - start < ms && out.length < 200); i++) {
+      const r = await rt.run({ id: i, t: 0, ...crops[i % crops.length] }, { dropped: 0 });
+      if (i >= 2) out.push(r.timing.inferenceMs + r.timing.encodeMs);
+    }
+    return out;
+  } finally {
+    await rt.release();
+  }
 }
 
 /** A deterministic input of the model's shape for the peers (their speed does not depend on the values). */
@@ -220,6 +256,11 @@ export async function benchEngine(assetsDir: string, models: BenchModel[], opts:
       id += pushed;
       const rssAfter = rssMiB(process.pid);
       const peers = opts.peers ? await benchPeers(m.source, assetsDir, peerInput(info), { min: 3, ms: opts.stageMs, label: info.name }) : [];
+      const nativeAtPeerThreads =
+        opts.peers && cpuThreads() !== PEER_THREADS && info.provider === 'cpu'
+          ? { threads: PEER_THREADS, runMs: await nativeWithThreads(m, assetsDir, every, crops, PEER_THREADS, opts.stageMs) }
+          : null;
+      if (nativeAtPeerThreads) log(`engine: ${info.name} every layer with ${PEER_THREADS} intra-op threads: ${fmt(median(nativeAtPeerThreads.runMs))} ms (median of ${nativeAtPeerThreads.runMs.length})`);
       out.push({
         key: m.key,
         id: info.id,
@@ -236,6 +277,7 @@ export async function benchEngine(assetsDir: string, models: BenchModel[], opts:
         everyLayer,
         stream,
         peers,
+        nativeAtPeerThreads,
         rssMiB: { before: rssBefore, after: rssAfter },
       });
     }

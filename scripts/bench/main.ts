@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { availableProviders } from '../../src-main/engine/providers';
+import { availableProviders, cpuThreads } from '../../src-main/engine/providers';
 import { CAMERA_FPS, cameraVideo } from './camera';
 import { benchEngine, type EngineModelResult, type StageTimes } from './engine';
 import { benchModels } from './models';
@@ -83,8 +83,15 @@ function engineTables(results: EngineModelResult[]): string {
       ];
     }),
   );
+  const atPeerThreads = results.find((r) => r.nativeAtPeerThreads)?.nativeAtPeerThreads?.threads;
   const peers = table(
-    ['model', 'native: every layer, inference + encode ms (median)', ...peerNames(results).map((p) => `${p} ms (median)`), 'best peer ÷ native'],
+    [
+      'model',
+      'native: every layer, inference + encode ms (median)',
+      ...peerNames(results).map((p) => `${p} ms (median)`),
+      'best peer ÷ native',
+      ...(atPeerThreads ? [`native with ${atPeerThreads} threads ms (median)`, 'best peer ÷ native, same threads'] : []),
+    ],
     results.map((r) => {
       const native = median(r.everyLayer.inference.map((x, i) => x + r.everyLayer.encode[i]));
       const cells = peerNames(results).map((name) => {
@@ -92,7 +99,14 @@ function engineTables(results: EngineModelResult[]): string {
         return !p ? '–' : p.skipped ? `n/a: ${p.skipped}` : fmt(median(p.runMs));
       });
       const best = Math.min(...r.peers.filter((p) => !p.skipped && p.runMs.length).map((p) => median(p.runMs)));
-      return [r.name, fmt(native), ...cells, Number.isFinite(best) ? ratio(best, native) : '–'];
+      const same = r.nativeAtPeerThreads ? median(r.nativeAtPeerThreads.runMs) : Number.NaN;
+      return [
+        r.name,
+        fmt(native),
+        ...cells,
+        Number.isFinite(best) ? ratio(best, native) : '–',
+        ...(atPeerThreads ? [Number.isFinite(same) ? fmt(same) : '–', Number.isFinite(best) && Number.isFinite(same) ? ratio(best, same) : '–'] : []),
+      ];
     }),
   );
   const memory = table(
@@ -110,7 +124,7 @@ function engineTables(results: EngineModelResult[]): string {
     '',
     targets,
     '',
-    'Peers on the same graph and input, every layer\'s activation requested (native: every layer, every map subscribed, inference with the quantisation in the graph + unpacking, from the prepared tensor as the peers get it; peers: inference with every layer as an output, nothing else). TF.js runs only what it can import (Keras model_config → tf.models.modelFromJSON).',
+    `Peers on the same graph and input, every layer's activation requested (native: every layer, every map subscribed, inference with the quantisation in the graph + unpacking, from the prepared tensor as the peers get it, with the engine's ${cpuThreads()} intra-op thread(s)${atPeerThreads ? `, and again in a runtime of its own with the peers' ${atPeerThreads}` : ''}; peers: inference with every layer as an output, nothing else). TF.js runs only what it can import (Keras model_config → tf.models.modelFromJSON).`,
     '',
     peers,
     '',

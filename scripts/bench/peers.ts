@@ -15,6 +15,9 @@ import { addOutputs, findActivations } from '../../src-main/onnx/instrument';
 import { encodeModel } from '../../src-main/onnx/proto';
 import { fmt, log, median } from './stats';
 
+/** Threads the peers run with (where they can use threads: onnxruntime-web). */
+export const PEER_THREADS = 2;
+
 export interface PeerResult {
   peer: string;
   /** Per-run times, ms (inference with every layer's output, nothing else). */
@@ -45,7 +48,7 @@ async function timeRuns(once: () => Promise<void>, opts: { min: number; ms: numb
 
 async function ortWeb(onnx: Uint8Array, input: PeerInput, budget: { min: number; ms: number }): Promise<PeerResult> {
   const ort = await import('onnxruntime-web');
-  ort.env.wasm.numThreads = 2;
+  ort.env.wasm.numThreads = PEER_THREADS;
   ort.env.wasm.simd = true;
   const peer = `onnxruntime-web ${ort.env.versions.web} (wasm, ${ort.env.wasm.numThreads} threads, SIMD)`;
   try {

@@ -39,6 +39,16 @@ export interface ProviderSession {
   skipped: string[];
 }
 
+/**
+ * Threads onnxruntime's CPU provider uses within one run: one core is left for the window and the
+ * camera (two cores give the engine one), at most four; CONVSCOPE_THREADS sets it (1–64).
+ */
+export function cpuThreads(env: Record<string, string | undefined> = process.env, cores = availableParallelism()): number {
+  const asked = Number(env.CONVSCOPE_THREADS);
+  if (Number.isInteger(asked) && asked >= 1 && asked <= 64) return asked;
+  return Math.max(1, Math.min(4, cores - 1));
+}
+
 /** Creates a session on the first provider that works. */
 export async function createSession(
   ort: typeof Ort,
@@ -54,8 +64,7 @@ export async function createSession(
       const session = await ort.InferenceSession.create(model, {
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
-        // Two cores are common on the machines this runs on; leave one for the UI and camera.
-        intraOpNumThreads: provider === 'cpu' ? Math.max(1, Math.min(4, availableParallelism() - 1)) : undefined,
+        intraOpNumThreads: provider === 'cpu' ? cpuThreads() : undefined,
         interOpNumThreads: 1,
       });
       return { session, provider, skipped };
