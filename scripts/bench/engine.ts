@@ -57,11 +57,12 @@ export interface EngineModelResult {
   stream: StreamResult;
   peers: PeerResult[];
   /**
-   * The native every-layer figure again with as many intra-op threads as the peers use (the engine
-   * itself leaves a core to the window): per-run inference + encode ms; null without peers, or
-   * when the engine already uses that many.
+   * The native side of the peer comparison: every layer's every map through a runtime in this
+   * process, as the peers run (no worker thread), with the engine's intra-op threads and, where
+   * that is fewer, with the peers' (the engine leaves a core to the window): per-run inference +
+   * encode ms. Empty without peers.
    */
-  nativeAtPeerThreads: { threads: number; runMs: number[] } | null;
+  native: { threads: number; runMs: number[] }[];
   rssMiB: { before: number; after: number };
 }
 
@@ -111,17 +112,21 @@ function line(label: string, s: StageTimes): string {
  * process (no worker thread, as the peers): inference + encode ms per run.
  */
 async function nativeWithThreads(m: BenchModel, assetsDir: string, every: Subscription, crops: Crop[], threads: number, ms: number): Promise<number[]> {
+  // Sessions take the thread count when they are made: at the load and at the subscription.
   const saved = process.env.CONVSCOPE_THREADS;
   process.env.CONVSCOPE_THREADS = String(threads);
-  let rt: ModelRuntime;
+  let rt: ModelRuntime | null = null;
   try {
     rt = await ModelRuntime.load(m.source, assetsDir, { forceCpu: true });
+    await rt.subscribe(every);
+  } catch (e) {
+    await rt?.release();
+    throw e;
   } finally {
     if (saved === undefined) delete process.env.CONVSCOPE_THREADS;
     else process.env.CONVSCOPE_THREADS = saved;
   }
   try {
-    await rt.subscribe(every);
     const out: number[] = [];
     const start = performance.now();
     for (let i = 0; out.length < 3 || (performance.now() - start < ms && out.length < 200); i++) {
@@ -256,11 +261,12 @@ export async function benchEngine(assetsDir: string, models: BenchModel[], opts:
       id += pushed;
       const rssAfter = rssMiB(process.pid);
       const peers = opts.peers ? await benchPeers(m.source, assetsDir, peerInput(info), { min: 3, ms: opts.stageMs, label: info.name }) : [];
-      const nativeAtPeerThreads =
-        opts.peers && cpuThreads() !== PEER_THREADS && info.provider === 'cpu'
-          ? { threads: PEER_THREADS, runMs: await nativeWithThreads(m, assetsDir, every, crops, PEER_THREADS, opts.stageMs) }
-          : null;
-      if (nativeAtPeerThreads) log(`engine: ${info.name} every layer with ${PEER_THREADS} intra-op threads: ${fmt(median(nativeAtPeerThreads.runMs))} ms (median of ${nativeAtPeerThreads.runMs.length})`);
+      const native: { threads: number; runMs: number[] }[] = [];
+      const threadCounts = info.provider !== 'cpu' ? [] : cpuThreads() < PEER_THREADS ? [cpuThreads(), PEER_THREADS] : [cpuThreads()];
+      for (const threads of opts.peers ? threadCounts : []) {
+        native.push({ threads, runMs: await nativeWithThreads(m, assetsDir, every, crops, threads, opts.stageMs) });
+        log(`engine: ${info.name} every layer in this process with ${threads} intra-op thread(s): ${fmt(median(native.at(-1)!.runMs))} ms (median of ${native.at(-1)!.runMs.length})`);
+      }
       out.push({
         key: m.key,
         id: info.id,
@@ -277,7 +283,7 @@ export async function benchEngine(assetsDir: string, models: BenchModel[], opts:
         everyLayer,
         stream,
         peers,
-        nativeAtPeerThreads,
+        native,
         rssMiB: { before: rssBefore, after: rssAfter },
       });
     }

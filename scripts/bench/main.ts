@@ -83,29 +83,32 @@ function engineTables(results: EngineModelResult[]): string {
       ];
     }),
   );
-  const atPeerThreads = results.find((r) => r.nativeAtPeerThreads)?.nativeAtPeerThreads?.threads;
+  const threadCounts = [...new Set(results.flatMap((r) => r.native.map((n) => n.threads)))].sort((a, b) => a - b);
   const peers = table(
     [
       'model',
-      'native: every layer, inference + encode ms (median)',
+      'native in the engine: every layer, inference + encode ms (median)',
+      ...threadCounts.map((t) => `native here, ${t} thread${t > 1 ? 's' : ''} ms (median)`),
       ...peerNames(results).map((p) => `${p} ms (median)`),
-      'best peer ÷ native',
-      ...(atPeerThreads ? [`native with ${atPeerThreads} threads ms (median)`, 'best peer ÷ native, same threads'] : []),
+      ...threadCounts.map((t) => `best peer ÷ native, ${t} thread${t > 1 ? 's' : ''}`),
     ],
     results.map((r) => {
-      const native = median(r.everyLayer.inference.map((x, i) => x + r.everyLayer.encode[i]));
+      const engine = median(r.everyLayer.inference.map((x, i) => x + r.everyLayer.encode[i]));
+      const here = threadCounts.map((t) => {
+        const n = r.native.find((x) => x.threads === t);
+        return n ? median(n.runMs) : Number.NaN;
+      });
       const cells = peerNames(results).map((name) => {
         const p = r.peers.find((x) => x.peer === name);
         return !p ? '–' : p.skipped ? `n/a: ${p.skipped}` : fmt(median(p.runMs));
       });
       const best = Math.min(...r.peers.filter((p) => !p.skipped && p.runMs.length).map((p) => median(p.runMs)));
-      const same = r.nativeAtPeerThreads ? median(r.nativeAtPeerThreads.runMs) : Number.NaN;
       return [
         r.name,
-        fmt(native),
+        fmt(engine),
+        ...here.map((v) => (Number.isFinite(v) ? fmt(v) : '–')),
         ...cells,
-        Number.isFinite(best) ? ratio(best, native) : '–',
-        ...(atPeerThreads ? [Number.isFinite(same) ? fmt(same) : '–', Number.isFinite(best) && Number.isFinite(same) ? ratio(best, same) : '–'] : []),
+        ...here.map((v) => (Number.isFinite(best) && Number.isFinite(v) ? ratio(best, v) : '–')),
       ];
     }),
   );
@@ -124,7 +127,7 @@ function engineTables(results: EngineModelResult[]): string {
     '',
     targets,
     '',
-    `Peers on the same graph and input, every layer's activation requested (native: every layer, every map subscribed, inference with the quantisation in the graph + unpacking, from the prepared tensor as the peers get it, with the engine's ${cpuThreads()} intra-op thread(s)${atPeerThreads ? `, and again in a runtime of its own with the peers' ${atPeerThreads}` : ''}; peers: inference with every layer as an output, nothing else). TF.js runs only what it can import (Keras model_config → tf.models.modelFromJSON).`,
+    `Peers on the same graph and input, every layer's activation requested. Native: every layer, every map subscribed, inference with the quantisation in the graph + unpacking; "in the engine" from the stage table above (its worker thread, ${cpuThreads()} intra-op thread(s)), "here" a runtime in this process as the peers run, from the prepared tensor as they get it, with the engine's thread count and the peers'. Peers: inference with every layer as an output, nothing else. TF.js runs only what it can import (Keras model_config → tf.models.modelFromJSON).`,
     '',
     peers,
     '',
