@@ -148,55 +148,45 @@ describe('quantisation in the graph', () => {
     expect(Array.from(graph.data.subarray(2, 14).filter((_, i) => i % 4 === 0))).toEqual([1, 2, 3]);
   });
 
-  it('breaks top-k ties by the lower map index, as JavaScript does', async () => {
-    // After the ReLU maps 1, 3 and 4 share the highest mean (dead ReLU maps tie the same way at 0).
-    const peaks = [2, 5, 1, 5, 5];
-    const info: LayerInfo = { name: 'x', op: 'Identity', shape: [peaks.length, 1, 3], kind: 'maps', index: 0 };
-    const data = Float32Array.from(peaks.flatMap((p, c) => [c - 10, p, 0]));
+  /**
+   * Top-k picks of one layer `x` = op(in) of `maps` maps of h×w, with k = each of `ks`, from the graph
+   * and from JavaScript; the graph in the given opset (the reductions change form at 13 and 18).
+   */
+  const topKBothWays = async (op: string, values: number[][], h: number, w: number, ks: number[], opset: number) => {
+    const dims = [1, values.length, h, w];
+    const info: LayerInfo = { name: 'x', op, shape: [values.length, h, w], kind: 'maps', index: 0 };
     const proto: ModelProto = {
-      irVersion: 3,
-      opsetImport: [{ version: 7 }],
+      irVersion: opset >= 13 ? 7 : 3,
+      opsetImport: [{ version: opset }],
       graph: {
-        name: 'ties',
-        node: [{ opType: 'Relu', input: ['in'], output: ['x'] }],
+        name: 'top_k',
+        node: [{ opType: op, input: ['in'], output: ['x'] }],
         initializer: [],
-        input: [{ name: 'in', type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimValue: 1 }, { dimValue: peaks.length }, { dimValue: 1 }, { dimValue: 3 }] } } } }],
+        input: [{ name: 'in', type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } }],
         output: [{ name: 'x', type: { tensorType: { elemType: DataType.FLOAT } } }],
       },
     };
-    const cases = [0, 1, 2, 4].map((k) => {
+    const cases = ks.map((k) => {
       const sub = { layer: 'x', channels: { topK: k } };
       return { sub, info, req: quantiseRequest(sub, info, 'x', DataType.FLOAT) };
     });
-    const results = await bothWays(proto, { name: 'in', tensor: new ort.Tensor('float32', data, [1, peaks.length, 1, 3]) }, cases);
-    expect(results.map((r) => r.graph.channels)).toEqual([[], [1], [1, 3], [1, 3, 4, 0]]);
+    const results = await bothWays(proto, { name: 'in', tensor: new ort.Tensor('float32', Float32Array.from(values.flat()), dims) }, cases);
     for (const r of results) expect(r.graph).toEqual(r.js);
+    return results.map((r) => r.graph.channels);
+  };
+
+  it('breaks top-k ties by the lower map index, as JavaScript does', async () => {
+    // After the ReLU maps 1, 3 and 4 share the highest mean (dead ReLU maps tie the same way at 0).
+    const peaks = [2, 5, 1, 5, 5];
+    const values = peaks.map((p, c) => [c - 10, p, 0]);
+    expect(await topKBothWays('Relu', values, 1, 3, [0, 1, 2, 4], 7)).toEqual([[], [1], [1, 3], [1, 3, 4, 0]]);
   });
 
   it('takes the most active maps by their mean: a map bright over an area before one hot pixel', async () => {
     // Map 0: one hot pixel (the highest maximum, mean 3); map 1: bright everywhere (mean 4);
     // map 2: dim (mean 1); map 3: negative.
     const values = [[0, 0, 0, 12], [4, 4, 4, 4], [1, 1, 1, 1], [-1, -2, -3, -4]];
-    const info: LayerInfo = { name: 'x', op: 'Identity', shape: [values.length, 2, 2], kind: 'maps', index: 0 };
-    const data = Float32Array.from(values.flat());
-    const proto: ModelProto = {
-      irVersion: 7,
-      opsetImport: [{ version: 13 }],
-      graph: {
-        name: 'means',
-        node: [{ opType: 'Identity', input: ['in'], output: ['x'] }],
-        initializer: [],
-        input: [{ name: 'in', type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimValue: 1 }, { dimValue: values.length }, { dimValue: 2 }, { dimValue: 2 }] } } } }],
-        output: [{ name: 'x', type: { tensorType: { elemType: DataType.FLOAT } } }],
-      },
-    };
-    const cases = [1, 3].map((k) => {
-      const sub = { layer: 'x', channels: { topK: k } };
-      return { sub, info, req: quantiseRequest(sub, info, 'x', DataType.FLOAT) };
-    });
-    const results = await bothWays(proto, { name: 'in', tensor: new ort.Tensor('float32', data, [1, values.length, 2, 2]) }, cases);
-    expect(results.map((r) => r.graph.channels)).toEqual([[1], [1, 0, 2]]);
-    for (const r of results) expect(r.graph).toEqual(r.js);
+    expect(await topKBothWays('Identity', values, 2, 2, [1, 3], 13)).toEqual([[1], [1, 0, 2]]);
   });
 
   it('quantises layers whose maps have the same size together: a few outputs per map size, not per layer', async () => {

@@ -42,6 +42,34 @@ export function fitLabel(t: BitmapText, text: string, maxWidth: number): void {
   t.text = lo > 0 ? text.slice(0, lo) + '…' : '';
 }
 
+/**
+ * `text` with its middle replaced by an ellipsis, keeping `keep` characters: two thirds from the
+ * start and one from the end. Layer names say their block first and their number last
+ * ("fire2/expand1x1", "batch_normalization_5"), and a cut end made every batch norm of a block read
+ * "batch_no…".
+ */
+export function cutMiddle(text: string, keep: number): string {
+  if (keep >= text.length) return text;
+  if (keep <= 0) return '';
+  const head = Math.ceil((2 * keep) / 3);
+  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
+}
+
+/** Shortens `text` in the middle, as `cutMiddle`, so it fits `maxWidth` at the label's size. */
+export function fitMiddle(t: BitmapText, text: string, maxWidth: number): void {
+  t.text = text;
+  if (t.width <= maxWidth || maxWidth <= 0) return;
+  let lo = 0;
+  let hi = text.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    t.text = cutMiddle(text, mid);
+    if (t.width <= maxWidth) lo = mid;
+    else hi = mid - 1;
+  }
+  t.text = cutMiddle(text, lo);
+}
+
 /** The first of `texts` (longest first) that fits `maxWidth`; the last one shortened otherwise. */
 export function fitFirst(t: BitmapText, texts: readonly string[], maxWidth: number): void {
   for (const text of texts) {
