@@ -27,19 +27,25 @@ export function label(text: string, size = 12, colour = 0xd8dce4, weight: 'norma
   return t;
 }
 
-/** Shortens `text` with an ellipsis so it fits `maxWidth` at the label's size. */
-export function fitLabel(t: BitmapText, text: string, maxWidth: number): void {
+/** `text` cut to its first `keep` characters and an ellipsis. */
+const cutEnd = (text: string, keep: number): string => (keep >= text.length ? text : keep > 0 ? `${text.slice(0, keep)}…` : '');
+
+/**
+ * Shortens `text` with an ellipsis so it fits `maxWidth` at the label's size: the most characters
+ * `cut` can keep (by default the start; `cutMiddle` keeps the start and the end).
+ */
+export function fitLabel(t: BitmapText, text: string, maxWidth: number, cut: (text: string, keep: number) => string = cutEnd): void {
   t.text = text;
   if (t.width <= maxWidth || maxWidth <= 0) return;
   let lo = 0;
-  let hi = text.length;
+  let hi = text.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    t.text = text.slice(0, mid) + '…';
+    t.text = cut(text, mid);
     if (t.width <= maxWidth) lo = mid;
     else hi = mid - 1;
   }
-  t.text = lo > 0 ? text.slice(0, lo) + '…' : '';
+  t.text = cut(text, lo);
 }
 
 /**
@@ -53,21 +59,6 @@ export function cutMiddle(text: string, keep: number): string {
   if (keep <= 0) return '';
   const head = Math.ceil((2 * keep) / 3);
   return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
-}
-
-/** Shortens `text` in the middle, as `cutMiddle`, so it fits `maxWidth` at the label's size. */
-export function fitMiddle(t: BitmapText, text: string, maxWidth: number): void {
-  t.text = text;
-  if (t.width <= maxWidth || maxWidth <= 0) return;
-  let lo = 0;
-  let hi = text.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    t.text = cutMiddle(text, mid);
-    if (t.width <= maxWidth) lo = mid;
-    else hi = mid - 1;
-  }
-  t.text = cutMiddle(text, lo);
 }
 
 /** The first of `texts` (longest first) that fits `maxWidth`; the last one shortened otherwise. */

@@ -9,7 +9,7 @@ import { ColourTiles } from '../../scene/ColourTiles';
 import { shelfPack, tileAt, tileGrid, tileRect, type Rect, type TileGrid } from '../../scene/geometry';
 import { requestDraw, textureLimit, type SceneView } from '../../scene/stage';
 import { byteTexture } from '../../scene/textures';
-import { fitMiddle, label, uiFont } from '../../scene/text';
+import { cutMiddle, fitLabel, label, uiFont } from '../../scene/text';
 import { formatValue, mapValue } from '../../scene/values';
 import { findPayload, heldResult, ScenePanel, type HoverInfo, type Size } from '../common';
 import type { PanelServices } from '../types';
@@ -96,7 +96,7 @@ export function LayerStrip(props: Pick<PanelServices, 'result' | 'frozen' | 'onA
         captions[i].style.fontFamily = uiFont(font);
         captions[i].style.fontSize = font;
         captions[i].visible = true;
-        fitMiddle(captions[i], l.name, img.w);
+        fitLabel(captions[i], l.name, img.w, cutMiddle);
         captions[i].position.set(img.x + (img.w - captions[i].width) / 2, img.y + img.h + 2);
       });
       for (let i = ls.length; i < captions.length; i++) captions[i].visible = false;
