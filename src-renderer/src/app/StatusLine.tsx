@@ -1,6 +1,6 @@
 // The bottom line: what the network reads in the crop (role="status", read by screen readers and the
 // tests) and the live numbers, each with its unit.
-import { createMemo, Index, Show, type Accessor, type JSX } from 'solid-js';
+import { createEffect, createMemo, createSignal, Index, on, onCleanup, Show, type Accessor, type JSX } from 'solid-js';
 import { ageBuckets, ageStatusText, expectedAge } from '../../../src-shared/age';
 import type { FrameResult, ModelInfo } from '../../../src-shared/contract';
 import type { ConnectionState } from '../host';
@@ -9,10 +9,15 @@ import type { Stats } from '../stores/frame-flow';
 import { frameTrace, stagesText } from '../trace/frame-trace';
 import { ms, nothingToRead, resultText } from './format';
 
+/** How long preparing new layers may take before the status line says so. */
+const PREPARING_SHOWN_AFTER_MS = 300;
+
 export function StatusLine(props: {
   result: Accessor<FrameResult | null>;
   /** What the pictures come from, e.g. "Camera", "Image". */
   source: Accessor<string>;
+  /** True while the engine prepares the layers the panels now show (frames wait meanwhile). */
+  preparing: Accessor<boolean>;
   model: Accessor<ModelInfo | null>;
   stats: Accessor<Stats>;
   provider: Accessor<string>;
@@ -30,6 +35,15 @@ export function StatusLine(props: {
     const a = ages();
     return a && !nothingToRead(r) ? ageStatusText(expectedAge(r.probs, a)) : resultText(r, m.labels);
   };
+  // Said only when it takes a while (a large model needs seconds; a small one a blink).
+  const [slowPreparing, setSlowPreparing] = createSignal(false);
+  createEffect(
+    on(props.preparing, (p) => {
+      if (!p) return setSlowPreparing(false);
+      const timer = setTimeout(() => setSlowPreparing(true), PREPARING_SHOWN_AFTER_MS);
+      onCleanup(() => clearTimeout(timer));
+    }),
+  );
   const connection = () => {
     switch (props.connection()) {
       case 'open':
@@ -59,6 +73,7 @@ export function StatusLine(props: {
       { text: `provider ${props.provider() || '–'}`, title: 'Execution provider running the network' },
       { text: `model ${m?.name ?? '–'}`, title: 'Loaded model' },
     ];
+    if (slowPreparing()) list.push({ text: 'preparing the new layers…', title: 'The engine builds the network with the layers the panels now show; the picture goes on when it is ready', warn: true });
     const c = connection();
     if (c) list.push({ text: c, title: 'Connection to the engine', warn: true });
     return list;

@@ -48,6 +48,8 @@ export function createWindowState(host: RendererHost) {
     layout,
     flow,
     connection,
+    /** True while the engine prepares the layers the panels now show. */
+    preparingLayers: subscription.waiting,
 
     /** Files the user picked or dropped: a model's files are loaded, a picture becomes the source. */
     async openFiles(files: File[]) {

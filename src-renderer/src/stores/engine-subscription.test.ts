@@ -60,4 +60,39 @@ describe('engine subscription', () => {
     s.setPanels([]);
     expect(s.subscribed()).toHaveLength(2);
   });
+
+  it('is waiting while the engine prepares the newest subscription, and not once it answered or refused', async () => {
+    const answers: (() => void)[] = [];
+    const fails: ((e: Error) => void)[] = [];
+    const t = testEngine({
+      subscribe: () =>
+        new Promise<null>((resolve, reject) => {
+          answers.push(() => resolve(null));
+          fails.push(reject);
+        }),
+    });
+    const [model, setModel] = createSignal<ModelInfo | null>(null);
+    const [panels, setPanels] = createSignal<PanelSpec[]>([]);
+    const notices = createNotices();
+    const sub = inRoot(() => createEngineSubscription({ engine: t.engine, model, reloads: () => 0, panels, notify: notices.notify, onApplied: () => {} })).value;
+    expect(sub.waiting()).toBe(false);
+    const m = smallModel();
+    setModel(m);
+    expect(sub.waiting()).toBe(true);
+    // A newer subscription before the first is answered: only its answer ends the wait.
+    setPanels(defaultGenericPanels(m));
+    expect(answers).toHaveLength(2);
+    answers[0]();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(sub.waiting()).toBe(true);
+    answers[1]();
+    await expect.poll(sub.waiting).toBe(false);
+    // A refusal ends it too.
+    setPanels([]);
+    expect(sub.waiting()).toBe(true);
+    fails[2](new Error('no such layer'));
+    await expect.poll(sub.waiting).toBe(false);
+    expect(notices.notices().map((n) => n.text)).toEqual(["The engine refused the panels' layers: no such layer"]);
+  });
 });

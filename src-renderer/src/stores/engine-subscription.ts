@@ -1,6 +1,6 @@
 // Keeps the engine's subscription equal to what the panels on screen show: sent when the model or
 // the panels change, and again whenever the engine may have lost it.
-import { createEffect, on, type Accessor } from 'solid-js';
+import { createEffect, createSignal, on, type Accessor } from 'solid-js';
 import type { EngineChannel, ModelInfo, Subscription } from '../../../src-shared/contract';
 import { sameSubscription, subscriptionFor } from '../layout/subscription';
 import type { PanelSpec } from '../panels/registry';
@@ -17,6 +17,9 @@ export function createEngineSubscription(deps: {
   onApplied: () => void;
 }) {
   let last: Subscription | null = null;
+  // The newest request sent and not answered yet: a large model needs seconds to prepare new layers.
+  let sent = 0;
+  const [waiting, setWaiting] = createSignal(false);
 
   const send = (force: boolean) => {
     const m = deps.model();
@@ -24,10 +27,19 @@ export function createEngineSubscription(deps: {
     const sub = subscriptionFor(deps.panels(), m);
     if (!force && sameSubscription(last, sub)) return;
     last = sub;
+    const mine = ++sent;
+    setWaiting(true);
+    const done = () => {
+      if (mine === sent) setWaiting(false);
+    };
     deps.engine
       .request({ type: 'subscribe', subscription: sub })
-      .then(() => deps.onApplied())
+      .then(() => {
+        done();
+        deps.onApplied();
+      })
       .catch((e: Error) => {
+        done();
         last = null;
         deps.notify('error', `The engine refused the panels' layers: ${e.message}`);
       });
@@ -40,5 +52,7 @@ export function createEngineSubscription(deps: {
   return {
     /** Sends the subscription again (the engine restarted, or the connection came back). */
     resend: () => send(true),
+    /** True while the engine prepares the newest subscription (frames wait meanwhile). */
+    waiting,
   };
 }
