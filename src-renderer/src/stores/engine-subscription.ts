@@ -17,7 +17,8 @@ export function createEngineSubscription(deps: {
   onApplied: () => void;
 }) {
   let last: Subscription | null = null;
-  // The newest request sent and not answered yet: a large model needs seconds to prepare new layers.
+  // Requests sent so far: only the newest one's answer ends the wait (a large model needs seconds to
+  // prepare new layers).
   let sent = 0;
   const [waiting, setWaiting] = createSignal(false);
 
