@@ -32,6 +32,14 @@ function withOutputs(model: ResolvedModel, tensors: string[]): () => Uint8Array 
   return () => extendModel(model.onnx, { node: [], output: added });
 }
 
+/**
+ * A subscription with the same requests as `shown` (equal keys): the same graph serves it, so each
+ * layer takes the graph outputs `shown` reads it from; the panels' own fields may differ.
+ */
+function sameGraph(resolved: Shown[], shown: readonly Shown[]): Shown[] {
+  return resolved.map((r, i) => ({ ...r, ...(shown[i]?.outputs ? { outputs: shown[i].outputs } : {}) }));
+}
+
 let ortModule: typeof Ort | undefined;
 /** onnxruntime-node is loaded on first use so merely importing the engine stays cheap. */
 export async function loadOrt(): Promise<typeof Ort> {
@@ -241,13 +249,13 @@ export class ModelRuntime {
     });
     const key = JSON.stringify(resolved.map((r) => r.req));
     if (key === this.subscriptionKey) {
-      this.subscription = resolved.map((r, i) => ({ ...r, ...(this.subscription[i]?.outputs ? { outputs: this.subscription[i].outputs } : {}) }));
+      this.subscription = sameGraph(resolved, this.subscription);
       return;
     }
     const kept = this.earlier.get(key);
     if (kept) {
       this.earlier.delete(key);
-      await this.switchTo(key, kept.session, kept.graph, resolved.map((r, i) => ({ ...r, ...(kept.shown[i]?.outputs ? { outputs: kept.shown[i].outputs } : {}) })));
+      await this.switchTo(key, kept.session, kept.graph, sameGraph(resolved, kept.shown));
       return;
     }
     let shown: Shown[] = resolved;
