@@ -170,6 +170,7 @@ function rendererTables(r: RendererResult): string {
   const stageRows = r.models.map((m) => [
     m.model,
     String(m.stages.length),
+    m.clock ? `${fmt(m.clock.offset)} ± ${fmt(m.clock.bound)}` : '–',
     ...STAGES.map(({ key }) => {
       const xs = m.stages.map((s) => s[key]).filter((v): v is number => v !== null && Number.isFinite(v));
       return xs.length ? mp(xs) : '–';
@@ -187,9 +188,9 @@ function rendererTables(r: RendererResult): string {
       rows,
     ),
     '',
-    'Where the time goes, frame by frame (the page stamps each drawn frame, the engine adds when it got the frame and when the result left its worker; src-renderer/src/trace/frame-trace.ts). Median / p95 ms; "camera → page" is the browser\'s video pipeline (capture to the page\'s frame callback), "page → screen" is what the status line\'s latency measures.',
+    'Where the time goes, frame by frame (the page stamps each drawn frame, the engine adds when it got the frame and when the result left its worker; src-renderer/src/trace/frame-trace.ts). Median / p95 ms; "send" and "result back" cross from the page\'s clock to the engine\'s, which differ by a few ms: the page estimates the offset from the frame with the shortest round trip (the third column, ± half that round trip) and corrects both. "camera → page" is the browser\'s video pipeline (capture to the page\'s frame callback), "page → screen" is what the status line\'s latency measures.',
     '',
-    table(['model', 'frames', ...STAGES.map((s) => s.label)], stageRows),
+    table(['model', 'frames', 'engine clock − page clock ms', ...STAGES.map((s) => s.label)], stageRows),
     '',
     'CPU during the measurement, % of one core (the machine has ' + `${cpus().length}` + ' cores, so 100 × cores is everything):',
     '',

@@ -49,6 +49,8 @@ export interface RendererModelResult {
   rssMiB: { server: number; engine: number; renderer: number };
   /** Every frame drawn during the window, split into its stages by the page (src-renderer/src/trace/frame-trace.ts). */
   stages: FrameStages[];
+  /** The engine's clock minus the page's at the end, as the page estimated it to split "send" from "result back", ms. */
+  clock: { offset: number; bound: number } | null;
   /** CPU used during the window per process (kind → % of one core): the server, the engine host, Chromium's processes by type. */
   cpu: Record<string, number>;
 }
@@ -92,6 +94,7 @@ export function parseStatusLine(text: string): StatusSample {
 interface BenchWindow {
   __benchRenderSamples: number[];
   __convscopeFrameStages?: FrameStages[];
+  __convscopeClockOffset?: () => { offset: number; bound: number };
 }
 
 /**
@@ -253,6 +256,7 @@ async function measure(page: Page, wire: Wire, label: string, seconds: number, s
   const elapsed = (Date.now() - start) / 1000;
   const renderMs = await page.evaluate(() => [...(window as unknown as BenchWindow).__benchRenderSamples]);
   const stages = await page.evaluate(() => [...((window as unknown as BenchWindow).__convscopeFrameStages ?? [])]);
+  const clock = await page.evaluate(() => (window as unknown as BenchWindow).__convscopeClockOffset?.() ?? null);
   const { results, framesSent } = await wire.read(stages);
   const cpuEnd = await cpuNow(server);
   const wallMs = performance.now() - cpuStartAt;
@@ -262,7 +266,7 @@ async function measure(page: Page, wire: Wire, label: string, seconds: number, s
   const rss = await memory(server);
   log(`renderer: ${label}: ${results.length} results in ${fmt(elapsed)} s (${fmt(results.length / elapsed)}/s), ${framesSent} frames sent, wire round trip median ${fmt(median(results.map((r) => r.wireMs)))} ms, render median ${fmt(median(renderMs))} ms`);
   log(`renderer: ${label}: CPU % of one core: ${Object.entries(cpu).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
-  return { model: samples[samples.length - 1]?.model ?? label, seconds: elapsed, results, framesSent, renderMs, status: samples, topClass, rssMiB: rss, stages, cpu };
+  return { model: samples[samples.length - 1]?.model ?? label, seconds: elapsed, results, framesSent, renderMs, status: samples, topClass, rssMiB: rss, stages, clock, cpu };
 }
 
 const modelOf = (statusLine: string) => parseStatusLine(statusLine).model;

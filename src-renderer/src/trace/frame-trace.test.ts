@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FrameResult } from '../../../src-shared/contract';
-import { FrameTrace, stagesText } from './frame-trace';
+import { ClockOffset, FrameTrace, stagesText } from './frame-trace';
 
 const result = (id: number, timing: FrameResult['timing']): FrameResult => ({ id, t: 0, probs: new Float32Array(0), input: { c: 0, h: 0, w: 0, data: new Uint8Array(0), min: 0, max: 0 }, layers: [], timing, dropped: 0, processed: 1 });
 
@@ -101,5 +101,43 @@ describe('frame trace', () => {
     expect(text).toContain('page → screen: 16.0 ms');
     expect(text).not.toContain('send');
     expect(stagesText({})).toBe('');
+  });
+
+  it('splits the ways there and back right when the engine’s clock is 7 ms ahead of the page’s', () => {
+    const { trace, at } = setup();
+    const AHEAD = 7;
+    // True ways there / back per frame: the fastest round trip (frame 2) took 1 ms each way.
+    const ways = [[4, 3], [1, 1], [2, 6], [5, 2]];
+    const out = ways.map(([there, back], i) => {
+      const id = i + 1;
+      const t0 = 1_000_000 + i * 100;
+      at(i * 100);
+      trace.captured(id, t0, null);
+      const work = { preprocessMs: 1, inferenceMs: 2, encodeMs: 0 };
+      const inAt = t0 + there + AHEAD;
+      const outAt = inAt + 3;
+      trace.received(result(id, { ...work, inAt, outAt }), outAt - AHEAD + back, 0);
+      at(i * 100 + 50);
+      return trace.drawn(id, 1_000_000 + i * 100 + 49, 1)!;
+    });
+    // Frame 1 came before the fastest one: its split is off by its own asymmetry ((4 − 3) / 2).
+    expect([out[0].sendMs, out[0].backMs]).toEqual([3.5, 3.5]);
+    // From the fastest frame on, the offset is known to within half its round trip (here exactly).
+    expect(out.slice(1).map((s) => [s.sendMs, s.backMs])).toEqual([[1, 1], [2, 6], [5, 2]]);
+    expect(trace.offset.estimate).toEqual({ offset: AHEAD, bound: 1 });
+    // The stages still add up to the whole: nothing is lost or counted twice by the correction.
+    for (const s of out) expect(s.readbackMs + s.sendMs! + s.queueMs! + 3 + s.backMs!).toBeCloseTo(s.totalMs - s.frameWaitMs - s.drawMs - s.decodeMs, 9);
+  });
+
+  it('estimates the clock offset from the newest frames only', () => {
+    const c = new ClockOffset(3);
+    expect(c.estimate).toEqual({ offset: 0, bound: 0 });
+    c.add(1 + 10, 1 - 10); // offset 10, round trip 2
+    c.add(3 + 10, 3 - 10); // offset 10, round trip 6
+    expect(c.estimate).toEqual({ offset: 10, bound: 1 });
+    c.add(2 - 4, 2 + 4); // a new engine process whose clock is 4 ms behind, round trip 4
+    expect(c.estimate.offset).toBe(10); // the old fastest frame is still in the window
+    c.add(2 - 4, 2 + 4); // it has left the window now
+    expect(c.estimate).toEqual({ offset: -4, bound: 2 });
   });
 });

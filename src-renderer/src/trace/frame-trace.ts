@@ -1,7 +1,10 @@
 // Where a frame's time goes, stage by stage: from the camera's picture to its result on screen.
 // The frame pump, the engine link and the frame flow stamp each frame as it passes; the engine adds
 // its own wall-clock stamps (FrameResult.timing.inAt / outAt) so the round trip splits into the way
-// there, the wait in the engine, the engine's own stages and the way back. The finished records feed
+// there, the wait in the engine, the engine's own stages and the way back. The engine's clock and the
+// page's agree only to a few ms (each process fixes its wall-clock origin when it starts), so the
+// split of the two ways is corrected by an estimate of the offset between them (see ClockOffset).
+// The finished records feed
 // the latency tooltip of the status line and `npm run bench` (window.__convscopeFrameStages).
 import { wallNow } from '../../../src-shared/clock';
 import type { FrameResult } from '../../../src-shared/contract';
@@ -72,6 +75,39 @@ interface Open {
   timing?: FrameResult['timing'];
 }
 
+/** Stamped frames the clock offset is estimated from: the newest ones, so a restarted engine is followed. */
+const OFFSET_WINDOW = 120;
+
+/**
+ * The engine's clock minus the page's, estimated as NTP does: of the recent frames, the one whose
+ * ways there and back took least time together is taken to have taken them equally long. Its two
+ * raw differences (engine arrival − page send, page arrival − engine departure) then give the
+ * offset, and its error is at most half that shortest round trip (`bound`).
+ */
+export class ClockOffset {
+  private readonly samples: { there: number; back: number }[] = [];
+
+  constructor(private readonly window = OFFSET_WINDOW) {}
+
+  /** Adds one frame's raw differences (each holds the true time of its way ± the offset). */
+  add(there: number, back: number): void {
+    if (!Number.isFinite(there) || !Number.isFinite(back)) return;
+    this.samples.push({ there, back });
+    if (this.samples.length > this.window) this.samples.shift();
+  }
+
+  /** The offset (0 before any sample) and its error bound, ms. */
+  get estimate(): { offset: number; bound: number } {
+    let best: { there: number; back: number } | null = null;
+    for (const x of this.samples) if (!best || x.there + x.back < best.there + best.back) best = x;
+    return best ? { offset: (best.there - best.back) / 2, bound: Math.max(0, (best.there + best.back) / 2) } : { offset: 0, bound: 0 };
+  }
+
+  clear(): void {
+    this.samples.length = 0;
+  }
+}
+
 /** Frames on their way (a frame replaced in the engine's mailbox never finishes). */
 const OPEN_LIMIT = 64;
 /**
@@ -86,12 +122,16 @@ declare global {
     __convscopeFrameStages?: FrameStages[];
     /** How many finished records to keep (default DONE_KEEP). */
     __convscopeKeepFrameStages?: number;
+    /** The engine's clock minus the page's as the trace estimates it, and its error bound, ms (for benchmarks). */
+    __convscopeClockOffset?: () => { offset: number; bound: number };
   }
 }
 
 export class FrameTrace {
   private readonly open = new Map<number, Open>();
   readonly done: FrameStages[] = [];
+  /** The engine's clock against the page's, from the stamped frames. */
+  readonly offset = new ClockOffset();
 
   constructor(
     private readonly clock: () => number = wallNow,
@@ -126,17 +166,20 @@ export class FrameTrace {
     const readDone = o.capturedAt + o.readbackMs;
     const work = engineWorkMs(t);
     const stamped = t.inAt !== undefined && t.outAt !== undefined;
+    // Raw differences across the two clocks, then corrected by their estimated offset.
+    if (stamped) this.offset.add(t.inAt! - readDone, o.receivedAt - t.outAt!);
+    const offset = stamped ? this.offset.estimate.offset : 0;
     const s: FrameStages = {
       id,
       captureMs: o.captureMs,
       readbackMs: o.readbackMs,
-      sendMs: stamped ? t.inAt! - readDone : null,
+      sendMs: stamped ? t.inAt! - offset - readDone : null,
       queueMs: stamped ? Math.max(0, t.outAt! - t.inAt! - work) : null,
       preprocessMs: t.preprocessMs,
       inferenceMs: t.inferenceMs,
       encodeMs: t.encodeMs,
       facesMs: t.facesMs ?? null,
-      backMs: stamped ? o.receivedAt - t.outAt! : null,
+      backMs: stamped ? o.receivedAt - (t.outAt! - offset) : null,
       decodeMs: o.decodeMs ?? 0,
       frameWaitMs: Math.max(0, start - decodedAt),
       drawMs,
@@ -161,9 +204,13 @@ export class FrameTrace {
   clear(): void {
     this.open.clear();
     this.done.length = 0;
+    this.offset.clear();
   }
 }
 
 /** The page's one trace. */
 export const frameTrace = new FrameTrace(wallNow, (typeof window !== 'undefined' && window.__convscopeKeepFrameStages) || DONE_KEEP);
-if (typeof window !== 'undefined') window.__convscopeFrameStages = frameTrace.done;
+if (typeof window !== 'undefined') {
+  window.__convscopeFrameStages = frameTrace.done;
+  window.__convscopeClockOffset = () => frameTrace.offset.estimate;
+}
