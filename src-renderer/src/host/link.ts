@@ -101,14 +101,17 @@ export class EngineLink implements EngineChannel {
     for (const cb of this.eventCbs) cb(e);
   }
 
-  /** One inbound message: binary = a result, text = JSON, object = structured clone. */
-  receive(data: unknown): void {
+  /**
+   * One inbound message: binary = a result, text = JSON, object = structured clone. `arrivedAt`: when
+   * a thread that relays messages to this one had it (browser mode's socket thread), wall clock.
+   */
+  receive(data: unknown, arrivedAt?: number): void {
     if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
       let r: FrameResult;
       const receivedAt = wallNow();
       try {
         r = decodeResult(data as ArrayBuffer | ArrayBufferView);
-        frameTrace.received(r, receivedAt, wallNow() - receivedAt);
+        frameTrace.received(r, receivedAt, wallNow() - receivedAt, arrivedAt);
       } catch (e) {
         this.emitEvent({ type: 'error', message: `Could not read a result from the engine: ${(e as Error).message}` });
         return;

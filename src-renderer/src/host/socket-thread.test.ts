@@ -1,3 +1,4 @@
+import { wallNow } from '../../../src-shared/clock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveSocket, ThreadSocket, type SocketThread, type SocketThreadScope, type ThreadWebSocket } from './socket-thread';
 
@@ -48,8 +49,12 @@ function pair(onStartFailure?: () => void) {
   const thread = Object.assign(ch.port1, { terminate: () => ((terminated = true), ch.port1.close()), onerror: null }) as unknown as SocketThread;
   const page = new ThreadSocket('ws://127.0.0.1:1/engine?token=t', thread, onStartFailure);
   const heard: unknown[] = [];
-  page.onmessage = (e) => heard.push(e.data);
-  return { page, thread, sockets, heard, terminated: () => terminated };
+  const stamps: (number | undefined)[] = [];
+  page.onmessage = (e) => {
+    heard.push(e.data);
+    stamps.push(e.at);
+  };
+  return { page, thread, sockets, heard, stamps, terminated: () => terminated };
 }
 
 describe('the engine socket on its own thread', () => {
@@ -82,12 +87,17 @@ describe('the engine socket on its own thread', () => {
     expect(p.sockets[0].sent.map((d) => (typeof d === 'string' ? d : [...new Uint8Array(d)]))).toEqual(['{"rid":1,"type":"listModels"}', [1, 2, 3, 4, 5]]);
 
     const result = new Uint8Array([9, 8, 7]).buffer;
+    const before = wallNow();
     p.sockets[0].deliver(result);
     p.sockets[0].deliver('{"type":"event"}');
     p.sockets[0].deliver(new Blob(['not for the page']));
     await settle();
     expect(result.byteLength).toBe(0);
     expect(p.heard.map((d) => (typeof d === 'string' ? d : [...new Uint8Array(d as ArrayBuffer)]))).toEqual([[9, 8, 7], '{"type":"event"}']);
+    // A result carries when the thread had it, so the page can tell the way back from its own wait.
+    expect(p.stamps[0]).toBeGreaterThanOrEqual(before);
+    expect(p.stamps[0]).toBeLessThanOrEqual(wallNow());
+    expect(p.stamps[1]).toBeUndefined();
   });
 
   it('knows how many frame bytes wait, counting frames handed over until the thread reports on them', async () => {

@@ -11,6 +11,8 @@
 // `ThreadSocket` is the page's side and looks like the part of a WebSocket that web.ts uses;
 // `serveSocket` is the worker's side (socket.worker.ts runs it).
 
+import { wallNow } from '../../../src-shared/clock';
+
 /** Page → socket thread. */
 export type ToSocketThread =
   | { type: 'open'; url: string }
@@ -18,10 +20,14 @@ export type ToSocketThread =
   | { type: 'frame'; buf: ArrayBuffer; seq: number }
   | { type: 'close' };
 
-/** Socket thread → page. `buffered`: the socket's bufferedAmount once frames up to `seq` were handed to it. */
+/**
+ * Socket thread → page. `buffered`: the socket's bufferedAmount once frames up to `seq` were handed
+ * to it. `at`: when the thread had a binary message (wall clock), so the page can tell the way back
+ * from the wait for its own main thread.
+ */
 export type FromSocketThread =
   | { type: 'open' }
-  | { type: 'message'; data: string | ArrayBuffer }
+  | { type: 'message'; data: string | ArrayBuffer; at?: number }
   | { type: 'close' }
   | { type: 'buffered'; bytes: number; seq: number };
 
@@ -85,7 +91,7 @@ export function serveSocket(scope: SocketThreadScope, makeSocket: (url: string) 
         s.onopen = () => scope.postMessage({ type: 'open' }, []);
         s.onmessage = (ev) => {
           const data = ev.data;
-          if (data instanceof ArrayBuffer) scope.postMessage({ type: 'message', data }, [data]);
+          if (data instanceof ArrayBuffer) scope.postMessage({ type: 'message', data, at: wallNow() }, [data]);
           else if (typeof data === 'string') scope.postMessage({ type: 'message', data }, []);
         };
         s.onclose = () => {
@@ -120,7 +126,8 @@ export class ThreadSocket {
   /** Results always arrive as ArrayBuffers; kept for the WebSocket shape. */
   binaryType = 'arraybuffer';
   onopen: (() => void) | null = null;
-  onmessage: ((e: { data: unknown }) => void) | null = null;
+  /** `at`: when the socket thread had the message (binary messages only). */
+  onmessage: ((e: { data: unknown; at?: number }) => void) | null = null;
   onclose: (() => void) | null = null;
   private seq = 0;
   /** Frames handed to the thread that it has not yet answered for: seq → bytes. */
@@ -177,7 +184,7 @@ export class ThreadSocket {
         this.onopen?.();
         return;
       case 'message':
-        this.onmessage?.({ data: m.data });
+        this.onmessage?.(m.at === undefined ? { data: m.data } : { data: m.data, at: m.at });
         return;
       case 'buffered':
         this.reportedBytes = m.bytes;

@@ -48,7 +48,7 @@ export function connectWeb(): RendererHost {
         },
       });
     };
-    ws.onmessage = (e: MessageEvent) => link.receive(e.data);
+    ws.onmessage = (e: { data: unknown; at?: number }) => link.receive(e.data, e.at);
     ws.onclose = () => {
       link.lost('the connection to the engine was lost', 'reconnecting');
       // The server may be restarting its engine or itself: keep trying, a little slower each time.

@@ -32,12 +32,26 @@ describe('frame trace', () => {
       encodeMs: 1,
       facesMs: null,
       backMs: 1,
+      mainWaitMs: null,
       decodeMs: 0.5,
       frameWaitMs: 13.5,
       drawMs: 2,
       totalMs: 30,
     });
     expect(trace.done).toEqual([s]);
+  });
+
+  it('tells the way back from the wait for the page’s main thread when a socket thread relayed the result', () => {
+    const { trace, at } = setup();
+    at(2);
+    trace.captured(7, 1_000_000, null);
+    const timing = { preprocessMs: 1, inferenceMs: 6, encodeMs: 1, inAt: 1_000_003, outAt: 1_000_013 };
+    // The socket thread had the result 1 ms after it left the engine; the main thread took it 19 ms later.
+    trace.received(result(7, timing), 1_000_033, 0.5, 1_000_014);
+    at(40);
+    const s = trace.drawn(7, 1_000_038, 2)!;
+    expect([s.sendMs, s.backMs, s.mainWaitMs, s.frameWaitMs, s.totalMs]).toEqual([1, 1, 19, 4.5, 40]);
+    expect(trace.medians().mainWaitMs).toBe(19);
   });
 
   it('leaves the engine split out when the result has no stamps, and never counts a draw that began before decoding', () => {

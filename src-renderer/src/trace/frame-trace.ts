@@ -26,8 +26,10 @@ export interface FrameStages {
   encodeMs: number;
   /** The face finder, on frames that asked for it. */
   facesMs: number | null;
-  /** The result leaves the engine's worker → the page has it. */
+  /** The result leaves the engine's worker → the page has it (in browser mode: its socket thread has it). */
   backMs: number | null;
+  /** Browser mode: the socket thread has the result → the page's main thread takes it (null elsewhere). */
+  mainWaitMs: number | null;
   /** Reading the result message. */
   decodeMs: number;
   /** Decoded → the draw of the animation frame that shows it begins. */
@@ -49,6 +51,7 @@ export const STAGES: readonly { key: keyof Omit<FrameStages, 'id'>; label: strin
   { key: 'encodeMs', label: 'encode' },
   { key: 'facesMs', label: 'face finder' },
   { key: 'backMs', label: 'result back' },
+  { key: 'mainWaitMs', label: 'wait for the page' },
   { key: 'decodeMs', label: 'decode' },
   { key: 'frameWaitMs', label: 'wait for the animation frame' },
   { key: 'drawMs', label: 'draw' },
@@ -71,6 +74,8 @@ interface Open {
   captureMs: number | null;
   readbackMs: number;
   receivedAt?: number;
+  /** When the socket thread had the result, if one relayed it. */
+  arrivedAt?: number;
   decodeMs?: number;
   timing?: FrameResult['timing'];
 }
@@ -144,11 +149,15 @@ export class FrameTrace {
     this.open.set(id, { capturedAt, captureMs, readbackMs: this.clock() - capturedAt });
   }
 
-  /** A result arrived at `receivedAt` (before decoding) and took `decodeMs` to read. */
-  received(r: FrameResult, receivedAt: number, decodeMs: number): void {
+  /**
+   * A result arrived at `receivedAt` (before decoding) and took `decodeMs` to read; `arrivedAt`: when
+   * the thread that relayed it to the page (browser mode's socket thread) had it.
+   */
+  received(r: FrameResult, receivedAt: number, decodeMs: number, arrivedAt?: number): void {
     const o = this.open.get(r.id);
     if (!o) return;
     o.receivedAt = receivedAt;
+    o.arrivedAt = arrivedAt;
     o.decodeMs = decodeMs;
     o.timing = r.timing;
   }
@@ -166,8 +175,10 @@ export class FrameTrace {
     const readDone = o.capturedAt + o.readbackMs;
     const work = engineWorkMs(t);
     const stamped = t.inAt !== undefined && t.outAt !== undefined;
-    // Raw differences across the two clocks, then corrected by their estimated offset.
-    if (stamped) this.offset.add(t.inAt! - readDone, o.receivedAt - t.outAt!);
+    // Raw differences across the two clocks (back to the socket thread where there is one: the way
+    // that mirrors the way there), then corrected by their estimated offset.
+    const backAt = o.arrivedAt ?? o.receivedAt;
+    if (stamped) this.offset.add(t.inAt! - readDone, backAt - t.outAt!);
     const offset = stamped ? this.offset.estimate.offset : 0;
     const s: FrameStages = {
       id,
@@ -179,7 +190,9 @@ export class FrameTrace {
       inferenceMs: t.inferenceMs,
       encodeMs: t.encodeMs,
       facesMs: t.facesMs ?? null,
-      backMs: stamped ? o.receivedAt - (t.outAt! - offset) : null,
+      backMs: stamped ? backAt - (t.outAt! - offset) : null,
+      // Two threads of one process: their clocks agree to well under a millisecond.
+      mainWaitMs: o.arrivedAt !== undefined ? Math.max(0, o.receivedAt - o.arrivedAt) : null,
       decodeMs: o.decodeMs ?? 0,
       frameWaitMs: Math.max(0, start - decodedAt),
       drawMs,
