@@ -1,6 +1,7 @@
-// The user can force the CPU execution provider; the choice is applied at once, shown,
-// saved in the settings and still in force after a reload.
-import { sampleStatus, waitForLive } from './support/app';
+// The user can force the CPU execution provider, and draw at half resolution; each choice is
+// applied at once, shown, saved in the settings and still in force after a reload.
+import { panelBody, sampleStatus, waitForLive } from './support/app';
+import { difference, saveArtifact, shoot, stats } from './support/pixels';
 import { expect, test } from './support/fixtures';
 
 test('"Force CPU" is applied, shown, saved and restored', async ({ app, server }) => {
@@ -23,4 +24,33 @@ test('"Force CPU" is applied, shown, saved and restored', async ({ app, server }
   await waitForLive(app);
   await app.locator('[data-testid="engine-menu"]').click();
   await expect(app.locator('[data-testid="force-cpu"]')).toBeChecked();
+});
+
+test('half-resolution drawing halves the canvas, still draws the panels, and is saved and restored', async ({ app, server }) => {
+  const canvas = app.locator('[data-testid="scene-canvas"]');
+  // Canvas pixels per CSS pixel (the test window's device pixel ratio is 1).
+  const density = () => canvas.evaluate((c: HTMLCanvasElement) => c.width / c.getBoundingClientRect().width);
+  await expect.poll(density).toBeCloseTo(1, 1);
+  await app.locator('[data-testid="engine-menu"]').click();
+  const box = app.locator('[data-testid="half-resolution"]');
+  await expect(box).not.toBeChecked();
+  await box.check();
+  await expect.poll(density).toBeCloseTo(0.5, 1);
+  await expect.poll(async () => (await server.settings()).display, { timeout: 15_000 }).toEqual({ halfResolution: true });
+  await app.keyboard.press('Escape');
+
+  // Still drawn, and still live: the conv grid shows maps (not an empty panel) that change with the camera.
+  const grid = panelBody(app, 'conv').first();
+  const first = await shoot(grid);
+  expect(stats(first).foreground, 'the conv grid is drawn at half resolution').toBeGreaterThan(0.05);
+  await expect.poll(async () => difference(first, await shoot(grid)), { timeout: 10_000 }).toBeGreaterThan(0);
+  await saveArtifact(app, 'half-resolution');
+
+  await app.reload();
+  await waitForLive(app);
+  await expect.poll(density).toBeCloseTo(0.5, 1);
+  await app.locator('[data-testid="engine-menu"]').click();
+  await expect(box).toBeChecked();
+  await box.uncheck();
+  await expect.poll(density).toBeCloseTo(1, 1);
 });

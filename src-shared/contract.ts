@@ -326,6 +326,11 @@ export interface UserSettings {
    * file names (see modelFilesKey), so reopening the same files applies them again.
    */
   manifests?: Record<string, Partial<ModelManifest>>;
+  /**
+   * How the panels are drawn. `halfResolution`: the scene's canvas at half the screen's resolution,
+   * for machines that composite without a GPU (the picture keeps up with the camera, less sharp).
+   */
+  display?: { halfResolution?: boolean };
 }
 
 /** Key of a model opened from files: its file names (not folders), sorted, joined with ' + '. */

@@ -66,6 +66,8 @@ export interface RendererResult {
   webgl: string;
   userAgent: string;
   viewport: string;
+  /** `--half-resolution`: the run used Engine → Half-resolution drawing. */
+  halfResolution: boolean;
   models: RendererModelResult[];
   rssAtStart: { server: number; engine: number; renderer: number };
   /** `--soak`: memory every 10 s while the last model keeps running. */
@@ -296,7 +298,7 @@ async function switchTo(page: Page, m: RendererModel): Promise<void> {
   await expect(status(page)).toHaveText(/\d+(?:[.,]\d+)?\s*%|≈\s*\d+/, { timeout: 120_000 });
 }
 
-export async function benchRenderer(video: string, opts: { seconds: number; models: RendererModel[]; soakSeconds: number }): Promise<RendererResult> {
+export async function benchRenderer(video: string, opts: { seconds: number; models: RendererModel[]; soakSeconds: number; halfResolution?: boolean }): Promise<RendererResult> {
   log('renderer: starting browser mode (out/main/web.js --port 0)');
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: fakeCameraArgs(video) });
@@ -321,6 +323,13 @@ export async function benchRenderer(video: string, opts: { seconds: number; mode
     const userAgent = await page.evaluate(() => navigator.userAgent);
     log(`renderer: WebGL2 renderer: ${webgl}`);
     await waitForLive(page);
+    if (opts.halfResolution) {
+      // As a user does: toolbar → Engine → Half-resolution drawing.
+      await page.locator('[data-testid="engine-menu"]').click();
+      await page.locator('[data-testid="half-resolution"]').check();
+      await page.locator('[data-testid="engine-menu"]').click();
+      log('renderer: half-resolution drawing on');
+    }
     const rssAtStart = await memory(server);
     const models: RendererModelResult[] = [];
     for (const m of opts.models) {
@@ -345,7 +354,7 @@ export async function benchRenderer(video: string, opts: { seconds: number; mode
         log(`renderer: soak ${at} s: server ${fmt(m.server)} MiB, engine ${fmt(m.engine)} MiB, renderer ${fmt(m.renderer)} MiB, ${results} results`);
       }
     }
-    return { webgl, userAgent, viewport: `${viewport.width}×${viewport.height}`, models, rssAtStart, soak };
+    return { webgl, userAgent, viewport: `${viewport.width}×${viewport.height}`, halfResolution: opts.halfResolution === true, models, rssAtStart, soak };
   } finally {
     await browser.close();
     await server.stop();

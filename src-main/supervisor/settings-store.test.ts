@@ -51,6 +51,10 @@ describe('SettingsStore', () => {
     expect(faces({ finder: { minFace: 0, thresholds: [0.6, 0.7] } })).toThrow(/faces\.finder\.minFace/);
     expect(faces({ finder: { minFace: 0.1, thresholds: [0.6] } })).toThrow(/faces\.finder\.thresholds/);
     expect(faces({ smoothing: 0.5, margin: 1.6, finder: { minFace: 0.1, thresholds: [0.6, 0.7] } })).not.toThrow();
+    const display = (d: unknown) => () => validateSettings({ engine: { forceCpu: true }, display: d });
+    expect(display('half')).toThrow(/settings\.display/);
+    expect(display({ halfResolution: 'yes' })).toThrow(/halfResolution is true or false/);
+    expect(display({ halfResolution: true })).not.toThrow();
     expect(() => new SettingsStore(join(dir, 'x.json')).save({ engine: {} })).toThrow(/forceCpu/);
   });
 

@@ -38,6 +38,9 @@ export function validateSettings(x: unknown): UserSettings {
     throw new Error('settings.camera must be an object');
   }
   if (s.faces !== undefined) checkFaces(s.faces);
+  if (s.display !== undefined && (!isObject(s.display) || (s.display.halfResolution !== undefined && typeof s.display.halfResolution !== 'boolean'))) {
+    throw new Error('settings.display must be an object whose halfResolution is true or false');
+  }
   return { ...s, engine: engine as UserSettings['engine'], layouts: layouts as UserSettings['layouts'] } as UserSettings;
 }
 

@@ -18,7 +18,7 @@ export interface ToolbarProps {
   session: Pick<ModelSession, 'models' | 'model' | 'loading' | 'loadBundled' | 'openPaths' | 'openedPaths' | 'fileAccept' | 'formatNames' | 'provider' | 'providers'>;
   layout: Pick<LayoutStore, 'view' | 'setView' | 'sortedClass' | 'setSortedClass' | 'add' | 'importFile' | 'reset'>;
   flow: Pick<FrameFlow, 'frozen' | 'toggleFreeze'>;
-  settings: Pick<SettingsSync, 'forceCpu' | 'setForceCpu'>;
+  settings: Pick<SettingsSync, 'forceCpu' | 'setForceCpu' | 'halfResolution' | 'setHalfResolution'>;
   /** The native "Open model" dialog, where the host has one. */
   openModelDialog?: () => Promise<string[] | null>;
   onOpenFiles: (files: File[]) => void;
@@ -104,6 +104,10 @@ export function Toolbar(props: ToolbarProps): JSX.Element {
       <label class="check">
         <input type="checkbox" data-testid="force-cpu" checked={props.settings.forceCpu()} onChange={(e) => props.settings.setForceCpu(e.currentTarget.checked)} />
         Force CPU (ignore GPU execution providers)
+      </label>
+      <label class="check" title="Draws the panels at half the screen's resolution: less sharp, but without GPU acceleration the picture keeps up with the camera">
+        <input type="checkbox" data-testid="half-resolution" checked={props.settings.halfResolution()} onChange={(e) => props.settings.setHalfResolution(e.currentTarget.checked)} />
+        Half-resolution drawing (for machines without GPU acceleration)
       </label>
     </>
   );

@@ -131,6 +131,19 @@ let needRender = false;
 let looping = false;
 let area: Box = { x: 0, y: 0, w: 0, h: 0 };
 let areaResolution = 0;
+/** The canvas's resolution as a share of the screen's (1, or ½ to spare a software compositor). */
+let drawScale = 1;
+
+/** Draws the scene at `scale` × the screen's resolution from the next animation frame on. */
+export function setDrawScale(scale: number): void {
+  if (!(scale > 0 && scale <= 1) || scale === drawScale) return;
+  drawScale = scale;
+  needRender = true;
+  startLoop();
+}
+
+/** The canvas's resolution as a share of the screen's. */
+export const drawScaleNow = (): number => drawScale;
 
 /**
  * Asks for `view` to be redrawn in the next animation frame. `draw` updates the view's scene objects
@@ -190,7 +203,7 @@ function tick(): void {
   // Follow the panel area and every panel body (drag, scroll, resize move them without a new frame).
   const first = views.values().next().value as SceneView | undefined;
   const a = first ? panelArea(first.host) : area;
-  const dpr = globalThis.devicePixelRatio || 1;
+  const dpr = (globalThis.devicePixelRatio || 1) * drawScale;
   if (!sameBox(a, area) || dpr !== areaResolution) {
     area = a;
     areaResolution = dpr;

@@ -43,6 +43,17 @@ describe('settings sync', () => {
     expect(t.saved[0].faces).toEqual({ margin: 1.7, smoothing: 0.2 });
   });
 
+  it('reads and saves half-resolution drawing', async () => {
+    const t = testHost({ ...DEFAULT_SETTINGS, display: { halfResolution: true } });
+    const s = createSettingsSync({ host: t.host, notify: createNotices().notify });
+    expect(s.halfResolution()).toBe(false);
+    await s.load();
+    expect(s.halfResolution()).toBe(true);
+    s.setHalfResolution(false);
+    expect(s.halfResolution()).toBe(false);
+    expect(t.saved[0].display).toEqual({ halfResolution: false });
+  });
+
   it('Force CPU only saves the settings, and saves go out one at a time with the latest state', async () => {
     const t = testHost();
     const s = createSettingsSync({ host: t.host, notify: createNotices().notify });

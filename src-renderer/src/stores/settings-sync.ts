@@ -12,6 +12,7 @@ export function createSettingsSync(deps: { host: Pick<ConvScopeHost, 'loadSettin
   let settings: UserSettings = structuredClone(DEFAULT_SETTINGS);
   const [forceCpu, setForceCpuSignal] = createSignal(false);
   const [faces, setFacesSignal] = createSignal<UserSettings['faces']>(undefined);
+  const [halfResolution, setHalfResolutionSignal] = createSignal(false);
   let timer: ReturnType<typeof setTimeout> | null = null;
   // One save at a time; changes made meanwhile go out in one more save when it finishes.
   let saving: Promise<void> | null = null;
@@ -54,6 +55,7 @@ export function createSettingsSync(deps: { host: Pick<ConvScopeHost, 'loadSettin
       }
       setForceCpuSignal(settings.engine.forceCpu);
       setFacesSignal(settings.faces);
+      setHalfResolutionSignal(settings.display?.halfResolution === true);
       return settings;
     },
     /** Saves a pending layout now and waits for the saves under way. */
@@ -63,6 +65,14 @@ export function createSettingsSync(deps: { host: Pick<ConvScopeHost, 'loadSettin
     setForceCpu(on: boolean) {
       setForceCpuSignal(on);
       settings = { ...settings, engine: { ...settings.engine, forceCpu: on } };
+      void persist();
+    },
+
+    /** The scene drawn at half resolution (for machines without GPU compositing). */
+    halfResolution,
+    setHalfResolution(on: boolean) {
+      setHalfResolutionSignal(on);
+      settings = { ...settings, display: { ...settings.display, halfResolution: on } };
       void persist();
     },
 
