@@ -53,7 +53,7 @@ export function cpuThreads(env: Record<string, string | undefined> = process.env
  * onnxruntime session config entries. On x64 the CPU provider's weight prepacking is off: measured on
  * this project's models (batch 1, float32 NCHWc convolutions and matrix–vector products, which
  * prepacking does not speed up) inference took the same time without it, while DEX VGG-16 loaded in
- * 3.2–3.4 s instead of 5.3–7.1 s and its engine held ≈ 500 MiB less (the packed copy of its fully
+ * 3.1–3.4 s instead of 4.2–7.1 s and its engine held ≈ 480 MiB less (the packed copy of its fully
  * connected weights). Elsewhere (ARM's packed kernels) onnxruntime's default stays.
  */
 export function sessionConfig(arch: string = process.arch): Record<string, Record<string, string>> {

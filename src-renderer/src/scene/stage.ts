@@ -142,9 +142,6 @@ export function setDrawScale(scale: number): void {
   startLoop();
 }
 
-/** The canvas's resolution as a share of the screen's. */
-export const drawScaleNow = (): number => drawScale;
-
 /**
  * Asks for `view` to be redrawn in the next animation frame. `draw` updates the view's scene objects
  * (texture bytes, sizes, text) just before the render; `frame` marks a redraw caused by new data

@@ -4,8 +4,8 @@
 // there, the wait in the engine, the engine's own stages and the way back. The engine's clock and the
 // page's agree only to a few ms (each process fixes its wall-clock origin when it starts), so the
 // split of the two ways is corrected by an estimate of the offset between them (see ClockOffset).
-// The finished records feed
-// the latency tooltip of the status line and `npm run bench` (window.__convscopeFrameStages).
+// The finished records feed the latency tooltip of the status line and `npm run bench`
+// (window.__convscopeFrameStages).
 import { wallNow } from '../../../src-shared/clock';
 import type { FrameResult } from '../../../src-shared/contract';
 import { median } from '../scene/perf';
