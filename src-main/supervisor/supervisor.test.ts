@@ -145,7 +145,10 @@ describe('Supervisor', () => {
     expect((await h.ask({ type: 'loadModel', source: { bundled: 'lenet' } })).ok).toBe(true);
     expect((await h.ask({ type: 'loadModel', source: { paths: ['/m/fails.onnx'] } })).ok).toBe(true);
     expect(h.sup.lastGoodState.model).toEqual({ paths: ['/m/fails.onnx'] });
+    h.messages.length = 0;
     expect((await h.ask({ type: 'goBack', source: { bundled: 'lenet' } })).ok).toBe(true);
+    // The host announces the model it went back to after answering; wait for that event.
+    await h.waitFor((m) => (m as { event?: { type?: string } }).event?.type === 'modelLoaded');
     expect(h.sup.lastGoodState.model).toEqual({ bundled: 'lenet' });
     process.kill(h.sup.pid!, 'SIGKILL');
     await h.waitFor(isRestarted);
