@@ -146,6 +146,13 @@ describe('payload', () => {
     for (let i = 0; i < 5; i++) expect(Math.abs(dequantise(out[i], min, max) - src[i])).toBeLessThanOrEqual(4 / 255 / 2 + 1e-9);
   });
 
+  it('clamps values outside a given range to 0 and 255 however far outside, rounds half up, and maps NaN to 0', () => {
+    const src = [-1e30, -0.5, 0, 0.5, 1, 2, 1e30, NaN, 2 ** 31, -(2 ** 31)];
+    const out = new Uint8Array(src.length).fill(7);
+    expect(quantise(src, 0, src.length, out, 0, { min: 0, max: 1 })).toEqual({ min: 0, max: 1 });
+    expect([...out]).toEqual([0, 0, 0, 128, 255, 255, 255, 0, 255, 0]);
+  });
+
   it('quantises a constant map to zeros without dividing by zero', () => {
     const out = new Uint8Array(3).fill(9);
     expect(quantise([5, 5, 5], 0, 3, out, 0)).toEqual({ min: 5, max: 5 });

@@ -250,8 +250,9 @@ export function quantise(
   }
   const k = f32(255 / Math.max(f32(max - min), TINY32));
   for (let i = 0; i < n; i++) {
-    const q = Math.floor(f32(f32(f32(src[offset + i] - min) * k) + 0.5));
-    out[outOffset + i] = q < 0 ? 0 : q > 255 ? 255 : q;
+    const x = f32(f32(f32(src[offset + i] - min) * k) + 0.5);
+    // floor(x) clamped to 0…255; truncation equals floor on (0, 255), and is twice as fast (NaN → 0).
+    out[outOffset + i] = x >= 255 ? 255 : x <= 0 ? 0 : x | 0;
   }
   return { min, max };
 }

@@ -26,8 +26,16 @@ describe('resize', () => {
     expect(Array.from(up)).toEqual([0, 2.5, 7.5, 10]);
   });
 
+  it('copies a picture of the same size exactly, into a new array', () => {
+    const src = Float32Array.from({ length: 12 }, (_, i) => Math.fround(i * 0.37 - 1));
+    const out = resizePlane(src.slice(), 4, 3, 4, 3);
+    expect(Array.from(out)).toEqual(Array.from(src));
+    const rows = resizeRows((y, scratch) => scratch.map((_, x) => src[y * 4 + x]), 4, 3, 4, 3);
+    expect(Array.from(rows)).toEqual(Array.from(src));
+  });
+
   it('reads each source row once, in order, shrinking or enlarging', () => {
-    for (const [sw, sh, dw, dh] of [[640, 480, 28, 28], [3, 5, 224, 224], [4096, 1, 28, 28], [1, 4096, 28, 28], [7, 300, 9, 2]]) {
+    for (const [sw, sh, dw, dh] of [[640, 480, 28, 28], [3, 5, 224, 224], [4096, 1, 28, 28], [1, 4096, 28, 28], [7, 300, 9, 2], [5, 5, 5, 5]]) {
       const read: number[] = [];
       const out = resizeRows((y, scratch) => {
         read.push(y);

@@ -3,7 +3,7 @@ import type { ManifestInput, Preprocess } from '../../src-shared/contract';
 import { frameSizeProblem } from '../../src-shared/frame-size';
 import { quantise } from '../../src-shared/payload';
 import type { MeanImage } from '../models/mean';
-import { floatToHalf } from '../onnx/proto';
+import { floatBitsToHalf } from '../onnx/proto';
 import { paperDigitToMnist } from './digit';
 import { resizePlane, resizeRows, transposePlane, type RowSource } from './resize';
 
@@ -140,7 +140,8 @@ export function preprocess(img: RgbaImage, spec: InputSpec): PreparedInput {
   let data: Float32Array | Uint16Array = tensor;
   if (spec.dtype === 'float16') {
     const half = new Uint16Array(tensor.length);
-    for (let i = 0; i < tensor.length; i++) half[i] = floatToHalf(tensor[i]);
+    const bits = new Uint32Array(tensor.buffer, tensor.byteOffset, tensor.length);
+    for (let i = 0; i < bits.length; i++) half[i] = floatBitsToHalf(bits[i]);
     data = half;
   }
   return {

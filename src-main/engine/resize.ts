@@ -69,6 +69,14 @@ export type RowSource = (y: number, scratch: Float32Array) => Float32Array;
  * Nothing is proportional to sw × dh or dw × sh, so an extreme aspect ratio costs no more than its pixels.
  */
 export function resizeRows(read: RowSource, sw: number, sh: number, dw: number, dh: number): Float32Array {
+  if (sw === dw && sh === dh) {
+    // Same size (the crop usually travels at the input's size): a copy, bit for bit what the
+    // one-tap resampling below would give (weight exactly 1).
+    const dst = new Float32Array(dw * dh);
+    const scratch = new Float32Array(sw);
+    for (let y = 0; y < dh; y++) dst.set(read(y, scratch), y * dw);
+    return dst;
+  }
   const tx = axisTaps(sw, dw);
   const ty = axisTaps(sh, dh);
   const scratch = new Float32Array(sw);

@@ -301,7 +301,11 @@ const u32 = new Uint32Array(f32.buffer);
 /** float32 → IEEE half (round to nearest even), for float16 model inputs. */
 export function floatToHalf(x: number): number {
   f32[0] = x;
-  const b = u32[0];
+  return floatBitsToHalf(u32[0]);
+}
+
+/** floatToHalf of the float32 whose bits are `b` (saves the round trip through a number for typed arrays). */
+export function floatBitsToHalf(b: number): number {
   const sign = (b >>> 16) & 0x8000;
   const exp = (b >>> 23) & 0xff;
   let mant = b & 0x7fffff;
