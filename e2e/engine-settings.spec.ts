@@ -32,9 +32,24 @@ test('half-resolution drawing halves the canvas, still draws the panels, and is 
   const density = () => canvas.evaluate((c: HTMLCanvasElement) => c.width / c.getBoundingClientRect().width);
   await expect.poll(density).toBeCloseTo(1, 1);
   await app.locator('[data-testid="engine-menu"]').click();
+  // The menu says what draws the panels, as the WebGL renderer string has it, and recommends half
+  // resolution only where software draws them.
+  const name = await app.evaluate(() => {
+    const gl = document.createElement('canvas').getContext('webgl2')!;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  });
+  const software = /swiftshader|llvmpipe|softpipe/i.test(name);
+  const device = app.locator('[data-testid="draw-device"]');
+  await expect(device).toHaveAttribute('title', name);
+  await expect(device).toHaveText(software ? 'software (no GPU acceleration)' : 'the GPU');
+  const hint = app.locator('[data-testid="half-resolution-hint"]');
+  await expect(hint).toHaveCount(software ? 1 : 0);
+  await saveArtifact(app, 'engine-menu');
   const box = app.locator('[data-testid="half-resolution"]');
   await expect(box).not.toBeChecked();
   await box.check();
+  await expect(hint, 'no recommendation once it is on').toHaveCount(0);
   await expect.poll(density).toBeCloseTo(0.5, 1);
   await expect.poll(async () => (await server.settings()).display, { timeout: 15_000 }).toEqual({ halfResolution: true });
   await app.keyboard.press('Escape');

@@ -2,6 +2,7 @@
 // not fit the window moves into the "More" menu (see toolbar-fit.ts).
 import { createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { AddPanelMenu } from '../layout/AddPanelMenu';
+import { drawDevice } from '../scene/stage';
 import type { FrameFlow } from '../stores/frame-flow';
 import type { LayoutStore } from '../stores/layout';
 import type { ModelSession } from '../stores/model-session';
@@ -105,10 +106,23 @@ export function Toolbar(props: ToolbarProps): JSX.Element {
         <input type="checkbox" data-testid="force-cpu" checked={props.settings.forceCpu()} onChange={(e) => props.settings.setForceCpu(e.currentTarget.checked)} />
         Force CPU (ignore GPU execution providers)
       </label>
+      <Show when={drawDevice()}>
+        {(d) => (
+          <p>
+            Panels drawn by{' '}
+            <strong data-testid="draw-device" title={d().name}>
+              {d().software ? 'software (no GPU acceleration)' : 'the GPU'}
+            </strong>
+          </p>
+        )}
+      </Show>
       <label class="check" title="Draws the panels at half the screen's resolution: less sharp, but without GPU acceleration the picture keeps up with the camera">
         <input type="checkbox" data-testid="half-resolution" checked={props.settings.halfResolution()} onChange={(e) => props.settings.setHalfResolution(e.currentTarget.checked)} />
         Half-resolution drawing (for machines without GPU acceleration)
       </label>
+      <Show when={drawDevice()?.software && !props.settings.halfResolution()}>
+        <p data-testid="half-resolution-hint">Recommended here when the picture falls behind the camera (shown fps below camera fps).</p>
+      </Show>
     </>
   );
   const addMenu = () => (

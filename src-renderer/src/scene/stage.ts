@@ -14,6 +14,7 @@
 // same pass follows panels that moved (drag, scroll, resize) without any new frame.
 import { autoDetectRenderer, Container, type Renderer, type WebGLRenderer } from 'pixi.js';
 import { createSignal } from 'solid-js';
+import { describeDrawDevice, rendererName, type DrawDevice } from './draw-device';
 import { lastFrameDraw, recordRenderCost } from './perf';
 import { wallNow } from '../../../src-shared/clock';
 
@@ -39,6 +40,10 @@ let maxTextureSize = 4096;
 export const textureLimit = () => maxTextureSize;
 const stage = new Container();
 const [failure, setFailure] = createSignal<string | null>(null);
+const [device, setDevice] = createSignal<DrawDevice | null>(null);
+
+/** What draws the panels (a GPU or a software rasteriser), once the renderer exists. */
+export const drawDevice = device;
 
 /** Why the scene cannot draw (no WebGL 2), for the window's error banner. */
 export const sceneFailure = failure;
@@ -73,7 +78,9 @@ export function sharedRenderer(): Promise<Renderer> {
     }
     renderer = r;
     window.__convscopeTextureCount = textureCount;
-    maxTextureSize = Math.min(8192, (r as WebGLRenderer).gl.getParameter((r as WebGLRenderer).gl.MAX_TEXTURE_SIZE) as number);
+    const gl = (r as WebGLRenderer).gl;
+    maxTextureSize = Math.min(8192, gl.getParameter(gl.MAX_TEXTURE_SIZE) as number);
+    setDevice(describeDrawDevice(rendererName(gl)));
     return r;
   })();
   rendererPromise.catch((e: unknown) => setFailure(e instanceof Error ? e.message : String(e)));
