@@ -1,5 +1,6 @@
-// The user can force the CPU execution provider, and draw at half resolution; each choice is
-// applied at once, shown, saved in the settings and still in force after a reload.
+// The user can force the CPU execution provider, and choose the drawing resolution (by default half
+// where software draws the window); each choice is applied at once, shown, saved in the settings and
+// still in force after a reload.
 import { panelBody, sampleStatus, waitForLive } from './support/app';
 import { difference, saveArtifact, shoot, stats } from './support/pixels';
 import { expect, test } from './support/fixtures';
@@ -26,34 +27,36 @@ test('"Force CPU" is applied, shown, saved and restored', async ({ app, server }
   await expect(app.locator('[data-testid="force-cpu"]')).toBeChecked();
 });
 
-test('half-resolution drawing halves the canvas, still draws the panels, and is saved and restored', async ({ app, server }) => {
+test('the drawing resolution is automatic (half where software draws), can be chosen, and is saved and restored', async ({ app, server }) => {
   const canvas = app.locator('[data-testid="scene-canvas"]');
   // Canvas pixels per CSS pixel (the test window's device pixel ratio is 1).
   const density = () => canvas.evaluate((c: HTMLCanvasElement) => c.width / c.getBoundingClientRect().width);
-  await expect.poll(density).toBeCloseTo(1, 1);
-  await app.locator('[data-testid="engine-menu"]').click();
-  // The menu says what draws the panels, as the WebGL renderer string has it, and recommends half
-  // resolution only where software draws them.
+  // What draws the panels, as the WebGL renderer string has it (SwiftShader on the test machine).
   const name = await app.evaluate(() => {
     const gl = document.createElement('canvas').getContext('webgl2')!;
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
     return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
   });
   const software = /swiftshader|llvmpipe|softpipe/i.test(name);
+  const automatic = software ? 0.5 : 1;
+  await expect.poll(density, 'by default, half resolution exactly where software draws').toBeCloseTo(automatic, 1);
+
+  await app.locator('[data-testid="engine-menu"]').click();
   const device = app.locator('[data-testid="draw-device"]');
   await expect(device).toHaveAttribute('title', name);
   await expect(device).toHaveText(software ? 'software (no GPU acceleration)' : 'the GPU');
-  const hint = app.locator('[data-testid="half-resolution-hint"]');
-  await expect(hint).toHaveCount(software ? 1 : 0);
+  const scale = app.locator('[data-testid="draw-scale"]');
+  await expect(scale).toHaveText(software ? 'half resolution' : 'full resolution');
+  const select = app.locator('[data-testid="draw-resolution"]');
+  await expect(select).toHaveValue('auto');
   await saveArtifact(app, 'engine-menu');
-  const box = app.locator('[data-testid="half-resolution"]');
-  await expect(box).not.toBeChecked();
-  await box.check();
-  await expect(hint, 'no recommendation once it is on').toHaveCount(0);
-  await expect.poll(density).toBeCloseTo(0.5, 1);
-  await expect.poll(async () => (await server.settings()).display, { timeout: 15_000 }).toEqual({ halfResolution: true });
-  await app.keyboard.press('Escape');
 
+  await select.selectOption('half');
+  await expect.poll(density).toBeCloseTo(0.5, 1);
+  await expect(scale).toHaveText('half resolution');
+  await expect.poll(async () => (await server.settings()).display, { timeout: 15_000 }).toEqual({ resolution: 'half' });
+  await app.locator('[data-testid="engine-menu"]').click();
+  await expect(select).toBeHidden();
   // Still drawn, and still live: the conv grid shows maps (not an empty panel) that change with the camera.
   const grid = panelBody(app, 'conv').first();
   const first = await shoot(grid);
@@ -61,11 +64,18 @@ test('half-resolution drawing halves the canvas, still draws the panels, and is 
   await expect.poll(async () => difference(first, await shoot(grid)), { timeout: 10_000 }).toBeGreaterThan(0);
   await saveArtifact(app, 'half-resolution');
 
+  await app.locator('[data-testid="engine-menu"]').click();
+  await select.selectOption('full');
+  await expect.poll(density).toBeCloseTo(1, 1);
+  await expect(scale).toHaveText('full resolution');
+  await expect.poll(async () => (await server.settings()).display, { timeout: 15_000 }).toEqual({ resolution: 'full' });
+
   await app.reload();
   await waitForLive(app);
-  await expect.poll(density).toBeCloseTo(0.5, 1);
+  await expect.poll(density, 'the choice is restored after a reload').toBeCloseTo(1, 1);
   await app.locator('[data-testid="engine-menu"]').click();
-  await expect(box).toBeChecked();
-  await box.uncheck();
-  await expect.poll(density).toBeCloseTo(1, 1);
+  await expect(select).toHaveValue('full');
+  await select.selectOption('auto');
+  await expect.poll(density).toBeCloseTo(automatic, 1);
+  await expect.poll(async () => (await server.settings()).display, { timeout: 15_000 }).toEqual({ resolution: 'auto' });
 });

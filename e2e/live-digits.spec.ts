@@ -66,8 +66,15 @@ test('bars, conv grids and FC grid are drawn, and the status line reports the pi
   // the camera box, the crop and the panels all show it), before any element screenshot scrolls
   // the page. With CONVSCOPE_UPDATE_SCREENSHOT=1 it also becomes the README's screenshot.
   await waitForSteadyDigit(app);
-  const file = await saveArtifact(app, 'live-digits');
+  await saveArtifact(app, 'live-digits');
   if (process.env.CONVSCOPE_UPDATE_SCREENSHOT === '1') {
+    // The README shows the window as a GPU draws it: at full resolution (software WebGL, as here,
+    // draws at half by default).
+    await app.locator('[data-testid="engine-menu"]').click();
+    await app.locator('[data-testid="draw-resolution"]').selectOption('full');
+    await app.locator('[data-testid="engine-menu"]').click();
+    await waitForSteadyDigit(app);
+    const file = await saveArtifact(app, 'readme-screenshot');
     mkdirSync(join(repoRoot, 'docs'), { recursive: true });
     copyFileSync(file, join(repoRoot, 'docs', 'screenshot.png'));
   }

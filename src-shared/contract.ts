@@ -327,11 +327,15 @@ export interface UserSettings {
    */
   manifests?: Record<string, Partial<ModelManifest>>;
   /**
-   * How the panels are drawn. `halfResolution`: the scene's canvas at half the screen's resolution,
-   * for machines that composite without a GPU (the picture keeps up with the camera, less sharp).
+   * How the panels are drawn. `resolution`: the scene's canvas at the screen's resolution ('full'),
+   * at half of it ('half': less sharp, but where software draws the window the picture keeps up with
+   * the camera), or 'auto' (the default): half where software draws, full where a GPU does.
    */
-  display?: { halfResolution?: boolean };
+  display?: { resolution?: DrawResolution };
 }
+
+export const DRAW_RESOLUTIONS = ['auto', 'full', 'half'] as const;
+export type DrawResolution = (typeof DRAW_RESOLUTIONS)[number];
 
 /** Key of a model opened from files: its file names (not folders), sorted, joined with ' + '. */
 export function modelFilesKey(paths: string[]): string {

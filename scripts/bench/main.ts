@@ -3,8 +3,8 @@
 // measurement, not a test: nothing is asserted and nothing is written to the repository.
 // Options: --engine | --renderer (one half), --json FILE (every figure), --soak SECONDS (browser
 // mode keeps running, memory sampled every 10 s), --models a,b (models by key: lenet, mnist,
-// squeezenet, gender, caffenet-age, dex-vgg16), --no-peers, --half-resolution (browser mode with
-// Engine → Half-resolution drawing on).
+// squeezenet, gender, caffenet-age, dex-vgg16), --no-peers, --resolution auto|full|half (browser
+// mode with that Engine → Drawing resolution; by default the app's own, automatic).
 import './node-globals';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -180,7 +180,7 @@ function rendererTables(r: RendererResult): string {
   const kinds = [...new Set(r.models.flatMap((m) => Object.keys(m.cpu)))].filter((k) => r.models.some((m) => (m.cpu[k] ?? 0) >= 0.5));
   const cpuRows = r.models.map((m) => [m.model, ...kinds.map((k) => fmt(m.cpu[k] ?? Number.NaN)), fmt(kinds.reduce((a, k) => a + (m.cpu[k] || 0), 0))]);
   return [
-    `### Browser mode (Chromium headless, viewport ${r.viewport}, default layouts${r.halfResolution ? ', half-resolution drawing' : ''}, fake camera ${CAMERA_FPS} fps 640×480)`,
+    `### Browser mode (Chromium headless, viewport ${r.viewport}, default layouts, drawn at ${Math.abs(r.drawScale - 0.5) < 0.05 ? 'half' : Math.abs(r.drawScale - 1) < 0.05 ? 'full' : `${r.drawScale.toFixed(2)} ×`} resolution (${r.resolution ? `chosen: ${r.resolution}` : 'the default, automatic'}), fake camera ${CAMERA_FPS} fps 640×480)`,
     '',
     `WebGL: **${r.webgl}**. Results are counted where the page hands frames to its engine socket and gets results back (the socket runs on a worker thread; a wrapper around the page's Worker and WebSocket, installed before the app loads, stamps each frame and result) over ${renderSeconds} s per model. "Wire" = a frame handed to the socket → its result handed back (send, engine queue wait, preprocess, inference, encode, transport back); preprocess / inference / encode are the engine's times of the results drawn; "draw" is the scene's animation-frame tick that draws a result (src-renderer/src/scene/perf.ts). Camera→screen latency (status line) also holds capture, readback, decode and the wait for the animation frame. Cells are median / p95 ms.`,
     '',
@@ -230,7 +230,7 @@ async function main(): Promise<void> {
     log('camera: preparing the fake-camera video');
     const video = cameraVideo();
     log(`camera: ${video}`);
-    const r = await benchRenderer(video, { seconds: renderSeconds, models: rendererModels(), soakSeconds, halfResolution: flag('--half-resolution') });
+    const r = await benchRenderer(video, { seconds: renderSeconds, models: rendererModels(), soakSeconds, resolution: value('--resolution') });
     parts.push(rendererTables(r));
     json.renderer = r;
   }

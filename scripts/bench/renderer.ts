@@ -66,8 +66,10 @@ export interface RendererResult {
   webgl: string;
   userAgent: string;
   viewport: string;
-  /** `--half-resolution`: the run used Engine → Half-resolution drawing. */
-  halfResolution: boolean;
+  /** `--resolution`: what the run chose in Engine → Drawing resolution (null: the default, automatic). */
+  resolution: string | null;
+  /** Canvas pixels per CSS pixel while measuring (0.5: drawn at half resolution). */
+  drawScale: number;
   models: RendererModelResult[];
   rssAtStart: { server: number; engine: number; renderer: number };
   /** `--soak`: memory every 10 s while the last model keeps running. */
@@ -298,7 +300,7 @@ async function switchTo(page: Page, m: RendererModel): Promise<void> {
   await expect(status(page)).toHaveText(/\d+(?:[.,]\d+)?\s*%|≈\s*\d+/, { timeout: 120_000 });
 }
 
-export async function benchRenderer(video: string, opts: { seconds: number; models: RendererModel[]; soakSeconds: number; halfResolution?: boolean }): Promise<RendererResult> {
+export async function benchRenderer(video: string, opts: { seconds: number; models: RendererModel[]; soakSeconds: number; resolution?: string }): Promise<RendererResult> {
   log('renderer: starting browser mode (out/main/web.js --port 0)');
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: fakeCameraArgs(video) });
@@ -323,13 +325,16 @@ export async function benchRenderer(video: string, opts: { seconds: number; mode
     const userAgent = await page.evaluate(() => navigator.userAgent);
     log(`renderer: WebGL2 renderer: ${webgl}`);
     await waitForLive(page);
-    if (opts.halfResolution) {
-      // As a user does: toolbar → Engine → Half-resolution drawing.
+    if (opts.resolution) {
+      // As a user does: toolbar → Engine → Drawing resolution.
       await page.locator('[data-testid="engine-menu"]').click();
-      await page.locator('[data-testid="half-resolution"]').check();
+      await page.locator('[data-testid="draw-resolution"]').selectOption(opts.resolution);
       await page.locator('[data-testid="engine-menu"]').click();
-      log('renderer: half-resolution drawing on');
+      log(`renderer: drawing resolution ${opts.resolution}`);
     }
+    await page.waitForTimeout(500);
+    const drawScale = await page.locator('[data-testid="scene-canvas"]').evaluate((c: HTMLCanvasElement) => c.width / c.getBoundingClientRect().width);
+    log(`renderer: canvas pixels per CSS pixel ${drawScale.toFixed(2)}`);
     const rssAtStart = await memory(server);
     const models: RendererModelResult[] = [];
     for (const m of opts.models) {
@@ -354,7 +359,7 @@ export async function benchRenderer(video: string, opts: { seconds: number; mode
         log(`renderer: soak ${at} s: server ${fmt(m.server)} MiB, engine ${fmt(m.engine)} MiB, renderer ${fmt(m.renderer)} MiB, ${results} results`);
       }
     }
-    return { webgl, userAgent, viewport: `${viewport.width}×${viewport.height}`, halfResolution: opts.halfResolution === true, models, rssAtStart, soak };
+    return { webgl, userAgent, viewport: `${viewport.width}×${viewport.height}`, resolution: opts.resolution ?? null, drawScale, models, rssAtStart, soak };
   } finally {
     await browser.close();
     await server.stop();

@@ -53,8 +53,10 @@ describe('SettingsStore', () => {
     expect(faces({ smoothing: 0.5, margin: 1.6, finder: { minFace: 0.1, thresholds: [0.6, 0.7] } })).not.toThrow();
     const display = (d: unknown) => () => validateSettings({ engine: { forceCpu: true }, display: d });
     expect(display('half')).toThrow(/settings\.display/);
-    expect(display({ halfResolution: 'yes' })).toThrow(/halfResolution is true or false/);
-    expect(display({ halfResolution: true })).not.toThrow();
+    expect(display({ resolution: 'quarter' })).toThrow(/resolution is "auto", "full", "half"/);
+    expect(display({ resolution: true })).toThrow(/resolution is/);
+    for (const resolution of ['auto', 'full', 'half']) expect(display({ resolution })).not.toThrow();
+    expect(display({})).not.toThrow();
     expect(() => new SettingsStore(join(dir, 'x.json')).save({ engine: {} })).toThrow(/forceCpu/);
   });
 

@@ -4,7 +4,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DEFAULT_SETTINGS, FACE_SETTING_LIMITS, type UserSettings } from '../../src-shared/contract';
+import { DEFAULT_SETTINGS, DRAW_RESOLUTIONS, FACE_SETTING_LIMITS, type UserSettings } from '../../src-shared/contract';
 
 /** Browser mode's settings folder: $CONVSCOPE_CONFIG_DIR, else the platform's per-user config folder. */
 export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -38,8 +38,8 @@ export function validateSettings(x: unknown): UserSettings {
     throw new Error('settings.camera must be an object');
   }
   if (s.faces !== undefined) checkFaces(s.faces);
-  if (s.display !== undefined && (!isObject(s.display) || (s.display.halfResolution !== undefined && typeof s.display.halfResolution !== 'boolean'))) {
-    throw new Error('settings.display must be an object whose halfResolution is true or false');
+  if (s.display !== undefined && (!isObject(s.display) || (s.display.resolution !== undefined && !(DRAW_RESOLUTIONS as readonly unknown[]).includes(s.display.resolution)))) {
+    throw new Error(`settings.display must be an object whose resolution is ${DRAW_RESOLUTIONS.map((r) => `"${r}"`).join(', ')}`);
   }
   return { ...s, engine: engine as UserSettings['engine'], layouts: layouts as UserSettings['layouts'] } as UserSettings;
 }

@@ -7,7 +7,8 @@ import { LayoutGrid } from '../layout/LayoutGrid';
 import { PanelBody } from '../panels/PanelBody';
 import type { PanelSpec } from '../panels/registry';
 import type { PanelServices } from '../panels/types';
-import { sceneFailure, setDrawScale } from '../scene/stage';
+import { drawDevice, sceneFailure, setDrawScale } from '../scene/stage';
+import { drawsAtHalf } from '../scene/draw-device';
 import { HelpOverlay } from './HelpOverlay';
 import { keyAction } from './keys';
 import { ManifestDialog } from './ManifestDialog';
@@ -25,7 +26,7 @@ export function App(props: { host: RendererHost }): JSX.Element {
   const [dropping, setDropping] = createSignal(false);
   // Without WebGL 2 nothing can be drawn: say so where every other problem is reported.
   createEffect(on(sceneFailure, (msg) => msg && notices.notify('error', msg)));
-  createEffect(() => setDrawScale(w.settings.halfResolution() ? 0.5 : 1));
+  createEffect(() => setDrawScale(drawsAtHalf(w.settings.drawResolution(), drawDevice()) ? 0.5 : 1));
 
   const services: PanelServices = {
     result: flow.result,

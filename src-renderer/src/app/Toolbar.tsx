@@ -3,6 +3,8 @@
 import { createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { AddPanelMenu } from '../layout/AddPanelMenu';
 import { drawDevice } from '../scene/stage';
+import { drawsAtHalf } from '../scene/draw-device';
+import { DRAW_RESOLUTIONS, type DrawResolution } from '../../../src-shared/contract';
 import type { FrameFlow } from '../stores/frame-flow';
 import type { LayoutStore } from '../stores/layout';
 import type { ModelSession } from '../stores/model-session';
@@ -15,11 +17,17 @@ type Group = (typeof COLLAPSE)[number];
 /** The "More" menu shows once this many groups gave way (the brand alone needs none). */
 const MORE_FROM = 2;
 
+const RESOLUTION_NAMES: Record<DrawResolution, string> = {
+  auto: 'Automatic: half without GPU acceleration',
+  full: "Full: the screen's",
+  half: 'Half: less sharp, less work',
+};
+
 export interface ToolbarProps {
   session: Pick<ModelSession, 'models' | 'model' | 'loading' | 'loadBundled' | 'openPaths' | 'openedPaths' | 'fileAccept' | 'formatNames' | 'provider' | 'providers'>;
   layout: Pick<LayoutStore, 'view' | 'setView' | 'sortedClass' | 'setSortedClass' | 'add' | 'importFile' | 'reset'>;
   flow: Pick<FrameFlow, 'frozen' | 'toggleFreeze'>;
-  settings: Pick<SettingsSync, 'forceCpu' | 'setForceCpu' | 'halfResolution' | 'setHalfResolution'>;
+  settings: Pick<SettingsSync, 'forceCpu' | 'setForceCpu' | 'drawResolution' | 'setDrawResolution'>;
   /** The native "Open model" dialog, where the host has one. */
   openModelDialog?: () => Promise<string[] | null>;
   onOpenFiles: (files: File[]) => void;
@@ -112,17 +120,21 @@ export function Toolbar(props: ToolbarProps): JSX.Element {
             Panels drawn by{' '}
             <strong data-testid="draw-device" title={d().name}>
               {d().software ? 'software (no GPU acceleration)' : 'the GPU'}
-            </strong>
+            </strong>{' '}
+            at <strong data-testid="draw-scale">{drawsAtHalf(props.settings.drawResolution(), d()) ? 'half' : 'full'} resolution</strong>
           </p>
         )}
       </Show>
-      <label class="check" title="Draws the panels at half the screen's resolution: less sharp, but without GPU acceleration the picture keeps up with the camera">
-        <input type="checkbox" data-testid="half-resolution" checked={props.settings.halfResolution()} onChange={(e) => props.settings.setHalfResolution(e.currentTarget.checked)} />
-        Half-resolution drawing (for machines without GPU acceleration)
+      <label title="Half resolution is less sharp, but where software draws the window the picture then keeps up with the camera">
+        Drawing resolution
+        <select
+          data-testid="draw-resolution"
+          value={props.settings.drawResolution()}
+          onChange={(e) => props.settings.setDrawResolution(e.currentTarget.value as DrawResolution)}
+        >
+          <For each={DRAW_RESOLUTIONS}>{(r) => <option value={r}>{RESOLUTION_NAMES[r]}</option>}</For>
+        </select>
       </label>
-      <Show when={drawDevice()?.software && !props.settings.halfResolution()}>
-        <p data-testid="half-resolution-hint">Recommended here when the picture falls behind the camera (shown fps below camera fps).</p>
-      </Show>
     </>
   );
   const addMenu = () => (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDrawDevice } from './draw-device';
+import { describeDrawDevice, drawsAtHalf } from './draw-device';
 
 describe('describeDrawDevice', () => {
   it('tells software rasterisers from GPUs by the WebGL renderer string', () => {
@@ -19,5 +19,13 @@ describe('describeDrawDevice', () => {
     ];
     for (const name of software) expect(describeDrawDevice(name), name).toEqual({ name, software: true });
     for (const name of gpus) expect(describeDrawDevice(name), name).toEqual({ name, software: false });
+  });
+
+  it('draws at half resolution when chosen, and by default only where software draws', () => {
+    const gpu = describeDrawDevice('ANGLE (NVIDIA, NVIDIA GeForce RTX 3060)');
+    const software = describeDrawDevice('Google SwiftShader');
+    expect([gpu, software, null].map((d) => drawsAtHalf('auto', d))).toEqual([false, true, false]);
+    expect([gpu, software, null].map((d) => drawsAtHalf('half', d))).toEqual([true, true, true]);
+    expect([gpu, software, null].map((d) => drawsAtHalf('full', d))).toEqual([false, false, false]);
   });
 });

@@ -43,15 +43,18 @@ describe('settings sync', () => {
     expect(t.saved[0].faces).toEqual({ margin: 1.7, smoothing: 0.2 });
   });
 
-  it('reads and saves half-resolution drawing', async () => {
-    const t = testHost({ ...DEFAULT_SETTINGS, display: { halfResolution: true } });
+  it('reads and saves the drawing resolution, automatic unless chosen', async () => {
+    const t = testHost({ ...DEFAULT_SETTINGS, display: { resolution: 'half' } });
     const s = createSettingsSync({ host: t.host, notify: createNotices().notify });
-    expect(s.halfResolution()).toBe(false);
+    expect(s.drawResolution()).toBe('auto');
     await s.load();
-    expect(s.halfResolution()).toBe(true);
-    s.setHalfResolution(false);
-    expect(s.halfResolution()).toBe(false);
-    expect(t.saved[0].display).toEqual({ halfResolution: false });
+    expect(s.drawResolution()).toBe('half');
+    s.setDrawResolution('full');
+    expect(s.drawResolution()).toBe('full');
+    expect(t.saved[0].display).toEqual({ resolution: 'full' });
+    const fresh = createSettingsSync({ host: testHost().host, notify: createNotices().notify });
+    await fresh.load();
+    expect(fresh.drawResolution()).toBe('auto');
   });
 
   it('Force CPU only saves the settings, and saves go out one at a time with the latest state', async () => {

@@ -3,7 +3,7 @@
 // settings: switching "Force CPU" here only saves it, and the host announces the model on its new
 // provider.
 import { createSignal } from 'solid-js';
-import type { ConvScopeHost, ModelManifest, ModelSource, UserSettings } from '../../../src-shared/contract';
+import type { ConvScopeHost, DrawResolution, ModelManifest, ModelSource, UserSettings } from '../../../src-shared/contract';
 import { DEFAULT_SETTINGS, modelFilesKey } from '../../../src-shared/contract';
 import type { Notify } from './notices';
 
@@ -12,7 +12,7 @@ export function createSettingsSync(deps: { host: Pick<ConvScopeHost, 'loadSettin
   let settings: UserSettings = structuredClone(DEFAULT_SETTINGS);
   const [forceCpu, setForceCpuSignal] = createSignal(false);
   const [faces, setFacesSignal] = createSignal<UserSettings['faces']>(undefined);
-  const [halfResolution, setHalfResolutionSignal] = createSignal(false);
+  const [drawResolution, setDrawResolutionSignal] = createSignal<DrawResolution>('auto');
   let timer: ReturnType<typeof setTimeout> | null = null;
   // One save at a time; changes made meanwhile go out in one more save when it finishes.
   let saving: Promise<void> | null = null;
@@ -55,7 +55,7 @@ export function createSettingsSync(deps: { host: Pick<ConvScopeHost, 'loadSettin
       }
       setForceCpuSignal(settings.engine.forceCpu);
       setFacesSignal(settings.faces);
-      setHalfResolutionSignal(settings.display?.halfResolution === true);
+      setDrawResolutionSignal(settings.display?.resolution ?? 'auto');
       return settings;
     },
     /** Saves a pending layout now and waits for the saves under way. */
@@ -68,11 +68,11 @@ export function createSettingsSync(deps: { host: Pick<ConvScopeHost, 'loadSettin
       void persist();
     },
 
-    /** The scene drawn at half resolution (for machines without GPU compositing). */
-    halfResolution,
-    setHalfResolution(on: boolean) {
-      setHalfResolutionSignal(on);
-      settings = { ...settings, display: { ...settings.display, halfResolution: on } };
+    /** The scene's resolution: full, half (for machines without GPU acceleration), or auto (half where software draws). */
+    drawResolution,
+    setDrawResolution(resolution: DrawResolution) {
+      setDrawResolutionSignal(resolution);
+      settings = { ...settings, display: { ...settings.display, resolution } };
       void persist();
     },
 
