@@ -12,7 +12,7 @@ import { decodeImage } from '../formats/image';
 import type { RgbaImage } from '../engine/preprocess';
 import { addOutputs, inferElementTypes } from './instrument';
 import { DataType, decodeModel, encodeModel, extendModel, type ModelProto } from './proto';
-import { addQuantisation, type QuantiseRequest } from './quantise-graph';
+import { addQuantisation, concatParts, type QuantiseRequest } from './quantise-graph';
 
 /** Every way a panel can ask for a layer. */
 const ASKS: Omit<LayerSubscription, 'layer'>[] = [
@@ -86,7 +86,7 @@ async function compareOnModel(source: ModelSource, image: RgbaImage, pick: (laye
     });
     // Real activations, not flat maps: most cases use the whole byte range.
     expect(nonTrivial).toBeGreaterThan(results.length / 2);
-    return { layers, types, resolved };
+    return { layers, types, resolved, requests: cases.map((c) => c.req) };
   } finally {
     await rt.release();
   }
@@ -229,6 +229,88 @@ describe('quantisation in the graph', () => {
       await session.release();
     }
   });
+
+  it('takes a channel concatenation’s strongest maps from its parts: same picks and bytes, its maps not summed again', async () => {
+    // y = Concat(a, b) on the channel axis; z = Concat(y, c) (nested); w = Concat on the height axis
+    // and u = Concat(a, d) with d not asked for its strongest maps: both summed as layers of their own.
+    const h = 3;
+    const w = 4;
+    const maps = { a: 3, b: 2, c: 2, d: 2 };
+    const concat = (out: string, inputs: string[], axis = 1) => ({ opType: 'Concat', input: inputs, output: [out], attribute: [{ name: 'axis', type: 2, i: axis }] });
+    const proto: ModelProto = {
+      irVersion: 7,
+      opsetImport: [{ version: 13 }],
+      graph: {
+        name: 'concat',
+        node: [
+          ...Object.keys(maps).map((k) => ({ opType: 'Relu', input: [`in_${k}`], output: [k] })),
+          concat('y', ['a', 'b']),
+          concat('z', ['y', 'c']),
+          concat('hw', ['a', 'a'], 2),
+          concat('u', ['a', 'd']),
+        ],
+        initializer: [],
+        input: Object.entries(maps).map(([k, m]) => ({ name: `in_${k}`, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [1, m, h, w].map((v) => ({ dimValue: v })) } } } })),
+        output: ['z', 'hw', 'u'].map((name) => ({ name, type: { tensorType: { elemType: DataType.FLOAT } } })),
+      },
+    };
+    const shapes: Record<string, number[]> = { ...Object.fromEntries(Object.entries(maps).map(([k, m]) => [k, [m, h, w]])), y: [5, h, w], z: [7, h, w], hw: [3, 2 * h, w], u: [5, h, w] };
+    const asks: [string, Omit<LayerSubscription, 'layer'>][] = [
+      ['a', { channels: { topK: 1 } }],
+      ['b', { channels: { topK: 2 } }],
+      ['c', { channels: { topK: 1 } }],
+      ['d', {}],
+      ['y', { channels: { topK: 2 } }],
+      ['y', { channels: { topK: 1 }, norm: 'layer' }],
+      ['z', { channels: { topK: 3 }, signed: true }],
+      ['hw', { channels: { topK: 1 } }],
+      ['u', { channels: { topK: 1 } }],
+    ];
+    const cases: Case[] = asks.map(([name, ask], i) => {
+      const info: LayerInfo = { name, op: 'x', shape: shapes[name], kind: 'maps', index: i };
+      const sub = { layer: name, ...ask };
+      return { sub, info, req: quantiseRequest(sub, info, name, DataType.FLOAT) };
+    });
+    const reqs = cases.map((c) => c.req);
+    expect([...concatParts(proto, reqs)]).toEqual([[4, [0, 1]], [5, [0, 1]], [6, [4, 2]]]);
+    // Sums of a, b, c, hw and u; none of y or z, and nothing reads y or z.
+    const added = addQuantisation(proto, reqs).added.node;
+    expect(added.filter((n) => n.opType === 'ReduceSum')).toHaveLength(5);
+    expect(added.filter((n) => n.input.includes('z'))).toEqual([]);
+    // The maps y and z choose from are their parts joined, once per layer (y is asked for twice).
+    expect(added.filter((n) => n.name?.includes('/joined'))).toHaveLength(2);
+    // A layer range over y still reads y (its minimum and maximum), and only for that.
+    expect(added.filter((n) => n.input.includes('y')).map((n) => n.opType)).toEqual(['Reshape']);
+    let seed = 11;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 4 - 1;
+    const feeds = Object.entries(maps).map(([k, m]) => ({ name: `in_${k}`, tensor: new ort.Tensor('float32', Float32Array.from({ length: m * h * w }, rand), [1, m, h, w]) }));
+    const tensors = [...new Set(reqs.map((r) => r.tensor))];
+    const q = addQuantisation(addOutputs(proto, tensors), reqs);
+    const session = await ort.InferenceSession.create(encodeModel(q.model), { graphOptimizationLevel: 'all' });
+    try {
+      const out = await session.run(Object.fromEntries(feeds.map((f) => [f.name, f.tensor])));
+      cases.forEach((c, i) => {
+        const graph = fromQuantised(c.info, c.req, quantisedSlices(q.outputs[i], (name) => out[name].data));
+        expect(graph, JSON.stringify(c.sub)).toEqual(encodeLayer(c.sub, c.info, out[c.req.tensor].data as Float32Array));
+      });
+    } finally {
+      await session.release();
+    }
+  });
+
+  it('does so on SqueezeNet’s fire modules (squeeze, two expands and their concatenation)', async () => {
+    const photo = decodeImage(readFileSync(resolve(sharedData, 'images/kitten_224.png')));
+    const fire = ['fire2/squeeze1x1_2', 'fire2/expand1x1_2', 'fire2/expand3x3_2', 'fire2/concat_1', 'fire6/expand1x1_2', 'fire6/expand3x3_2', 'fire6/concat_1'];
+    const { resolved, requests } = await compareOnModel({ bundled: 'squeezenet' }, photo, (layers) => layers.filter((l) => fire.includes(l.name)));
+    // The comparison above took both concatenations' strongest maps from their expands.
+    const tensorOf = (name: string) => resolved.layers?.find((l) => l.name === name)?.tensor ?? name;
+    const found = [...concatParts(resolved.proto, requests)].map(([i, from]) => [requests[i].tensor, from.map((j) => requests[j].tensor)]);
+    expect(found.length).toBeGreaterThan(0);
+    expect(new Map(found as [string, string[]][])).toEqual(new Map([
+      [tensorOf('fire2/concat_1'), [tensorOf('fire2/expand1x1_2'), tensorOf('fire2/expand3x3_2')]],
+      [tensorOf('fire6/concat_1'), [tensorOf('fire6/expand1x1_2'), tensorOf('fire6/expand3x3_2')]],
+    ]));
+  }, 60_000);
 
   it('appends its nodes to the model’s bytes so that they read back as the whole instrumented model', () => {
     const proto = decodeModel(readFileSync(resolve(assetsDir, 'mnist/mnist.onnx')));

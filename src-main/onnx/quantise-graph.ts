@@ -6,7 +6,7 @@
 // exactly payload.ts's `quantise` in float32: span = max − min, k = 255 / max(span, QUANT_TINY),
 // byte = floor((v − min) · k + 0.5).
 import { QUANT_TINY } from '../../src-shared/payload';
-import { AttributeType, DataType, int64Tensor, type AttributeProto, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from './proto';
+import { attr, AttributeType, DataType, int64Tensor, type AttributeProto, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from './proto';
 
 export interface QuantiseRequest {
   /** The activation tensor. */
@@ -59,8 +59,9 @@ export function opsetOf(model: ModelProto): number {
  * pays a fixed cost per node and per graph output, which for a strip of one small map per layer is
  * most of the work; so requests whose maps have the same size, element type, normalisation and sign
  * are quantised together. Each request only picks its maps (a Reshape; for top-k also a sum per map,
- * TopK and Gather); a group concatenates what its requests picked and quantises it with one chain of
- * nodes into three outputs (bytes, minima, maxima) plus one for the maps its top-k requests chose.
+ * TopK and Gather, the sums made once per layer and, for a channel concatenation, taken from its
+ * parts); a group concatenates what its requests picked and quantises it with one chain of nodes
+ * into three outputs (bytes, minima, maxima) plus one for the maps its top-k requests chose.
  */
 export function addQuantisation(
   model: ModelProto,
@@ -113,28 +114,60 @@ export function addQuantisation(
   const none: OutputSlice = { output: '', start: 0, end: 0 };
   const outputs: QuantiseOutputs[] = requests.map(() => ({ data: none, min: none, max: none }));
 
+  // A layer's maps as [maps, size] and, for top-k, each map's sum, made once per layer when first
+  // needed: the sums of a channel concatenation of top-k layers are its parts' sums one after the
+  // other, and its chosen maps are taken from its parts, so the concatenation itself is not read.
+  const reshaped = new Map<string, string>();
+  const mapsOf = (i: number) => {
+    const q = requests[i];
+    let r = reshaped.get(q.tensor);
+    if (!r) reshaped.set(q.tensor, (r = op('Reshape', [q.tensor, constI(`${i}/shape`, [q.maps, q.size])], `${i}/maps`)));
+    return r;
+  };
+  const parts = concatParts(model, requests);
+  const sums = new Map<string, string>();
+  const sumsOf = (i: number): string => {
+    const q = requests[i];
+    let s = sums.get(q.tensor);
+    if (!s) {
+      const from = parts.get(i);
+      // The most active maps: the highest sums, i.e. means, as a layer's maps have one size (a map
+      // bright over an area, not one with a hot pixel); a float16 layer is added up in float32.
+      s = from
+        ? concat(from.map(sumsOf), `${i}/map_sum`)
+        : reduce('ReduceSum', toFloat(mapsOf(i), q.elemType, `${i}/maps_float`), [1], `${i}/map_sum`, 0);
+      sums.set(q.tensor, s);
+    }
+    return s;
+  };
+  const joined = new Map<string, string>();
+  const chosenFrom = (i: number) => {
+    const from = parts.get(i);
+    if (!from) return mapsOf(i);
+    let j = joined.get(requests[i].tensor);
+    if (!j) joined.set(requests[i].tensor, (j = concat(from.map(mapsOf), `${i}/joined`)));
+    return j;
+  };
+
   requests.forEach((q, i) => {
     const p = `${i}`;
-    const r = op('Reshape', [q.tensor, constI(`${p}/shape`, [q.maps, q.size])], `${p}/maps`);
-    let maps = r;
+    let maps = '';
     let sent = q.maps;
     let channels: string | undefined;
     if ('topK' in q.select) {
       sent = Math.max(0, Math.min(q.maps, Math.floor(q.select.topK)));
       if (sent > 0) {
-        // The most active maps: the highest sums, i.e. means, as a layer's maps have one size (a map
-        // bright over an area, not one with a hot pixel); a float16 layer is added up in float32.
-        const scores = reduce('ReduceSum', toFloat(r, q.elemType, `${p}/maps_float`), [1], `${p}/map_sum`, 0);
+        const scores = sumsOf(i);
         const values = fresh(`${p}/top_values`);
         channels = fresh(`${p}/top_channels`);
         const kIn = opset >= 10 ? [constI(`${p}/k`, [sent])] : [];
         nodes.push({ opType: 'TopK', input: [scores, ...kIn], output: [values, channels], name: channels, attribute: opset >= 10 ? [int('axis', 0)] : [int('axis', 0), int('k', sent)] });
-        maps = op('Gather', [r, channels], `${p}/sent`, [int('axis', 0)]);
+        maps = op('Gather', [chosenFrom(i), channels], `${p}/sent`, [int('axis', 0)]);
       }
     } else if ('indices' in q.select) {
       sent = q.select.indices.length;
-      if (sent > 0) maps = op('Gather', [r, constI(`${p}/channels`, q.select.indices)], `${p}/sent`, [int('axis', 0)]);
-    }
+      if (sent > 0) maps = op('Gather', [mapsOf(i), constI(`${p}/channels`, q.select.indices)], `${p}/sent`, [int('axis', 0)]);
+    } else maps = mapsOf(i);
     if (sent === 0) {
       if ('topK' in q.select) outputs[i].channels = none;
       return;
@@ -143,8 +176,8 @@ export function addQuantisation(
     if (q.norm === 'layer') {
       // Over every map of the layer, also those not sent, so the range doesn't jump with top-k.
       const ones = constF(`${p}/ones`, [sent, 1], new Array<number>(sent).fill(1));
-      member.lo = op('Mul', [toFloat(reduce('ReduceMin', r, null, `${p}/layer_min`), q.elemType, `${p}/layer_min_float`), ones], `${p}/layer_min_rows`);
-      member.hi = op('Mul', [toFloat(reduce('ReduceMax', r, null, `${p}/layer_max`), q.elemType, `${p}/layer_max_float`), ones], `${p}/layer_max_rows`);
+      member.lo = op('Mul', [toFloat(reduce('ReduceMin', mapsOf(i), null, `${p}/layer_min`), q.elemType, `${p}/layer_min_float`), ones], `${p}/layer_min_rows`);
+      member.hi = op('Mul', [toFloat(reduce('ReduceMax', mapsOf(i), null, `${p}/layer_max`), q.elemType, `${p}/layer_max_float`), ones], `${p}/layer_max_rows`);
     }
     const key = `${q.size}|${q.elemType}|${q.norm}|${q.signed}`;
     const group = groups.get(key) ?? { q, members: [] };
@@ -204,4 +237,45 @@ export function addQuantisation(
     outputs,
     added: { node: nodes, output: graphOutputs },
   };
+}
+
+/**
+ * Top-k requests whose layer is a channel concatenation (Concat on axis 1, as in Inception or
+ * SqueezeNet's fire modules) of layers that are themselves top-k requests with maps of the same size
+ * and element type: the concatenation's map sums are its parts' sums one after the other, so they
+ * need not be added up again, nor the concatenation read. Request index → a top-k request of each
+ * part, in the concatenation's order.
+ */
+export function concatParts(model: ModelProto, requests: readonly QuantiseRequest[]): Map<number, number[]> {
+  const topK = new Map<string, number>();
+  requests.forEach((q, i) => {
+    if ('topK' in q.select && !topK.has(q.tensor)) topK.set(q.tensor, i);
+  });
+  const producer = new Map<string, NodeProto>();
+  for (const n of model.graph.node) for (const o of n.output) if (o) producer.set(o, n);
+  const found = new Map<number, number[]>();
+  requests.forEach((q, i) => {
+    if (!('topK' in q.select)) return;
+    const n = producer.get(q.tensor);
+    if (!n || n.opType !== 'Concat' || n.output[0] !== q.tensor) return;
+    if (Number(attr(n, 'axis')?.i) !== 1) return;
+    const from = n.input.map((t) => topK.get(t));
+    if (from.some((j) => j === undefined || j === i)) return;
+    const js = from as number[];
+    const same = js.every((j) => requests[j].size === q.size && requests[j].elemType === q.elemType);
+    if (!same || js.reduce((a, j) => a + requests[j].maps, 0) !== q.maps) return;
+    found.set(i, js);
+  });
+  // A part may itself be a concatenation, but never (in a malformed graph) one that leads back to it.
+  const state = new Map<number, 'visiting' | 'ok' | 'cycle'>();
+  const check = (i: number): boolean => {
+    const st = state.get(i);
+    if (st) return st === 'ok';
+    state.set(i, 'visiting');
+    const ok = (found.get(i) ?? []).every(check);
+    state.set(i, ok ? 'ok' : 'cycle');
+    return ok;
+  };
+  for (const i of [...found.keys()]) if (!check(i)) found.delete(i);
+  return found;
 }
