@@ -212,8 +212,11 @@ describe('quantisation in the graph', () => {
       return { sub, info, req: quantiseRequest(sub, info, info.name, DataType.FLOAT) };
     });
     const q = addQuantisation(proto, cases.map((c) => c.req));
-    // 4×4 strip maps, 2×3 strip maps, the layer-range request: bytes, minima, maxima each, plus the chosen maps of the first two.
-    expect(q.model.graph.output.length - proto.graph.output.length).toBe(3 * 3 + 2);
+    // Bytes for each group (4×4 strip maps, 2×3 strip maps, the layer-range request), then one output
+    // of every group's minima and maxima and one of the maps the top-k requests chose.
+    expect(q.model.graph.output.length - proto.graph.output.length).toBe(3 + 2);
+    expect(new Set(q.outputs.flatMap((o) => [o.min.output, o.max.output])).size).toBe(1);
+    expect(new Set(q.outputs.slice(0, 5).map((o) => o.channels?.output)).size).toBe(1);
     expect(new Set(q.outputs.slice(0, 3).map((o) => o.data.output)).size).toBe(1);
     expect(q.outputs.slice(0, 3).map((o) => [o.data.start, o.data.end])).toEqual([[0, 16], [16, 32], [32, 48]]);
     const session = await ort.InferenceSession.create(encodeModel(q.model));

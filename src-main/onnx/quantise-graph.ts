@@ -61,7 +61,7 @@ export function opsetOf(model: ModelProto): number {
  * are quantised together. Each request only picks its maps (a Reshape; for top-k also a sum per map,
  * TopK and Gather, the sums made once per layer and, for a channel concatenation, taken from its
  * parts); a group concatenates what its requests picked and quantises it with one chain of nodes
- * into three outputs (bytes, minima, maxima) plus one for the maps its top-k requests chose.
+ * into one output of bytes, and the groups' ranges and chosen maps leave in one output each.
  */
 export function addQuantisation(
   model: ModelProto,
@@ -186,6 +186,11 @@ export function addQuantisation(
   });
 
   let g = 0;
+  const allLo: string[] = [];
+  const allHi: string[] = [];
+  const allChosen: string[] = [];
+  let rowBase = 0;
+  let pickBase = 0;
   for (const { q, members } of groups.values()) {
     const p = `g${g++}`;
     const rows = members.reduce((a, m) => a + m.sent, 0);
@@ -205,23 +210,36 @@ export function addQuantisation(
     // x + 0.5 ≥ 0 is the floor (the bit-exactness tests hold it to that).
     const bytes = op('Cast', [op('Add', [scaled, constF(`${p}/half`, [1], [0.5])], `${p}/plus_half`)], `${p}/bytes`, [int('to', DataType.UINT8)]);
     output(bytes, DataType.UINT8);
-    output(lo, DataType.FLOAT);
-    output(hi, DataType.FLOAT);
     const picks = members.filter((m) => m.channels);
-    const chosen = picks.length ? concat(picks.map((m) => m.channels!), `${p}/channels`) : undefined;
-    if (chosen) output(chosen, DataType.INT64);
+    if (picks.length) allChosen.push(concat(picks.map((m) => m.channels!), `${p}/channels`));
+    allLo.push(lo);
+    allHi.push(hi);
     let row = 0;
-    let pick = 0;
     for (const m of members) {
       const o = outputs[m.request];
       o.data = { output: bytes, start: row * q.size, end: (row + m.sent) * q.size };
-      o.min = { output: lo, start: row, end: row + m.sent };
-      o.max = { output: hi, start: row, end: row + m.sent };
+      o.min = { output: '', start: rowBase + row, end: rowBase + row + m.sent };
+      o.max = { output: '', start: rowBase + row, end: rowBase + row + m.sent };
       if (m.channels) {
-        o.channels = { output: chosen!, start: pick, end: pick + m.sent };
-        pick += m.sent;
+        o.channels = { output: '', start: pickBase, end: pickBase + m.sent };
+        pickBase += m.sent;
       }
       row += m.sent;
+    }
+    rowBase += rows;
+  }
+  // Every group's minima, then every group's maxima, in one float32 output, and the maps every top-k
+  // request chose in one int64 output: ORT's cost per graph output matters for small models.
+  if (allLo.length) {
+    const ranges = concat([...allLo, ...allHi], 'ranges');
+    output(ranges, DataType.FLOAT);
+    const chosen = allChosen.length ? concat(allChosen, 'channels') : '';
+    if (chosen) output(chosen, DataType.INT64);
+    for (const o of outputs) {
+      if (o.data === none) continue;
+      o.min = { output: ranges, start: o.min.start, end: o.min.end };
+      o.max = { output: ranges, start: rowBase + o.max.start, end: rowBase + o.max.end };
+      if (o.channels && o.channels !== none) o.channels = { output: chosen, start: o.channels.start, end: o.channels.end };
     }
   }
 
