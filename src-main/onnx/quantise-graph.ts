@@ -185,12 +185,17 @@ export function addQuantisation(
     groups.set(key, group);
   });
 
-  let g = 0;
+  // Every group's minima, then every group's maxima, leave in one float32 output, and the maps every
+  // top-k request chose in one int64 output: ORT's cost per graph output matters for small models.
+  const ranges = fresh('ranges');
+  const chosen = fresh('channels');
   const allLo: string[] = [];
   const allHi: string[] = [];
   const allChosen: string[] = [];
+  const totalRows = [...groups.values()].reduce((a, { members }) => a + members.reduce((b, m) => b + m.sent, 0), 0);
   let rowBase = 0;
-  let pickBase = 0;
+  let picked = 0;
+  let g = 0;
   for (const { q, members } of groups.values()) {
     const p = `g${g++}`;
     const rows = members.reduce((a, m) => a + m.sent, 0);
@@ -210,37 +215,31 @@ export function addQuantisation(
     // x + 0.5 ≥ 0 is the floor (the bit-exactness tests hold it to that).
     const bytes = op('Cast', [op('Add', [scaled, constF(`${p}/half`, [1], [0.5])], `${p}/plus_half`)], `${p}/bytes`, [int('to', DataType.UINT8)]);
     output(bytes, DataType.UINT8);
-    const picks = members.filter((m) => m.channels);
-    if (picks.length) allChosen.push(concat(picks.map((m) => m.channels!), `${p}/channels`));
     allLo.push(lo);
     allHi.push(hi);
-    let row = 0;
+    let row = rowBase;
     for (const m of members) {
       const o = outputs[m.request];
-      o.data = { output: bytes, start: row * q.size, end: (row + m.sent) * q.size };
-      o.min = { output: '', start: rowBase + row, end: rowBase + row + m.sent };
-      o.max = { output: '', start: rowBase + row, end: rowBase + row + m.sent };
+      o.data = { output: bytes, start: (row - rowBase) * q.size, end: (row - rowBase + m.sent) * q.size };
+      o.min = { output: ranges, start: row, end: row + m.sent };
+      o.max = { output: ranges, start: totalRows + row, end: totalRows + row + m.sent };
       if (m.channels) {
-        o.channels = { output: '', start: pickBase, end: pickBase + m.sent };
-        pickBase += m.sent;
+        o.channels = { output: chosen, start: picked, end: picked + m.sent };
+        allChosen.push(m.channels);
+        picked += m.sent;
       }
       row += m.sent;
     }
     rowBase += rows;
   }
-  // Every group's minima, then every group's maxima, in one float32 output, and the maps every top-k
-  // request chose in one int64 output: ORT's cost per graph output matters for small models.
+  const join = (name: string, parts: string[]) => nodes.push({ opType: 'Concat', input: parts, output: [name], name, attribute: [int('axis', 0)] });
   if (allLo.length) {
-    const ranges = concat([...allLo, ...allHi], 'ranges');
+    join(ranges, [...allLo, ...allHi]);
     output(ranges, DataType.FLOAT);
-    const chosen = allChosen.length ? concat(allChosen, 'channels') : '';
-    if (chosen) output(chosen, DataType.INT64);
-    for (const o of outputs) {
-      if (o.data === none) continue;
-      o.min = { output: ranges, start: o.min.start, end: o.min.end };
-      o.max = { output: ranges, start: rowBase + o.max.start, end: rowBase + o.max.end };
-      if (o.channels && o.channels !== none) o.channels = { output: chosen, start: o.channels.start, end: o.channels.end };
-    }
+  }
+  if (allChosen.length) {
+    join(chosen, allChosen);
+    output(chosen, DataType.INT64);
   }
 
   return {
