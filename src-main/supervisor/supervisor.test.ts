@@ -147,8 +147,12 @@ describe('Supervisor', () => {
     expect(h.sup.lastGoodState.model).toEqual({ paths: ['/m/fails.onnx'] });
     h.messages.length = 0;
     expect((await h.ask({ type: 'goBack', source: { bundled: 'lenet' } })).ok).toBe(true);
-    // The host announces the model it went back to after answering; wait for that event.
-    await h.waitFor((m) => (m as { event?: { type?: string } }).event?.type === 'modelLoaded');
+    // The host announces the model it went back to after answering; wait for that event (the
+    // announcement of the failing model may still be on its way, so match the model's id).
+    await h.waitFor((m) => {
+      const event = (m as { event?: { type?: string; info?: { id?: string } } }).event;
+      return event?.type === 'modelLoaded' && event.info?.id === 'lenet';
+    });
     expect(h.sup.lastGoodState.model).toEqual({ bundled: 'lenet' });
     process.kill(h.sup.pid!, 'SIGKILL');
     await h.waitFor(isRestarted);
