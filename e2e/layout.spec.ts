@@ -1,7 +1,7 @@
 // The layout belongs to the user — views, panels, colour maps, hover values,
 // freezing, and layouts that survive a reload.
 import type { Locator, Page } from '@playwright/test';
-import { selectByText, status, waitForSteadyDigit } from './support/app';
+import { labelOf, selectByText, status, waitForSteadyDigit } from './support/app';
 import { lut } from './support/colours';
 import { expect, test } from './support/fixtures';
 import { difference, fractionNearLut, saveArtifact, shoot, stats } from './support/pixels';
@@ -31,8 +31,12 @@ test('the sorted-neurons view orders the FC neurons by the chosen class', async 
   await expect(select).toBeVisible();
   // Freeze on a digit the network is sure about: from then on only the class choice changes
   // the picture.
-  const shown = Number(await waitForSteadyDigit(app));
+  await waitForSteadyDigit(app);
   await freeze(app);
+  // Read after freezing: a result that landed between the two is the one held on screen.
+  const held = labelOf((await status(app).textContent()) ?? '');
+  expect(held, 'a digit is held').toMatch(/^\d$/);
+  const shown = Number(held);
   await selectByText(select, new RegExp(`^\\s*${shown}\\b`));
   await app.waitForTimeout(1000);
   const same = await shoot(body(sorted));

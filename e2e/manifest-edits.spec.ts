@@ -18,6 +18,12 @@ async function openMnistFile(page: Page): Promise<void> {
   });
 }
 
+/** The manifest the server keeps for the opened file. */
+async function savedManifest(server: { settings(): Promise<Record<string, unknown>> }) {
+  const saved = (await server.settings()) as { manifests?: Record<string, { labels?: string[]; crop?: unknown; output?: { kind?: string } }> };
+  return saved.manifests?.['my-mnist.onnx'];
+}
+
 /** Waits until the status names one of the edited labels. */
 async function expectNamedLabels(page: Page): Promise<void> {
   await expect.poll(async () => labelOf((await status(page).textContent()) ?? ''), { timeout: 60_000 }).toMatch(new RegExp(`^(${NAMES.join('|')})$`));
@@ -36,8 +42,8 @@ test('edits to an opened model\'s manifest are applied, saved and applied again'
   await expect(dialog).toBeHidden({ timeout: 60_000 });
   await expectNamedLabels(app);
 
-  const saved = (await server.settings()) as { manifests?: Record<string, { labels?: string[] }> };
-  expect(saved.manifests?.['my-mnist.onnx']?.labels).toEqual(NAMES);
+  // The page saves the edited manifest with its settings after the reload answers: poll for it.
+  await expect.poll(async () => (await savedManifest(server))?.labels, { timeout: 10_000 }).toEqual(NAMES);
 
   // A reload restores the model with its edited manifest.
   await app.reload();
@@ -69,7 +75,6 @@ test('the manifest dialog sets how the crop is placed and what the classes are',
   // The reloaded model switches the crop to follow the face, and the edit is saved with the file's manifest.
   await expect(app.locator('[data-testid="crop-mode-face"]')).toHaveAttribute('aria-pressed', 'true', { timeout: 60_000 });
   await expect(app.locator('[data-testid="face-status"]')).toContainText(/no face|looking for faces/);
-  const saved = (await server.settings()) as { manifests?: Record<string, { crop?: unknown; output?: { kind?: string } }> };
-  expect(saved.manifests?.['my-mnist.onnx']?.crop).toEqual({ mode: 'face', margin: 1.8 });
-  expect(saved.manifests?.['my-mnist.onnx']?.output?.kind).toBe('classes');
+  await expect.poll(async () => (await savedManifest(server))?.crop, { timeout: 10_000 }).toEqual({ mode: 'face', margin: 1.8 });
+  expect((await savedManifest(server))?.output?.kind).toBe('classes');
 });

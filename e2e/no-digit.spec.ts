@@ -18,8 +18,9 @@ test('LeNet with no digit in the crop says so instead of naming a class', async 
     await expect(page.locator('[data-testid="status-line"]')).toContainText('LeNet', { timeout: 120_000 });
     await expect(status(page)).toHaveText('no digit in the crop', { timeout: 60_000 });
     // It stays that way frame after frame, and never claims a class with a percentage.
-    const samples = await sampleStatus(page, 2000, 100);
-    expect(samples.length).toBeGreaterThan(10);
+    const samples = await sampleStatus(page, 3000, 100);
+    // About 30 on a quiet machine; each sample is a round trip to a page that may be busy drawing.
+    expect(samples.length).toBeGreaterThanOrEqual(5);
     expect(samples.filter((s) => s.text.trim() !== 'no digit in the crop')).toEqual([]);
     await saveArtifact(page, 'no-digit');
   } finally {

@@ -1,5 +1,5 @@
 import { wallNow } from '../../../src-shared/clock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serveSocket, ThreadSocket, type SocketThread, type SocketThreadScope, type ThreadWebSocket } from './socket-thread';
 
 /** The server end as the socket thread sees it; the test opens, answers and closes it by hand. */
@@ -112,12 +112,11 @@ describe('the engine socket on its own thread', () => {
     };
     p.page.send(new ArrayBuffer(1000));
     expect(p.page.bufferedAmount).toBe(1000);
-    await settle();
-    expect(p.page.bufferedAmount).toBe(3000);
+    // The thread's report travels back over the channel: wait for it rather than for a fixed time.
+    await vi.waitFor(() => expect(p.page.bufferedAmount).toBe(3000));
     // The socket drains: the thread keeps looking while bytes wait and says when they are gone.
     p.sockets[0].bufferedAmount = 0;
-    await settle();
-    expect(p.page.bufferedAmount).toBe(0);
+    await vi.waitFor(() => expect(p.page.bufferedAmount).toBe(0));
   });
 
   it('reports a closed socket once and ends its thread', async () => {
