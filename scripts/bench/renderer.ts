@@ -1,14 +1,16 @@
 // Renderer benchmark: browser mode as a user runs it (out/main/web.js on a random port), the built
 // renderer in Debian's Chromium with a fake camera, the default layout of each bundled model.
-// Results are counted where they arrive, in the page's WebSocket (Playwright sees every frame it
-// sends and every result it receives and decodes both); the renderer's own cost per drawn result
-// comes from window.__convscopeRenderMs (src-renderer/src/scene/perf.ts), and the status line gives
-// the camera fps, shown fps and camera-to-screen latency.
-import { chromium, expect, type Page } from '@playwright/test';
+// Results are counted where they arrive, at the page's engine socket (a wrapper installed before the
+// app loads stamps each frame and result); the renderer's own cost per drawn result comes from
+// window.__convscopeRenderMs (src-renderer/src/scene/perf.ts), and the status line gives the camera
+// fps, shown fps and camera-to-screen latency. Playwright switches models and is disconnected while
+// the bench measures (scripts/bench/cdp.ts says why).
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { FRAME_MAGIC, ID_OFFSET, RESULT_MAGIC } from '../../src-shared/payload';
-import { selectByText, status, waitForLive } from '../../e2e/support/app';
+import { selectByText, waitForLive } from '../../e2e/support/app';
 import { chromiumPath, fakeCameraArgs } from '../../e2e/support/paths';
 import { startServer } from '../../e2e/support/server';
+import { launchWithDevTools, PageEvaluator } from './cdp';
 import type { FrameStages } from '../../src-renderer/src/trace/frame-trace';
 import { childrenWith, chromiumProcesses, cpuMs, rssMiB } from './memory';
 import { fmt, log, median, p95 } from './stats';
@@ -123,8 +125,9 @@ const RECORD_RENDER_COSTS = `(() => {
  * before the app loads, stamps each frame the page hands to it and each result it hands back (id,
  * bytes, performance.now()); a wrapper around WebSocket does the same where the page keeps the socket
  * itself. Playwright's own WebSocket events were used before, but they relay every message's payload
- * through the DevTools protocol (base64), which cost Chromium's browser process a fifth of a core and
- * delayed big results, so the figures measured the bench as much as the app.
+ * through the DevTools protocol (base64). Not listening is not enough: a connected Playwright has
+ * the Network domain enabled, and Chromium sends the payloads anyway, so the bench also disconnects
+ * Playwright while it measures (scripts/bench/cdp.ts).
  */
 const RECORD_WIRE = `(() => {
   const wire = { sent: [], results: [] };
@@ -174,7 +177,7 @@ interface BenchWire {
 }
 
 class Wire {
-  constructor(private page: Page) {}
+  constructor(private page: PageEvaluator) {}
 
   async reset(): Promise<void> {
     await this.page.evaluate(() => {
@@ -233,9 +236,12 @@ async function cpuNow(server: Server): Promise<Record<string, number>> {
   return out;
 }
 
-async function measure(page: Page, wire: Wire, label: string, seconds: number, server: Server): Promise<RendererModelResult> {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Measures with nothing but `page` (no DevTools domain enabled) attached to the browser. */
+async function measure(page: PageEvaluator, wire: Wire, label: string, seconds: number, server: Server): Promise<RendererModelResult> {
   // Settle first: textures, shaders and the engine's first runs after a load.
-  await page.waitForTimeout(3000);
+  await sleep(3000);
   await page.evaluate(() => {
     const w = window as unknown as BenchWindow;
     w.__benchRenderSamples.length = 0;
@@ -244,18 +250,18 @@ async function measure(page: Page, wire: Wire, label: string, seconds: number, s
   const cpuStart = await cpuNow(server);
   const cpuStartAt = performance.now();
   await wire.reset();
-  const line = page.locator('[data-testid="status-line"]');
+  const line = () => page.evaluate(() => document.querySelector('[data-testid="status-line"]')?.textContent ?? '');
   const samples: StatusSample[] = [];
   const start = Date.now();
   let nextReport = start + 5000;
   while (Date.now() - start < seconds * 1000) {
-    samples.push(parseStatusLine((await line.textContent()) ?? ''));
+    samples.push(parseStatusLine(await line()));
     if (Date.now() >= nextReport) {
       const s = samples[samples.length - 1];
       log(`renderer: ${label} ${Math.round((Date.now() - start) / 1000)} s: camera ${fmt(s.fps)} fps, ${await wire.count()} results so far, inference ${fmt(s.inferenceMs)} ms, latency ${fmt(s.latencyMs)} ms, render ${fmt(s.renderMs)} ms`);
       nextReport += 5000;
     }
-    await page.waitForTimeout(500);
+    await sleep(500);
   }
   const elapsed = (Date.now() - start) / 1000;
   const renderMs = await page.evaluate(() => [...(window as unknown as BenchWindow).__benchRenderSamples]);
@@ -266,7 +272,8 @@ async function measure(page: Page, wire: Wire, label: string, seconds: number, s
   const wallMs = performance.now() - cpuStartAt;
   const cpu: Record<string, number> = {};
   for (const [k, v] of Object.entries(cpuEnd)) cpu[k] = (100 * (v - (cpuStart[k] ?? 0))) / wallMs;
-  const topClass = ((await status(page).textContent()) ?? '').trim();
+  // The status proper (what e2e/support/app.ts calls status): the first [role="status"].
+  const topClass = (await page.evaluate(() => document.querySelector('[role="status"]')?.textContent ?? '')).trim();
   const rss = await memory(server);
   log(`renderer: ${label}: ${results.length} results in ${fmt(elapsed)} s (${fmt(results.length / elapsed)}/s), ${framesSent} frames sent, wire round trip median ${fmt(median(results.map((r) => r.wireMs)))} ms, render median ${fmt(median(renderMs))} ms`);
   log(`renderer: ${label}: CPU % of one core: ${Object.entries(cpu).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
@@ -275,43 +282,70 @@ async function measure(page: Page, wire: Wire, label: string, seconds: number, s
 
 const modelOf = (statusLine: string) => parseStatusLine(statusLine).model;
 
-async function switchTo(page: Page, m: RendererModel): Promise<void> {
+/** Switches to a bundled model, or waits for the files already given to the file input (`before`: the model then). */
+async function switchTo(page: Page, m: RendererModel, before: string): Promise<void> {
   const line = page.locator('[data-testid="status-line"]');
-  const before = modelOf((await line.textContent()) ?? '');
   if (m.select) await selectByText(page.locator('[data-testid="model-select"]'), m.select);
-  // Opened like a user does: the files go to the server as uploads, then the engine loads them.
-  else await page.locator('input[type=file][data-testid="model-file"]').setInputFiles(m.files ?? []);
   const loaded = (text: string) => (m.select ? new RegExp(`model\\s+${m.select.source}`, 'i').test(text) : modelOf(text) !== '' && modelOf(text) !== before);
   const deadline = Date.now() + 300_000;
   while (!loaded((await line.textContent()) ?? '')) {
     if (Date.now() > deadline) throw new Error(`${m.label} did not load within 300 s (status line: ${await line.textContent()})`);
     await page.waitForTimeout(250);
   }
-  // A face model (the age nets) proposes following faces; this camera shows digits, so the crop is
-  // placed by hand as in the age e2e — otherwise the status rightly says there is no face to read.
-  const faceSwitch = page.locator('[data-testid="crop-mode-face"]');
-  const following = async () => (await faceSwitch.count()) > 0 && (await faceSwitch.getAttribute('aria-pressed')) === 'true';
-  for (const until = Date.now() + (m.files ? 10_000 : 0); !(await following()) && Date.now() < until; ) await page.waitForTimeout(250);
-  if (await following()) {
-    await faceSwitch.click();
-    await expect(faceSwitch).toHaveAttribute('aria-pressed', 'false');
+}
+
+/**
+ * After a switch, with Playwright disconnected: a face model (the age nets) proposes following faces;
+ * this camera shows digits, so the crop is placed by hand as in the age e2e — otherwise the status
+ * rightly says there is no face to read. Then waits until the model is live.
+ */
+async function settleModel(page: PageEvaluator, m: RendererModel): Promise<void> {
+  const faceSwitch = () =>
+    page.evaluate(() => {
+      const b = document.querySelector('[data-testid="crop-mode-face"]');
+      return b ? b.getAttribute('aria-pressed') : null;
+    });
+  for (const until = Date.now() + (m.files ? 10_000 : 0); (await faceSwitch()) !== 'true' && Date.now() < until; ) await sleep(250);
+  for (const until = Date.now() + 30_000; (await faceSwitch()) === 'true'; ) {
+    if (Date.now() > until) throw new Error(`${m.label}: the crop still follows faces after 30 s of switching it off`);
+    await page.evaluate(() => (document.querySelector('[data-testid="crop-mode-face"]') as HTMLElement | null)?.click());
+    await sleep(500);
   }
   // Live: a class with its probability, or an age model's expected age ("age ≈ 31").
-  await expect(status(page)).toHaveText(/\d+(?:[.,]\d+)?\s*%|≈\s*\d+/, { timeout: 120_000 });
+  const status = () => page.evaluate(() => document.querySelector('[role="status"]')?.textContent ?? '');
+  for (const until = Date.now() + 120_000; !/\d+(?:[.,]\d+)?\s*%|≈\s*\d+/.test(await status()); ) {
+    if (Date.now() > until) throw new Error(`${m.label} is not live after 120 s (status: ${await status()})`);
+    await sleep(250);
+  }
 }
+
 
 export async function benchRenderer(video: string, opts: { seconds: number; models: RendererModel[]; soakSeconds: number; resolution?: string }): Promise<RendererResult> {
   log('renderer: starting browser mode (out/main/web.js --port 0)');
   const server = await startServer();
-  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: fakeCameraArgs(video) });
-  try {
-    const viewport = { width: 1440, height: 960 };
-    const page = await browser.newPage({ viewport });
-    const wire = new Wire(page);
+  const windowSize = { width: 1440, height: 960 };
+  // Chromium with a DevTools port (scripts/bench/cdp.ts): Playwright drives the page between
+  // measurements and is disconnected while the bench measures.
+  const browser = await launchWithDevTools(chromiumPath, fakeCameraArgs(video), windowSize);
+  let pw: Browser | null = null;
+  let evaluator: PageEvaluator | null = null;
+  const drive = async (): Promise<Page> => {
+    pw ??= await chromium.connectOverCDP(browser.wsEndpoint);
+    const pages = pw.contexts().flatMap((c) => c.pages());
+    const page = pages.find((p) => p.url().startsWith(server.origin)) ?? pages[0];
+    if (!page) throw new Error('the browser has no page');
     page.on('pageerror', (e) => log(`renderer: page error: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() === 'error') log(`renderer: console error: ${m.text()}`);
     });
+    return page;
+  };
+  const letGo = async (): Promise<void> => {
+    await pw?.close();
+    pw = null;
+  };
+  try {
+    const page = await drive();
     await page.addInitScript({ content: RECORD_RENDER_COSTS });
     await page.addInitScript({ content: RECORD_WIRE });
     log(`renderer: ${server.url.replace(/token=.*/, 'token=…')} in ${chromiumPath} (headless, fake camera ${video})`);
@@ -323,7 +357,21 @@ export async function benchRenderer(video: string, opts: { seconds: number; mode
       return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
     });
     const userAgent = await page.evaluate(() => navigator.userAgent);
-    log(`renderer: WebGL2 renderer: ${webgl}`);
+    let viewport = await page.evaluate(() => ({ width: window.innerWidth, height: window.innerHeight }));
+    if (viewport.width !== windowSize.width || viewport.height !== windowSize.height) {
+      // Headless Chromium's window is larger than its page by a browser frame: grow the window so the
+      // page gets the size asked for (a window's bounds outlast the DevTools connection; an emulated
+      // viewport would not).
+      const session = await page.context().newCDPSession(page);
+      const { windowId, bounds } = await session.send('Browser.getWindowForTarget');
+      const width = (bounds.width ?? windowSize.width) + windowSize.width - viewport.width;
+      const height = (bounds.height ?? windowSize.height) + windowSize.height - viewport.height;
+      await session.send('Browser.setWindowBounds', { windowId, bounds: { width, height } });
+      await session.detach();
+      await page.waitForTimeout(200);
+      viewport = await page.evaluate(() => ({ width: window.innerWidth, height: window.innerHeight }));
+    }
+    log(`renderer: WebGL2 renderer: ${webgl}; viewport ${viewport.width}×${viewport.height}`);
     await waitForLive(page);
     if (opts.resolution) {
       // As a user does: toolbar → Engine → Drawing resolution.
@@ -335,13 +383,24 @@ export async function benchRenderer(video: string, opts: { seconds: number; mode
     await page.waitForTimeout(500);
     const drawScale = await page.locator('[data-testid="scene-canvas"]').evaluate((c: HTMLCanvasElement) => c.width / c.getBoundingClientRect().width);
     log(`renderer: canvas pixels per CSS pixel ${drawScale.toFixed(2)}`);
+    evaluator = await PageEvaluator.connect(browser.httpEndpoint, server.origin);
+    const wire = new Wire(evaluator);
     const rssAtStart = await memory(server);
     const models: RendererModelResult[] = [];
     for (const m of opts.models) {
       log(`renderer: switching to ${m.label}`);
-      await switchTo(page, m);
-      log(`renderer: ${m.label} live; measuring ${opts.seconds} s`);
-      models.push(await measure(page, wire, m.label, opts.seconds, server));
+      let before = '';
+      if (!m.select) {
+        // Opened like a user does: the files go to the server as uploads, then the engine loads them.
+        await letGo();
+        before = modelOf(await evaluator.evaluate(() => document.querySelector('[data-testid="status-line"]')?.textContent ?? ''));
+        await evaluator.setInputFiles('input[type=file][data-testid="model-file"]', m.files ?? []);
+      }
+      await switchTo(await drive(), m, before);
+      await letGo();
+      await settleModel(evaluator, m);
+      log(`renderer: ${m.label} live; Playwright disconnected; measuring ${opts.seconds} s`);
+      models.push(await measure(evaluator, wire, m.label, opts.seconds, server));
     }
     for (const m of models) {
       log(`renderer: ${m.model}: ${m.renderMs.length} results drawn, render median ${fmt(median(m.renderMs))} ms, p95 ${fmt(p95(m.renderMs))} ms`);
@@ -349,10 +408,11 @@ export async function benchRenderer(video: string, opts: { seconds: number; mode
     const soak: RendererResult['soak'] = [];
     if (opts.soakSeconds > 0) {
       log(`renderer: soak: ${opts.soakSeconds} s with ${models[models.length - 1]?.model ?? 'the model'}, memory every 10 s`);
+      await letGo();
       await wire.reset();
       const start = Date.now();
       for (let at = 0; at <= opts.soakSeconds; at += 10) {
-        await page.waitForTimeout(Math.max(0, start + at * 1000 - Date.now()));
+        await sleep(Math.max(0, start + at * 1000 - Date.now()));
         const m = await memory(server);
         const results = await wire.count();
         soak.push({ atS: at, ...m, results });
@@ -361,6 +421,8 @@ export async function benchRenderer(video: string, opts: { seconds: number; mode
     }
     return { webgl, userAgent, viewport: `${viewport.width}×${viewport.height}`, resolution: opts.resolution ?? null, drawScale, models, rssAtStart, soak };
   } finally {
+    evaluator?.close();
+    await letGo();
     await browser.close();
     await server.stop();
   }
