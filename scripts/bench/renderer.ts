@@ -220,7 +220,7 @@ async function memory(server: Awaited<ReturnType<typeof startServer>>) {
   return {
     server: rssMiB(server.process.pid ?? -1),
     engine: enginePid ? rssMiB(enginePid) : Number.NaN,
-    // Chromium started by Playwright from this process: its renderer processes (the page).
+    // The Chromium this process started: its renderer processes (the page).
     renderer: childrenWith(process.pid, '--type=renderer').reduce((a, p) => a + (rssMiB(p) || 0), 0),
   };
 }
@@ -237,6 +237,10 @@ async function cpuNow(server: Server): Promise<Record<string, number>> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The status line's text ("camera 29.8 fps · shown …"). */
+const statusLineOf = (page: PageEvaluator) => page.evaluate(() => document.querySelector('[data-testid="status-line"]')?.textContent ?? '');
+/** The status proper (what e2e/support/app.ts calls status, the first [role="status"]): "7 — 98.4 %". */
+const statusOf = (page: PageEvaluator) => page.evaluate(() => document.querySelector('[role="status"]')?.textContent ?? '');
 
 /** Measures with nothing but `page` (no DevTools domain enabled) attached to the browser. */
 async function measure(page: PageEvaluator, wire: Wire, label: string, seconds: number, server: Server): Promise<RendererModelResult> {
@@ -250,12 +254,11 @@ async function measure(page: PageEvaluator, wire: Wire, label: string, seconds: 
   const cpuStart = await cpuNow(server);
   const cpuStartAt = performance.now();
   await wire.reset();
-  const line = () => page.evaluate(() => document.querySelector('[data-testid="status-line"]')?.textContent ?? '');
   const samples: StatusSample[] = [];
   const start = Date.now();
   let nextReport = start + 5000;
   while (Date.now() - start < seconds * 1000) {
-    samples.push(parseStatusLine(await line()));
+    samples.push(parseStatusLine(await statusLineOf(page)));
     if (Date.now() >= nextReport) {
       const s = samples[samples.length - 1];
       log(`renderer: ${label} ${Math.round((Date.now() - start) / 1000)} s: camera ${fmt(s.fps)} fps, ${await wire.count()} results so far, inference ${fmt(s.inferenceMs)} ms, latency ${fmt(s.latencyMs)} ms, render ${fmt(s.renderMs)} ms`);
@@ -272,8 +275,7 @@ async function measure(page: PageEvaluator, wire: Wire, label: string, seconds: 
   const wallMs = performance.now() - cpuStartAt;
   const cpu: Record<string, number> = {};
   for (const [k, v] of Object.entries(cpuEnd)) cpu[k] = (100 * (v - (cpuStart[k] ?? 0))) / wallMs;
-  // The status proper (what e2e/support/app.ts calls status): the first [role="status"].
-  const topClass = (await page.evaluate(() => document.querySelector('[role="status"]')?.textContent ?? '')).trim();
+  const topClass = (await statusOf(page)).trim();
   const rss = await memory(server);
   log(`renderer: ${label}: ${results.length} results in ${fmt(elapsed)} s (${fmt(results.length / elapsed)}/s), ${framesSent} frames sent, wire round trip median ${fmt(median(results.map((r) => r.wireMs)))} ms, render median ${fmt(median(renderMs))} ms`);
   log(`renderer: ${label}: CPU % of one core: ${Object.entries(cpu).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
@@ -312,13 +314,11 @@ async function settleModel(page: PageEvaluator, m: RendererModel): Promise<void>
     await sleep(500);
   }
   // Live: a class with its probability, or an age model's expected age ("age ≈ 31").
-  const status = () => page.evaluate(() => document.querySelector('[role="status"]')?.textContent ?? '');
-  for (const until = Date.now() + 120_000; !/\d+(?:[.,]\d+)?\s*%|≈\s*\d+/.test(await status()); ) {
-    if (Date.now() > until) throw new Error(`${m.label} is not live after 120 s (status: ${await status()})`);
+  for (const until = Date.now() + 120_000; !/\d+(?:[.,]\d+)?\s*%|≈\s*\d+/.test(await statusOf(page)); ) {
+    if (Date.now() > until) throw new Error(`${m.label} is not live after 120 s (status: ${await statusOf(page)})`);
     await sleep(250);
   }
 }
-
 
 export async function benchRenderer(video: string, opts: { seconds: number; models: RendererModel[]; soakSeconds: number; resolution?: string }): Promise<RendererResult> {
   log('renderer: starting browser mode (out/main/web.js --port 0)');
@@ -393,7 +393,7 @@ export async function benchRenderer(video: string, opts: { seconds: number; mode
       if (!m.select) {
         // Opened like a user does: the files go to the server as uploads, then the engine loads them.
         await letGo();
-        before = modelOf(await evaluator.evaluate(() => document.querySelector('[data-testid="status-line"]')?.textContent ?? ''));
+        before = modelOf(await statusLineOf(evaluator));
         await evaluator.setInputFiles('input[type=file][data-testid="model-file"]', m.files ?? []);
       }
       await switchTo(await drive(), m, before);
