@@ -31,6 +31,8 @@ test('the drawing resolution is automatic (half where software draws), can be ch
   const canvas = app.locator('[data-testid="scene-canvas"]');
   // Canvas pixels per CSS pixel (the test window's device pixel ratio is 1).
   const density = () => canvas.evaluate((c: HTMLCanvasElement) => c.width / c.getBoundingClientRect().width);
+  // How the compositor enlarges the canvas to the screen: in blocks below full resolution.
+  const enlarging = () => canvas.evaluate((c: HTMLCanvasElement) => getComputedStyle(c).imageRendering);
   // What draws the panels, as the WebGL renderer string has it (SwiftShader on the test machine).
   const name = await app.evaluate(() => {
     const gl = document.createElement('canvas').getContext('webgl2')!;
@@ -53,6 +55,7 @@ test('the drawing resolution is automatic (half where software draws), can be ch
 
   await select.selectOption('half');
   await expect.poll(density).toBeCloseTo(0.5, 1);
+  await expect.poll(enlarging, 'half-resolution pixels are enlarged as blocks, not smoothed').toBe('pixelated');
   await expect(scale).toHaveText('half resolution');
   await expect.poll(async () => (await server.settings()).display, { timeout: 15_000 }).toEqual({ resolution: 'half' });
   await app.locator('[data-testid="engine-menu"]').click();
@@ -67,6 +70,7 @@ test('the drawing resolution is automatic (half where software draws), can be ch
   await app.locator('[data-testid="engine-menu"]').click();
   await select.selectOption('full');
   await expect.poll(density).toBeCloseTo(1, 1);
+  await expect.poll(enlarging, 'at full resolution nothing is enlarged').toBe('auto');
   await expect(scale).toHaveText('full resolution');
   await expect.poll(async () => (await server.settings()).display, { timeout: 15_000 }).toEqual({ resolution: 'full' });
 
