@@ -69,14 +69,18 @@ export async function startServer(opts: { configDir?: string } = {}): Promise<Se
     engine: () => api('/api/debug/engine') as Promise<{ pid: number | null; restarts: number }>,
     settings: () => api('/api/settings') as Promise<Record<string, unknown>>,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const gone = new Promise<void>((r) => child.once('exit', () => r()));
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await gone;
-        clearTimeout(t);
-      }
+      await stopChild(child, 10_000);
       if (ownDir) rmSync(configDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Ends `child` (SIGTERM, then SIGKILL after `graceMs`) and waits until it has exited. */
+export async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await gone;
+  clearTimeout(t);
 }

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { stopChild } from '../../e2e/support/server';
 
 export interface DevToolsBrowser {
   /** ws://… of the browser target, for chromium.connectOverCDP. */
@@ -52,13 +53,7 @@ export async function launchWithDevTools(executable: string, args: string[], win
     httpEndpoint,
     process: child,
     async close() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const gone = new Promise<void>((r) => child.once('exit', () => r()));
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await gone;
-        clearTimeout(t);
-      }
+      await stopChild(child, 5000);
       rmSync(profile, { recursive: true, force: true });
     },
   };
