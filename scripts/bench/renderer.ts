@@ -329,20 +329,25 @@ export async function benchRenderer(video: string, opts: { seconds: number; mode
   const browser = await launchWithDevTools(chromiumPath, fakeCameraArgs(video), windowSize);
   let pw: Browser | null = null;
   let evaluator: PageEvaluator | null = null;
+  let driven: Page | null = null;
   const drive = async (): Promise<Page> => {
-    pw ??= await chromium.connectOverCDP(browser.wsEndpoint);
+    if (pw && driven) return driven;
+    pw = await chromium.connectOverCDP(browser.wsEndpoint);
     const pages = pw.contexts().flatMap((c) => c.pages());
     const page = pages.find((p) => p.url().startsWith(server.origin)) ?? pages[0];
     if (!page) throw new Error('the browser has no page');
+    // Once per connection: a second call while connected returns the same page, with these listeners.
     page.on('pageerror', (e) => log(`renderer: page error: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() === 'error') log(`renderer: console error: ${m.text()}`);
     });
+    driven = page;
     return page;
   };
   const letGo = async (): Promise<void> => {
     await pw?.close();
     pw = null;
+    driven = null;
   };
   try {
     const page = await drive();
