@@ -15,6 +15,7 @@ import { displayedCells } from './cells';
 import { rssMiB } from './memory';
 import type { BenchModel } from './models';
 import { benchPeers, PEER_THREADS, type PeerResult } from './peers';
+import { timeGraphs, type GraphTiming } from './profile';
 import { fmt, log, median, p95 } from './stats';
 
 export interface StageTimes {
@@ -63,6 +64,8 @@ export interface EngineModelResult {
    * encode ms. Empty without peers.
    */
   native: { threads: number; runMs: number[] }[];
+  /** The plain model and the default layout's display graph timed side by side in this process, with onnxruntime's profile of each (CPU provider only). */
+  profile?: DisplayCost;
   rssMiB: { before: number; after: number };
 }
 
@@ -137,6 +140,49 @@ async function nativeWithThreads(m: BenchModel, assetsDir: string, every: Subscr
   } finally {
     await rt.release();
   }
+}
+
+export interface DisplayCost {
+  fast: GraphTiming;
+  subscribed: GraphTiming;
+  /** The default layout's layers shown whole (or by a list of maps), alone; absent when there are none. */
+  whole?: GraphTiming & { layers: number };
+  /** Its top-k layers (the strip's strongest map per layer), alone; absent when there are none. */
+  topK?: GraphTiming & { layers: number };
+}
+
+/**
+ * The plain model, the default layout's display graph, and the graphs of its two kinds of request
+ * alone (layers shown whole, the strip's top-k), timed side by side in this process on the first
+ * crop; the first two also through onnxruntime's profiler (scripts/bench/profile.ts).
+ */
+async function displayCost(m: BenchModel, assetsDir: string, sub: Subscription, crop: Crop, ms: number): Promise<DisplayCost> {
+  const rt = await ModelRuntime.load(m.source, assetsDir, { forceCpu: true });
+  const isTopK = (l: Subscription['layers'][number]) => !!l.channels && 'topK' in l.channels;
+  const parts = { whole: sub.layers.filter((l) => !isTopK(l)), topK: sub.layers.filter(isTopK) };
+  const graphs: { model: Uint8Array; profile: boolean }[] = [];
+  let input;
+  try {
+    graphs.push({ model: rt.displayModel, profile: true });
+    await rt.subscribe(sub);
+    graphs.push({ model: rt.displayModel, profile: true });
+    for (const layers of [parts.whole, parts.topK]) {
+      if (!layers.length) continue;
+      await rt.subscribe({ layers });
+      graphs.push({ model: rt.displayModel, profile: false });
+    }
+    input = rt.prepare(crop);
+  } finally {
+    await rt.release();
+  }
+  const t = await timeGraphs(graphs, input, { warmUp: 3, min: 5, ms });
+  const [fast, subscribed, ...alone] = t;
+  return {
+    fast,
+    subscribed,
+    ...(parts.whole.length ? { whole: { ...alone[0], layers: parts.whole.length } } : {}),
+    ...(parts.topK.length ? { topK: { ...alone[parts.whole.length ? 1 : 0], layers: parts.topK.length } } : {}),
+  };
 }
 
 /** A deterministic input of the model's shape for the peers (their speed does not depend on the values). */
@@ -267,6 +313,12 @@ export async function benchEngine(assetsDir: string, models: BenchModel[], opts:
         native.push({ threads, runMs: await nativeWithThreads(m, assetsDir, every, crops, threads, opts.stageMs) });
         log(`engine: ${info.name} every layer in this process with ${threads} intra-op thread(s): ${fmt(median(native.at(-1)!.runMs))} ms (median of ${native.at(-1)!.runMs.length})`);
       }
+      let profile: DisplayCost | undefined;
+      if (info.provider === 'cpu') {
+        profile = await displayCost(m, assetsDir, sub, crops[0], opts.stageMs);
+        const alone = (g: (GraphTiming & { layers: number }) | undefined, what: string) => (g ? `, ${what} (${g.layers} layers) alone ${fmt(g.runMs)} ms` : '');
+        log(`engine: ${info.name} side by side: plain model ${fmt(profile.fast.runMs)} ms per run, default layout's graph ${fmt(profile.subscribed.runMs)} ms${alone(profile.whole, 'layers shown whole')}${alone(profile.topK, 'top-k layers')}`);
+      }
       out.push({
         key: m.key,
         id: info.id,
@@ -284,6 +336,7 @@ export async function benchEngine(assetsDir: string, models: BenchModel[], opts:
         stream,
         peers,
         native,
+        ...(profile ? { profile } : {}),
         rssMiB: { before: rssBefore, after: rssAfter },
       });
     }

@@ -16,6 +16,7 @@ import { benchEngine, type EngineModelResult, type StageTimes } from './engine';
 import { benchModels } from './models';
 import { benchRenderer, type RendererModel, type RendererModelResult, type RendererResult } from './renderer';
 import { STAGES } from '../../src-renderer/src/trace/frame-trace';
+import { PROFILE_PART_NAMES, PROFILE_PARTS, type GraphTiming, type ProfilePart } from './profile';
 import { fmt, log, median, p95, ratio, table } from './stats';
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
@@ -113,6 +114,44 @@ function engineTables(results: EngineModelResult[]): string {
       ];
     }),
   );
+  const profiled = results.filter((r) => r.profile);
+  const short: Record<ProfilePart, string> = {
+    model: "model's operators",
+    layout: 'layout reorders',
+    casts: 'casts',
+    selection: 'picking the maps',
+    quantisation: 'ranges and bytes',
+  };
+  const alone = (g: (GraphTiming & { layers: number }) | undefined, base: number) => (g ? `+${fmt(g.runMs - base)} (${g.layers})` : '–');
+  const profile = table(
+    [
+      'model',
+      'plain model ms / run',
+      "default layout's graph ms / run",
+      'extra ms',
+      'alone: layers shown whole, extra ms (layers)',
+      "alone: the strip's top-1 layers, extra ms (layers)",
+      ...PROFILE_PARTS.map((p) => `profiled, added: ${short[p]}`),
+      'nodes: plain / default',
+      'profiler µs per node',
+    ],
+    profiled.map((r) => {
+      const { fast, subscribed, whole, topK } = r.profile!;
+      const f = fast.profile;
+      const d = subscribed.profile;
+      return [
+        r.name,
+        fmt(fast.runMs),
+        fmt(subscribed.runMs),
+        fmt(subscribed.runMs - fast.runMs),
+        alone(whole, fast.runMs),
+        alone(topK, fast.runMs),
+        ...PROFILE_PARTS.map((p) => (f && d ? fmt((d.parts[p] - f.parts[p]) / 1000) : '–')),
+        f && d ? `${f.nodes} / ${d.nodes}` : '–',
+        d ? fmt(d.profilerUsPerNode) : '–',
+      ];
+    }),
+  );
   const memory = table(
     ['model', 'engine process RSS MiB before load', 'after its runs'],
     results.map((r) => [r.name, mib(r.rssMiB.before), mib(r.rssMiB.after)]),
@@ -132,6 +171,14 @@ function engineTables(results: EngineModelResult[]): string {
     '',
     peers,
     '',
+    ...(profiled.length
+      ? [
+          `Where the default layout's extra inference time goes: the plain model (the fast path), the default layout's display graph, and the graphs of its two kinds of request alone (the layers shown whole, the strip's strongest map per layer), each in a session of its own in this process with the engine's options, on one crop, run in turn round after round; the first two also in a twin session under onnxruntime's profiler (scripts/bench/profile.ts). Run times are medians without the profiler; the "profiled, added" columns are what the default layout's graph adds to the plain model's kernel times under the profiler (means per run). The profiler itself costs a few µs per node (last column: its cost per node executed, in total), partly inside the kernels' times, so those columns read high for the many small nodes ConvScope adds and do not add up to the extra time. Kinds of work: ${PROFILE_PARTS.map((p) => `**${short[p]}**: ${PROFILE_PART_NAMES[p]}`).join('; ')}.`,
+          '',
+          profile,
+          '',
+        ]
+      : []),
     memory,
   ].join('\n');
 }

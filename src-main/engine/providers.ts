@@ -60,6 +60,17 @@ export function sessionConfig(arch: string = process.arch): Record<string, Recor
   return arch === 'x64' ? { session: { disable_prepacking: '1' } } : {};
 }
 
+/** The options every session of the engine is made with on `provider` (the benchmark's profiler uses them too). */
+export function sessionOptions(provider: string): Ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [provider],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: provider === 'cpu' ? cpuThreads() : undefined,
+    interOpNumThreads: 1,
+    extra: sessionConfig(),
+  };
+}
+
 /** Creates a session on the first provider that works. */
 export async function createSession(
   ort: typeof Ort,
@@ -72,13 +83,7 @@ export async function createSession(
   let lastError: unknown;
   for (const provider of order) {
     try {
-      const session = await ort.InferenceSession.create(model, {
-        executionProviders: [provider],
-        graphOptimizationLevel: 'all',
-        intraOpNumThreads: provider === 'cpu' ? cpuThreads() : undefined,
-        interOpNumThreads: 1,
-        extra: sessionConfig(),
-      });
+      const session = await ort.InferenceSession.create(model, sessionOptions(provider));
       return { session, provider, skipped };
     } catch (e) {
       lastError = e;

@@ -316,6 +316,11 @@ export class ModelRuntime {
     for (const e of all) await e.session.release();
   }
 
+  /** The ONNX model the display session runs: the model plus the subscription's quantisation nodes. */
+  get displayModel(): Uint8Array {
+    return this.displayGraph();
+  }
+
   /** What preprocessing needs (to prepare frames on another thread, see engine.ts). */
   get inputSpec(): InputSpec {
     return this.spec;
