@@ -94,6 +94,20 @@ describe('frame pump', () => {
     expect(t.pump.fps).toBe(0);
   });
 
+  it('gives the true picture rate when pictures arrive unevenly', () => {
+    const t = setup();
+    const s = testSource(100, 100);
+    t.pump.use(s.source);
+    // 30 pictures per second on average, alternately 20 and 46.67 ms apart: an average of the
+    // instantaneous rates (50 and 21.4 per second) would say 35.7.
+    for (let i = 0; i < 200; i++) {
+      s.picture();
+      t.tick(i % 2 ? 20 : 140 / 3);
+    }
+    s.picture();
+    expect(t.pump.fps).toBeCloseTo(30, 0);
+  });
+
   it('follows the source it is given and resends a kept crop under a new id', () => {
     const t = setup();
     const a = testSource(100, 100);
