@@ -64,7 +64,7 @@ export interface EngineModelResult {
    * encode ms. Empty without peers.
    */
   native: { threads: number; runMs: number[] }[];
-  /** The plain model and the default layout's display graph timed side by side in this process, with onnxruntime's profile of each (CPU provider only). */
+  /** Where the default layout's extra inference time goes (displayCost below; CPU provider only). */
   profile?: DisplayCost;
   rssMiB: { before: number; after: number };
 }
