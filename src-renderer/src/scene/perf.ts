@@ -34,20 +34,48 @@ declare global {
 /** The last draw caused by new data: when it began (wall clock) and what it cost, for the frame trace. */
 export const lastFrameDraw = { startedAt: 0, ms: 0 };
 
-/** How far back "shown fps" counts drawn results. */
-const SHOWN_WINDOW_MS = 2000;
-const drawnAt: number[] = [];
+/**
+ * Events per second over the last `windowMs`: the events in it less one, over the time from the
+ * first to the last (0 with fewer than two). The status line's camera fps and shown fps both come
+ * from one, so they compare like for like; an average of 1000 ÷ each interval would instead read
+ * high when events come unevenly (20 ms, then 47 ms, … reads 36 for 30 a second).
+ */
+export class RateWindow {
+  private readonly times: number[] = [];
 
-/** Results drawn per second over the last two seconds (0 when nothing was drawn lately). */
+  constructor(private readonly windowMs = 2000) {}
+
+  mark(at: number): void {
+    this.times.push(at);
+    this.trim(at);
+    if (this.times.length > 1024) this.times.shift();
+  }
+
+  rate(now: number): number {
+    this.trim(now);
+    const t = this.times;
+    return t.length < 2 ? 0 : ((t.length - 1) * 1000) / Math.max(1, t[t.length - 1] - t[0]);
+  }
+
+  clear(): void {
+    this.times.length = 0;
+  }
+
+  private trim(now: number): void {
+    while (this.times.length && this.times[0] <= now - this.windowMs) this.times.shift();
+  }
+}
+
+const drawn = new RateWindow();
+
+/** Results drawn per second over the last two seconds (0 when fewer than two were drawn in them). */
 export function shownFps(now = performance.now()): number {
-  while (drawnAt.length && drawnAt[0] <= now - SHOWN_WINDOW_MS) drawnAt.shift();
-  return drawnAt.length / (SHOWN_WINDOW_MS / 1000);
+  return drawn.rate(now);
 }
 
 /** Records one drawn result and what drawing it cost (`at`: when it was drawn). */
 export function recordRenderCost(ms: number, at = performance.now()): void {
-  drawnAt.push(at);
-  if (drawnAt.length > 1000) drawnAt.shift();
+  drawn.mark(at);
   history.push(ms);
   if (history.length > WINDOW) history.shift();
   const c = { last: ms, median: median(history), samples: history.length };

@@ -4,6 +4,7 @@
 // the whole picture travels too, scaled down, for the face finder.
 import type { DetectImage, FaceFinderSettings, FrameMessage } from '../../../src-shared/contract';
 import { wallNow } from '../../../src-shared/clock';
+import { RateWindow } from '../scene/perf';
 import { frameTrace } from '../trace/frame-trace';
 import { CropRing, cropRectPx, type CropSquare } from './crop';
 import type { CropImage, PictureInfo, PictureSource } from './types';
@@ -57,9 +58,6 @@ export function canvasCutter(): Cutter {
   };
 }
 
-/** How far back the picture rate is measured. */
-const FPS_WINDOW_MS = 2000;
-
 export interface FramePumpOptions {
   /** The crop square now (read for every picture). */
   crop: () => CropSquare;
@@ -83,9 +81,8 @@ export class FramePump {
   private readonly cutWhole: Cutter;
   private readonly now: () => number;
   private nextId = 1;
-  private lastPictureAt = 0;
-  /** When the pictures of the last FPS_WINDOW_MS came, oldest first. */
-  private readonly pictureTimes: number[] = [];
+  /** The pictures of the last two seconds. */
+  private readonly pictures = new RateWindow();
   /** The square in picture pixels, worked out again only when the crop or the picture size changes. */
   private rect = { crop: null as CropSquare | null, width: 0, height: 0, px: { x: 0, y: 0, size: 0 } };
 
@@ -100,24 +97,16 @@ export class FramePump {
     if (source === this.source) return;
     this.stopListening?.();
     this.source = source;
-    this.lastPictureAt = 0;
-    this.pictureTimes.length = 0;
+    this.pictures.clear();
     this.stopListening = source ? source.onPicture((info) => this.capture(info)) : null;
   }
 
   /**
-   * New pictures per second over the last two seconds (as "shown fps" counts drawn results); 0 when
-   * none came for two seconds. Pictures ÷ the time they span, not an average of 1000 ÷ each
-   * interval: pictures that arrive unevenly (20 ms, then 47 ms, …) would make that read above the
-   * source's true rate, and the status line would show the camera faster than every result drawn.
+   * New pictures per second over the last two seconds, measured as "shown fps" measures drawn
+   * results (RateWindow); 0 when fewer than two came in them.
    */
   get fps(): number {
-    const now = this.now();
-    if (now - this.lastPictureAt > FPS_WINDOW_MS) return 0;
-    const t = this.pictureTimes;
-    const first = t.findIndex((at) => at > now - FPS_WINDOW_MS);
-    const n = first < 0 ? 0 : t.length - first;
-    return n < 2 ? 0 : ((n - 1) * 1000) / Math.max(1, t[t.length - 1] - t[first]);
+    return this.pictures.rate(this.now());
   }
 
   /** Sends an earlier crop again as a new frame (a frozen picture re-run for new panels); returns its id. */
@@ -132,10 +121,7 @@ export class FramePump {
   private capture(info?: PictureInfo): void {
     const now = this.now();
     const wallStart = wallNow();
-    const times = this.pictureTimes;
-    times.push(now);
-    while (times.length > 1 && (times[0] <= now - FPS_WINDOW_MS || times.length > 1024)) times.shift();
-    this.lastPictureAt = now;
+    this.pictures.mark(now);
     const source = this.source;
     const out = this.opts.outSize();
     if (!source || !out || this.opts.paused()) return;
