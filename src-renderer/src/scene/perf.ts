@@ -35,17 +35,22 @@ declare global {
 export const lastFrameDraw = { startedAt: 0, ms: 0 };
 
 /**
- * Events per second over the last `windowMs`: the events in it less one, over the time from the
- * first to the last (0 with fewer than two). The status line's camera fps and shown fps both come
- * from one, so they compare like for like; an average of 1000 ÷ each interval would instead read
- * high when events come unevenly (20 ms, then 47 ms, … reads 36 for 30 a second).
+ * Events per second over the last `windowMs`: how many came in it ÷ its length; until events have
+ * come for a whole window, those so far less one ÷ the time from the first to the last (0 with
+ * fewer than two). The status line's camera fps and shown fps both come from one, so they compare
+ * like for like. Counting does not read high when events come unevenly, as an average of
+ * 1000 ÷ each interval does (20 ms, then 47 ms, … reads 36 for 30 a second), nor after a pause,
+ * as the span of the events in the window alone would (a burst after a stall reads as its rate).
  */
 export class RateWindow {
   private readonly times: number[] = [];
+  /** The first event since the window was made or cleared (NaN: none yet). */
+  private first = Number.NaN;
 
   constructor(private readonly windowMs = 2000) {}
 
   mark(at: number): void {
+    if (Number.isNaN(this.first)) this.first = at;
     this.times.push(at);
     this.trim(at);
     if (this.times.length > 1024) this.times.shift();
@@ -54,11 +59,14 @@ export class RateWindow {
   rate(now: number): number {
     this.trim(now);
     const t = this.times;
-    return t.length < 2 ? 0 : ((t.length - 1) * 1000) / Math.max(1, t[t.length - 1] - t[0]);
+    if (t.length < 2) return 0;
+    if (now - this.first >= this.windowMs) return (t.length * 1000) / this.windowMs;
+    return ((t.length - 1) * 1000) / Math.max(1, t[t.length - 1] - t[0]);
   }
 
   clear(): void {
     this.times.length = 0;
+    this.first = Number.NaN;
   }
 
   private trim(now: number): void {
