@@ -32,6 +32,17 @@ describe('RateWindow', () => {
     expect(Math.abs(w.rate(t) - 30)).toBeLessThanOrEqual(0.5);
   });
 
+  it("reads a burst at the start as the events over the time since the first, not at the burst's rate", () => {
+    const w = new RateWindow();
+    // Four results 50 ms apart after a model loads (20 a second while they last), read 300 ms after the first.
+    for (let i = 0; i < 4; i++) w.mark(i * 50);
+    expect(w.rate(300)).toBeCloseTo(4 / 0.3, 5);
+    // Steady events read at their rate just after the last one.
+    const steady = new RateWindow();
+    for (let i = 0; i < 4; i++) steady.mark(i * 100);
+    expect(steady.rate(301)).toBeCloseTo(10, 5);
+  });
+
   it('counts a burst after a stall at the rate of the whole window, not of the burst', () => {
     const w = new RateWindow();
     for (let at = 0; at <= 3000; at += 100) w.mark(at);

@@ -35,12 +35,14 @@ declare global {
 export const lastFrameDraw = { startedAt: 0, ms: 0 };
 
 /**
- * Events per second over the last `windowMs`: how many came in it ÷ its length; until events have
- * come for a whole window, those so far less one ÷ the time from the first to the last (0 with
- * fewer than two). The status line's camera fps and shown fps both come from one, so they compare
- * like for like. Counting does not read high when events come unevenly, as an average of
- * 1000 ÷ each interval does (20 ms, then 47 ms, … reads 36 for 30 a second), nor after a pause,
- * as the span of the events in the window alone would (a burst after a stall reads as its rate).
+ * Events per second over the last `windowMs`: how many came in it ÷ its length. Until events have
+ * come for a whole window: the events so far less one ÷ the time from the first to the last, but
+ * never more than all of them ÷ the time since the first, so that a burst (the first results after
+ * a model loads) does not read as the burst's own rate; 0 with fewer than two. The status line's
+ * camera fps and shown fps both come from one, so they compare like for like. Counting does not
+ * read high when events come unevenly, as an average of 1000 ÷ each interval does (20 ms, then
+ * 47 ms, … reads 36 for 30 a second), nor after a stall, as the span from the first event in the
+ * window to the last would.
  */
 export class RateWindow {
   private readonly times: number[] = [];
@@ -61,7 +63,8 @@ export class RateWindow {
     const t = this.times;
     if (t.length < 2) return 0;
     if (now - this.first >= this.windowMs) return (t.length * 1000) / this.windowMs;
-    return ((t.length - 1) * 1000) / Math.max(1, t[t.length - 1] - t[0]);
+    const spanned = ((t.length - 1) * 1000) / Math.max(1, t[t.length - 1] - t[0]);
+    return Math.min(spanned, (t.length * 1000) / Math.max(1, now - t[0]));
   }
 
   clear(): void {
