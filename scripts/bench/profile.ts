@@ -1,9 +1,10 @@
-// Where the default layout's extra inference time goes, by onnxruntime's own profiler: the plain
-// model (what the fast path runs) and the default layout's display graph (the model, its subscribed
-// layers as outputs and ConvScope's quantisation nodes), each in a session of its own in this process
-// with the engine's session options, the kernel time of every node summed into a few kinds of work.
-// The profiler adds a little to every node, so the parts are for comparing the two graphs, not for
-// reading absolute times off (the stage table measures those without it).
+// Where the default layout's extra inference time goes. Graphs (the plain model, which the fast
+// path runs; the default layout's display graph, i.e. the model, its subscribed layers as outputs
+// and ConvScope's quantisation nodes; or a part of that layout alone) are timed side by side in
+// this process, each in a session of its own with the engine's session options; those asked for
+// also run in a twin session under onnxruntime's profiler, the kernel time of every node summed
+// into a few kinds of work. The profiler adds a little to every node, so the parts are for
+// comparing graphs, not for reading absolute times off (the run times without it say that).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
