@@ -139,8 +139,10 @@ export interface ModelInfo {
   /** Input tensor shape without batch in NCHW order ([C, H, W]). */
   input: { c: number; h: number; w: number };
   layers: LayerInfo[];
-  /** Execution provider the session runs on, e.g. 'cpu', 'cuda', 'dml', 'coreml'. */
+  /** Execution provider the session runs on, e.g. 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'. */
   provider: string;
+  /** Providers tried before `provider` that failed to start, each with onnxruntime's reason. */
+  providerSkipped?: string[];
   /** Where the model came from: 'bundled' or a file path. */
   source: string;
 }

@@ -15,6 +15,7 @@ import { displayedCells } from './cells';
 import { rssMiB } from './memory';
 import type { BenchModel } from './models';
 import { benchPeers, PEER_THREADS, type PeerResult } from './peers';
+import { graphAgreement, providerAgreement, type Agreement } from './agreement';
 import { timeGraphs, type GraphTiming } from './profile';
 import { fmt, log, median, p95 } from './stats';
 
@@ -66,6 +67,8 @@ export interface EngineModelResult {
   native: { threads: number; runMs: number[] }[];
   /** Where the default layout's extra inference time goes (displayCost below; CPU provider only). */
   profile?: DisplayCost;
+  /** On a provider other than the CPU: its outputs against the CPU's (agreement.ts). */
+  agreement?: { layers: Agreement; display: Agreement };
   rssMiB: { before: number; after: number };
 }
 
@@ -185,6 +188,24 @@ async function displayCost(m: BenchModel, assetsDir: string, sub: Subscription, 
   };
 }
 
+/**
+ * The model's every layer and the default layout's display graph (what the engine sends: ranges,
+ * bytes, the strip's picks) run on the CPU and on `provider` from the first crop, compared.
+ */
+async function agreementWithCpu(m: BenchModel, assetsDir: string, sub: Subscription, crop: Crop, provider: string): Promise<{ layers: Agreement; display: Agreement }> {
+  const rt = await ModelRuntime.load(m.source, assetsDir, { forceCpu: true });
+  let input;
+  let display;
+  try {
+    await rt.subscribe(sub);
+    display = rt.displayModel;
+    input = rt.prepare(crop);
+  } finally {
+    await rt.release();
+  }
+  return { layers: await providerAgreement(m.source, assetsDir, provider, input), display: await graphAgreement(display, provider, input) };
+}
+
 /** A deterministic input of the model's shape for the peers (their speed does not depend on the values). */
 function peerInput(info: ModelInfo) {
   const m = info.manifest;
@@ -246,6 +267,7 @@ export async function benchEngine(assetsDir: string, models: BenchModel[], opts:
       const loadMs = performance.now() - t0;
       const crops = engineCrops(info.input);
       const crop = `${crops[0].width}×${crops[0].height}`;
+      if (info.providerSkipped) log(`engine: ${info.name}: ${info.providerSkipped.join('; ')}`);
       log(`engine: ${info.name} loaded in ${fmt(loadMs)} ms on ${info.provider}; input ${info.input.c}×${info.input.h}×${info.input.w}, crop ${crop} RGBA, ${info.layers.length} layers`);
 
       const every: Subscription = { layers: info.layers.map((l) => ({ layer: l.name })) };
@@ -319,6 +341,18 @@ export async function benchEngine(assetsDir: string, models: BenchModel[], opts:
         const alone = (g: (GraphTiming & { layers: number }) | undefined, what: string) => (g ? `, ${what} (${g.layers} layers) alone ${fmt(g.runMs)} ms` : '');
         log(`engine: ${info.name} side by side: plain model ${fmt(profile.fast.runMs)} ms per run, default layout's graph ${fmt(profile.subscribed.runMs)} ms${alone(profile.whole, 'layers shown whole')}${alone(profile.topK, 'top-k layers')}`);
       }
+      let agreement: EngineModelResult['agreement'];
+      if (info.provider !== 'cpu') {
+        try {
+          agreement = await agreementWithCpu(m, assetsDir, sub, crops[0], info.provider);
+        } catch (e) {
+          log(`engine: ${info.name} ${info.provider} vs cpu: the comparison failed: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }
+      if (agreement) {
+        const say = (a: Agreement) => `worst ${a.worst.output} max |Δ| ${a.worst.maxAbs.toPrecision(3)} (${(a.worst.relative * 100).toPrecision(3)} % of its largest value), top output ${a.top.other} vs ${a.top.reference} on the CPU`;
+        log(`engine: ${info.name} ${info.provider} vs cpu: every layer: ${say(agreement.layers)}; default layout's display graph: ${say(agreement.display)}`);
+      }
       out.push({
         key: m.key,
         id: info.id,
@@ -337,6 +371,7 @@ export async function benchEngine(assetsDir: string, models: BenchModel[], opts:
         peers,
         native,
         ...(profile ? { profile } : {}),
+        ...(agreement ? { agreement } : {}),
         rssMiB: { before: rssBefore, after: rssAfter },
       });
     }

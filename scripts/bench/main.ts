@@ -6,6 +6,7 @@
 // squeezenet, gender, caffenet-age, dex-vgg16), --no-peers, --resolution auto|full|half (browser
 // mode with that Engine → Drawing resolution; by default the app's own, automatic).
 import './node-globals';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,7 +15,8 @@ import { availableProviders, cpuThreads } from '../../src-main/engine/providers'
 import { CAMERA_FPS, cameraVideo } from './camera';
 import { benchEngine, type EngineModelResult, type StageTimes } from './engine';
 import { benchModels } from './models';
-import { benchRenderer, type RendererModel, type RendererModelResult, type RendererResult } from './renderer';
+// The renderer half (Playwright, Chromium) is imported only when it runs: the engine half needs neither.
+import type { RendererModel, RendererModelResult, RendererResult } from './renderer';
 import { STAGES } from '../../src-renderer/src/trace/frame-trace';
 import { PROFILE_PART_NAMES, PROFILE_PARTS, type GraphTiming, type ProfilePart } from './profile';
 import { fmt, log, median, p95, ratio, table } from './stats';
@@ -32,14 +34,28 @@ const jsonFile = value('--json');
 const soakSeconds = Number(value('--soak') ?? 0);
 const modelKeys = value('--models')?.split(',').filter(Boolean) ?? [];
 const renderSeconds = Number(process.env.CONVSCOPE_BENCH_SECONDS ?? 20);
+// --provider NAME: the engine (its worker inherits the environment) tries NAME first, then the CPU.
+const provider = value('--provider');
+if (provider) process.env.CONVSCOPE_PROVIDER = provider;
 
 const mp = (xs: number[]) => `${fmt(median(xs))} / ${fmt(p95(xs))}`;
 const total = (s: StageTimes) => s.preprocess.map((p, i) => p + s.inference[i] + s.encode[i]);
 const mib = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)}` : '–');
 
+/** The GPUs nvidia-smi lists, or '' where there is none (or no nvidia-smi). */
+function nvidiaGpus(): string {
+  try {
+    const names = execFileSync('nvidia-smi', ['--query-gpu=name,driver_version', '--format=csv,noheader'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    return names.trim().split('\n').map((l) => l.replace(/,\s*/, ', driver ')).join('; ');
+  } catch {
+    return '';
+  }
+}
+
 function machine(): string {
   const gpu = availableProviders().filter((p) => p !== 'cpu');
-  return `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}; GPU providers here: ${gpu.length ? gpu.join(', ') : 'none (no CUDA provider libraries, no GPU machine lent to this run)'}`;
+  const nvidia = nvidiaGpus();
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM${nvidia ? `, ${nvidia}` : ''}, Node ${process.version}, ${process.platform}/${process.arch}; GPU providers to try: ${gpu.length ? gpu.join(', ') : 'none (no CUDA provider libraries, none pinned with --provider)'}`;
 }
 
 function engineTables(results: EngineModelResult[]): string {
@@ -152,6 +168,15 @@ function engineTables(results: EngineModelResult[]): string {
       ];
     }),
   );
+  const agreed = results.filter((r) => r.agreement);
+  const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toPrecision(2)} %` : '∞');
+  const agreement = table(
+    ['model', 'provider', 'every layer: worst layer', 'its max |Δ| ÷ largest |value|', 'top class (provider / CPU)', "display graph: worst output", 'its max |Δ| ÷ largest |value|'],
+    agreed.map((r) => {
+      const { layers, display } = r.agreement!;
+      return [r.name, layers.provider, layers.worst.output, pct(layers.worst.relative), `${layers.top.other} / ${layers.top.reference}`, display.worst.output, pct(display.worst.relative)];
+    }),
+  );
   const memory = table(
     ['model', 'engine process RSS MiB before load', 'after its runs'],
     results.map((r) => [r.name, mib(r.rssMiB.before), mib(r.rssMiB.after)]),
@@ -176,6 +201,14 @@ function engineTables(results: EngineModelResult[]): string {
           `Where the default layout's extra inference time goes: the plain model (the fast path), the default layout's display graph, and the graphs of its two kinds of request alone (the layers shown whole, the strip's strongest map per layer), each in a session of its own in this process with the engine's options, on one crop, run in turn round after round; the first two also in a twin session under onnxruntime's profiler (scripts/bench/profile.ts). Run times are medians without the profiler; the "profiled, added" columns are what the default layout's graph adds to the plain model's kernel times under the profiler (means per run). The profiler itself costs a few µs per node (last column: its cost per node executed, in total), partly inside the kernels' times, so those columns read high for the many small nodes ConvScope adds and do not add up to the extra time. Kinds of work: ${PROFILE_PARTS.map((p) => `**${short[p]}**: ${PROFILE_PART_NAMES[p]}`).join('; ')}.`,
           '',
           profile,
+          '',
+        ]
+      : []),
+    ...(agreed.length
+      ? [
+          `Does the ${agreed[0].provider} provider compute what the CPU computes? The model with every layer as an output, and the default layout's display graph (quantised maps as bytes, ranges, the strip's picks), each run on the CPU and on the provider from the same preprocessed crop (scripts/bench/agreement.ts): the output that differs most, by its largest difference relative to the largest magnitude of the CPU's values, and the top class of the model's output on both.`,
+          '',
+          agreement,
           '',
         ]
       : []),
@@ -261,6 +294,14 @@ function rendererModels(): RendererModel[] {
   return [...bundled, ...files];
 }
 
+function gpuLine(engine: EngineModelResult[] | undefined): string {
+  const used = [...new Set((engine ?? []).map((r) => r.provider))];
+  if (used.some((p) => p !== 'cpu')) return `Execution provider of the engine tables: ${used.join(', ')}.`;
+  return provider && provider !== 'cpu'
+    ? `Execution provider: ${provider} was asked for but did not start (the engine log above says why); the engine tables are the CPU's.`
+    : 'GPU: the engine ran on the CPU provider; no GPU provider was available to or asked of this run.';
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   log(`ConvScope benchmark: ${machine()}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -277,6 +318,7 @@ async function main(): Promise<void> {
     log('camera: preparing the fake-camera video');
     const video = cameraVideo();
     log(`camera: ${video}`);
+    const { benchRenderer } = await import('./renderer');
     const r = await benchRenderer(video, { seconds: renderSeconds, models: rendererModels(), soakSeconds, resolution: value('--resolution') });
     parts.push(rendererTables(r));
     json.renderer = r;
@@ -291,7 +333,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\n## ConvScope benchmark, ${when} (${machine()}; load average at the end ${loadavg()
       .map((x) => x.toFixed(2))
-      .join(' ')}, ${((Date.now() - started) / 1000).toFixed(0)} s)\n\nGPU: no GPU machine was available to this run, so there is no CUDA table.\n\n${parts.join('\n\n')}\n`,
+      .join(' ')}, ${((Date.now() - started) / 1000).toFixed(0)} s)\n\n${gpuLine(json.engine as EngineModelResult[] | undefined)}\n\n${parts.join('\n\n')}\n`,
   );
 }
 

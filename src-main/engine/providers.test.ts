@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { candidateProviders, cpuThreads, createSession, sessionConfig } from './providers';
+import { candidateProviders, cpuThreads, createSession, PROVIDER_NAMES, sessionConfig, sessionOptions } from './providers';
 import { assetsDir } from './testing/data';
 
 describe('providers', () => {
@@ -22,6 +22,42 @@ describe('providers', () => {
   it('always ends the providers to try with the CPU', () => {
     expect(candidateProviders(true)).toEqual(['cpu']);
     expect(candidateProviders(false).at(-1)).toBe('cpu');
+  });
+
+  it('tries the provider CONVSCOPE_PROVIDER pins first, then the CPU; Force CPU still wins', () => {
+    expect(candidateProviders(false, { CONVSCOPE_PROVIDER: 'webgpu' })).toEqual(['webgpu', 'cpu']);
+    expect(candidateProviders(false, { CONVSCOPE_PROVIDER: ' CUDA ' })).toEqual(['cuda', 'cpu']);
+    expect(candidateProviders(false, { CONVSCOPE_PROVIDER: 'cpu' })).toEqual(['cpu']);
+    expect(candidateProviders(true, { CONVSCOPE_PROVIDER: 'webgpu' })).toEqual(['cpu']);
+    // Unset or empty: the automatic order, which never guesses WebGPU (a software Vulkan device would be far slower than the CPU).
+    expect(candidateProviders(false, { CONVSCOPE_PROVIDER: '' })).not.toContain('webgpu');
+    expect(() => candidateProviders(false, { CONVSCOPE_PROVIDER: 'gpu' })).toThrow('CONVSCOPE_PROVIDER=gpu: not an execution provider (one of cpu, cuda, tensorrt, webgpu, dml, coreml)');
+  });
+
+  it("gives every provider options onnxruntime accepts (a GPU provider's session is made with them too)", async () => {
+    const bytes = readFileSync(resolve(assetsDir, 'mnist/mnist.onnx'));
+    for (const p of PROVIDER_NAMES) {
+      // The options as made for p, run on the CPU: a malformed option fails here whatever p is.
+      const s = await ort.InferenceSession.create(bytes, { ...sessionOptions(p), executionProviders: ['cpu'] });
+      await s.release();
+    }
+  });
+
+  it('falls back to the CPU when the pinned provider cannot start, keeping onnxruntime’s reason', async () => {
+    const bytes = readFileSync(resolve(assetsDir, 'mnist/mnist.onnx'));
+    const saved = process.env.CONVSCOPE_PROVIDER;
+    process.env.CONVSCOPE_PROVIDER = 'tensorrt';
+    try {
+      const r = await createSession(ort, bytes, false);
+      expect(r.provider).toBe('cpu');
+      expect(r.skipped).toHaveLength(1);
+      expect(r.skipped[0]).toMatch(/^tensorrt: /);
+      expect(r.skipped[0]).not.toMatch(/sessionOptions/);
+      await r.session.release();
+    } finally {
+      if (saved === undefined) delete process.env.CONVSCOPE_PROVIDER;
+      else process.env.CONVSCOPE_PROVIDER = saved;
+    }
   });
 
   it('turns weight prepacking off on x64 only', () => {

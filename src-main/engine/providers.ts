@@ -1,6 +1,7 @@
 // Execution provider choice: the fastest one this machine can actually run, in the order
 // CUDA / TensorRT (Linux, only when the opt-in CUDA provider libraries are installed), DirectML
 // (Windows), CoreML (macOS), then CPU. Each candidate is tried; a failure falls through to the next.
+// CONVSCOPE_PROVIDER pins the first one to try (e.g. webgpu, which onnxruntime-node bundles).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -18,9 +19,31 @@ function ortBinDir(): string | null {
   }
 }
 
-/** Providers worth trying here, best first; always ends with 'cpu'. */
-export function candidateProviders(forceCpu: boolean): string[] {
+/** Providers that CONVSCOPE_PROVIDER may name (onnxruntime-node's names). */
+export const PROVIDER_NAMES = ['cpu', 'cuda', 'tensorrt', 'webgpu', 'dml', 'coreml'] as const;
+
+/**
+ * The provider CONVSCOPE_PROVIDER names, or null when it is unset; a name onnxruntime-node does not
+ * know is an error, so that a typo does not quietly run on another provider.
+ */
+export function pinnedProvider(env: Record<string, string | undefined> = process.env): string | null {
+  const asked = env.CONVSCOPE_PROVIDER?.trim().toLowerCase();
+  if (!asked) return null;
+  if (!(PROVIDER_NAMES as readonly string[]).includes(asked)) {
+    throw new Error(`CONVSCOPE_PROVIDER=${env.CONVSCOPE_PROVIDER}: not an execution provider (one of ${PROVIDER_NAMES.join(', ')})`);
+  }
+  return asked;
+}
+
+/**
+ * Providers worth trying here, best first; always ends with 'cpu'. A provider pinned by
+ * CONVSCOPE_PROVIDER comes first whether or not its libraries are seen (onnxruntime says why it
+ * fails); Force CPU still wins over it.
+ */
+export function candidateProviders(forceCpu: boolean, env: Record<string, string | undefined> = process.env): string[] {
   if (forceCpu) return ['cpu'];
+  const pinned = pinnedProvider(env);
+  if (pinned) return pinned === 'cpu' ? ['cpu'] : [pinned, 'cpu'];
   const out: string[] = [];
   if (process.platform === 'linux') {
     const bin = ortBinDir();
@@ -60,12 +83,18 @@ export function sessionConfig(arch: string = process.arch): Record<string, Recor
   return arch === 'x64' ? { session: { disable_prepacking: '1' } } : {};
 }
 
-/** The options every session of the engine is made with on `provider` (the benchmark's profiler uses them too). */
+/**
+ * The options every session of the engine is made with on `provider` (the benchmark's profiler uses
+ * them too). The intra-op thread count holds for every provider: the nodes a GPU provider cannot run
+ * fall back to the CPU's kernels. (onnxruntime-node refuses a session whose intraOpNumThreads is
+ * present but undefined, so it must never be left out that way: it once was, and every GPU provider
+ * quietly fell back to the CPU.)
+ */
 export function sessionOptions(provider: string): Ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
-    intraOpNumThreads: provider === 'cpu' ? cpuThreads() : undefined,
+    intraOpNumThreads: cpuThreads(),
     interOpNumThreads: 1,
     extra: sessionConfig(),
   };

@@ -219,7 +219,9 @@ export class ModelRuntime {
       const info: ModelInfo = {
         id: m.id, name: m.name, format: m.format, manifest, labels, input: { c, h, w }, layers: layerInfos,
         provider: fast.provider, source: r.source,
+        ...(fast.skipped.length ? { providerSkipped: fast.skipped } : {}),
       };
+      if (fast.skipped.length) console.warn(`${r.file}: runs on ${fast.provider}; passed over ${fast.skipped.join('; ')}`);
       progress(1, 'ready');
       // The every-layer graph is not needed per frame: release it (it holds a second copy of the weights).
       await inst.session.release();
@@ -427,6 +429,8 @@ export class ModelRuntime {
     this.display = next.session;
     this.allLayers = null;
     this.info.provider = next.provider;
+    if (next.skipped.length) this.info.providerSkipped = next.skipped;
+    else delete this.info.providerSkipped;
     for (const s of old) await s?.release();
   }
 

@@ -70,7 +70,10 @@ export function StatusLine(props: {
         text: `dropped ${st.dropped + st.droppedByLink} frames`,
         title: `Frames skipped because a newer one arrived before the engine was free: ${st.dropped} in the engine's mailbox, ${st.droppedByLink} on the link`,
       },
-      { text: `provider ${props.provider() || '–'}`, title: 'Execution provider running the network' },
+      {
+        text: `provider ${props.provider() || '–'}`,
+        title: `Execution provider running the network${m?.providerSkipped?.length ? `; failed to start first: ${m.providerSkipped.join('; ')}` : ''}`,
+      },
       { text: `model ${m?.name ?? '–'}`, title: 'Loaded model' },
     ];
     if (slowPreparing()) list.push({ text: 'preparing the new layers…', title: 'The engine builds the network with the layers the panels now show; the picture goes on when it is ready', warn: true });
