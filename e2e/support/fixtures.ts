@@ -4,9 +4,11 @@ import { test as base, type Page } from '@playwright/test';
 import { waitForLive } from './app';
 import { startServer, type ServerHandle } from './server';
 
-export const test = base.extend<{ server: ServerHandle; app: Page }>({
-  server: async ({}, use, testInfo) => {
-    const server = await startServer();
+export const test = base.extend<{ serverEnv: Record<string, string>; server: ServerHandle; app: Page }>({
+  /** Extra environment of the server (and so of its engine host), set with test.use({ serverEnv }). */
+  serverEnv: [{}, { option: true }],
+  server: async ({ serverEnv }, use, testInfo) => {
+    const server = await startServer({ env: serverEnv });
     await use(server);
     await server.stop();
     if (testInfo.status !== testInfo.expectedStatus) {

@@ -22,14 +22,14 @@ export interface ServerHandle {
 
 const URL_LINE = /^ConvScope browser mode: (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([0-9a-f]{32})$/m;
 
-export async function startServer(opts: { configDir?: string } = {}): Promise<ServerHandle> {
+export async function startServer(opts: { configDir?: string; env?: Record<string, string> } = {}): Promise<ServerHandle> {
   const entry = join(repoRoot, 'out', 'main', 'web.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" before the end-to-end tests`);
   const ownDir = !opts.configDir;
   const configDir = opts.configDir ?? mkdtempSync(join(tmpdir(), 'convscope-e2e-config-'));
   const child = spawn(process.execPath, [entry, '--port', '0'], {
     cwd: repoRoot,
-    env: { ...process.env, CONVSCOPE_CONFIG_DIR: configDir, CONVSCOPE_DEBUG: '1' },
+    env: { ...process.env, ...opts.env, CONVSCOPE_CONFIG_DIR: configDir, CONVSCOPE_DEBUG: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { candidateProviders, cpuThreads, createSession, PROVIDER_NAMES, sessionConfig, sessionOptions } from './providers';
+import { candidateProviders, cpuThreads, createSession, PROVIDER_NAMES, providerFailure, sessionConfig, sessionOptions } from './providers';
 import { assetsDir } from './testing/data';
 
 describe('providers', () => {
@@ -58,6 +58,20 @@ describe('providers', () => {
       if (saved === undefined) delete process.env.CONVSCOPE_PROVIDER;
       else process.env.CONVSCOPE_PROVIDER = saved;
     }
+  });
+
+  it("words onnxruntime's reasons without its source files and error codes", () => {
+    expect(
+      providerFailure(
+        '/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(const onnxruntime::webgpu::WebGpuContextConfig&)::<lambda()> adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters\nmore',
+      ),
+    ).toBe('Failed to get a WebGPU adapter: No supported adapters');
+    expect(
+      providerFailure(
+        '/onnxruntime_src/onnxruntime/core/session/provider_bridge_ort.cc:1988 onnxruntime::Provider& onnxruntime::ProviderLibrary::Get() [ONNXRuntimeError] : 1 : FAIL : Failed to load library libonnxruntime_providers_shared.so with error: cannot open shared object file',
+      ),
+    ).toBe('Failed to load library libonnxruntime_providers_shared.so with error: cannot open shared object file');
+    expect(providerFailure('Invalid argument: sessionOptions.intraOpNumThreads must be a number.')).toBe('Invalid argument: sessionOptions.intraOpNumThreads must be a number.');
   });
 
   it('turns weight prepacking off on x64 only', () => {

@@ -100,6 +100,21 @@ export function sessionOptions(provider: string): Ort.InferenceSession.SessionOp
   };
 }
 
+/**
+ * onnxruntime's reason a provider failed, in words for the status line: its first line, without the
+ * source file, function and failed condition that precede the message proper
+ * ("…/webgpu_context.cc:136 …::<lambda()> adapter_result.status == … was false. Failed to get a WebGPU
+ * adapter: …") and without the "[ONNXRuntimeError] : 1 : FAIL : " code.
+ */
+export function providerFailure(message: string): string {
+  let m = message.split('\n')[0].trim();
+  const cond = m.indexOf(' was false. ');
+  if (m.startsWith('/') && cond >= 0) m = m.slice(cond + ' was false. '.length);
+  const code = m.match(/\[ONNXRuntimeError\] : \d+ : \w+ : (.*)$/);
+  if (code) m = code[1];
+  return m.trim() || message.trim();
+}
+
 /** Creates a session on the first provider that works. */
 export async function createSession(
   ort: typeof Ort,
@@ -116,7 +131,7 @@ export async function createSession(
       return { session, provider, skipped };
     } catch (e) {
       lastError = e;
-      skipped.push(`${provider}: ${(e as Error).message.split('\n')[0]}`);
+      skipped.push(`${provider}: ${providerFailure((e as Error).message)}`);
     }
   }
   throw lastError instanceof Error ? lastError : new Error(String(lastError));

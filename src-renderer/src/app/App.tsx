@@ -149,7 +149,7 @@ export function App(props: { host: RendererHost }): JSX.Element {
           {(m) => <LayoutGrid panels={layout.panels} model={m} body={Body} titleContext={titleContext} onMove={layout.move} onRemove={layout.remove} onChange={layout.change} />}
         </Show>
       </main>
-      <StatusLine result={flow.result} source={w.picture.sourceLabel} preparing={w.preparingLayers} model={session.model} stats={flow.stats} provider={session.provider} connection={w.connection.state} />
+      <StatusLine result={flow.result} source={w.picture.sourceLabel} preparing={w.preparingLayers} model={session.model} stats={flow.stats} provider={session.provider} providerSkipped={session.providerSkipped} connection={w.connection.state} />
       <div id="camera-parking" aria-hidden="true" />
       <Show when={dropping()}>
         <div class="drop-hint">Drop a model{session.formatNames() ? ` (${session.formatNames()})` : ''} or an image</div>

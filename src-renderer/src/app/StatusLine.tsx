@@ -21,6 +21,8 @@ export function StatusLine(props: {
   model: Accessor<ModelInfo | null>;
   stats: Accessor<Stats>;
   provider: Accessor<string>;
+  /** Providers that failed to start before `provider` (with the reasons). */
+  providerSkipped: Accessor<string[]>;
   connection: Accessor<ConnectionState>;
 }): JSX.Element {
   // An age model reads "age ≈ 31" (the expected age) rather than its most probable age group.
@@ -72,7 +74,7 @@ export function StatusLine(props: {
       },
       {
         text: `provider ${props.provider() || '–'}`,
-        title: `Execution provider running the network${m?.providerSkipped?.length ? `; failed to start first: ${m.providerSkipped.join('; ')}` : ''}`,
+        title: `Execution provider running the network${props.providerSkipped().length ? `; failed to start first: ${props.providerSkipped().join('; ')}` : ''}`,
       },
       { text: `model ${m?.name ?? '–'}`, title: 'Loaded model' },
     ];

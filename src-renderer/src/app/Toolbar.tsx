@@ -24,7 +24,7 @@ const RESOLUTION_NAMES: Record<DrawResolution, string> = {
 };
 
 export interface ToolbarProps {
-  session: Pick<ModelSession, 'models' | 'model' | 'loading' | 'loadBundled' | 'openPaths' | 'openedPaths' | 'fileAccept' | 'formatNames' | 'provider' | 'providers'>;
+  session: Pick<ModelSession, 'models' | 'model' | 'loading' | 'loadBundled' | 'openPaths' | 'openedPaths' | 'fileAccept' | 'formatNames' | 'provider' | 'providerSkipped' | 'providers'>;
   layout: Pick<LayoutStore, 'view' | 'setView' | 'sortedClass' | 'setSortedClass' | 'add' | 'importFile' | 'reset'>;
   flow: Pick<FrameFlow, 'frozen' | 'toggleFreeze'>;
   settings: Pick<SettingsSync, 'forceCpu' | 'setForceCpu' | 'drawResolution' | 'setDrawResolution'>;
@@ -110,6 +110,13 @@ export function Toolbar(props: ToolbarProps): JSX.Element {
         Running on <strong data-testid="engine-provider">{session.provider() || '–'}</strong>
         <Show when={session.providers().length}> (available: {session.providers().join(', ')})</Show>
       </p>
+      <For each={session.providerSkipped()}>
+        {(why) => (
+          <p class="warn" data-testid="provider-skipped">
+            Failed to start, so not used: {why}
+          </p>
+        )}
+      </For>
       <label class="check">
         <input type="checkbox" data-testid="force-cpu" checked={props.settings.forceCpu()} onChange={(e) => props.settings.setForceCpu(e.currentTarget.checked)} />
         Force CPU (ignore GPU execution providers)

@@ -137,8 +137,13 @@ describe('model session', () => {
     const s = setup();
     await s.session.start();
     const reloads = s.session.reloads();
+    expect(s.session.providerSkipped()).toEqual([]);
+    // Moved to the CPU after WebGPU failed: the reason is kept for the status line and the Engine menu.
+    s.event({ type: 'modelLoaded', info: { ...s.session.model()!, provider: 'cpu', providerSkipped: ['webgpu: Failed to get a WebGPU adapter'] } });
+    expect(s.session.providerSkipped()).toEqual(['webgpu: Failed to get a WebGPU adapter']);
     s.event({ type: 'modelLoaded', info: { ...s.session.model()!, provider: 'cuda' } });
     expect(s.session.provider()).toBe('cuda');
+    expect(s.session.providerSkipped()).toEqual([]);
     expect(s.applied).toEqual(['lenet']);
     // The same model again: the engine forgot what to send.
     expect(s.session.reloads()).not.toBe(reloads);

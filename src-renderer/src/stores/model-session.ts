@@ -41,6 +41,8 @@ export function createModelSession(deps: {
   const [openedPaths, setOpenedPaths] = createSignal<string[] | null>(null);
   /** Execution provider in use; the settings' owner may move the model to another one. */
   const [provider, setProvider] = createSignal('');
+  /** Providers that failed to start before `provider`, each with onnxruntime's reason. */
+  const [providerSkipped, setProviderSkipped] = createSignal<string[]>([]);
   const [providers, setProviders] = createSignal<string[]>([]);
   const [formats, setFormats] = createSignal<ModelFormatInfo[]>([]);
   /** Counts the engine's announcements of the model on screen loaded again (another provider). */
@@ -54,6 +56,7 @@ export function createModelSession(deps: {
       setModel(m);
       setOpenedPaths(paths);
       setProvider(m.provider);
+      setProviderSkipped(m.providerSkipped ?? []);
       deps.onModel(m);
     });
 
@@ -104,6 +107,7 @@ export function createModelSession(deps: {
       else
         batch(() => {
           setProvider(e.info.provider);
+          setProviderSkipped(e.info.providerSkipped ?? []);
           setReloads((n) => n + 1);
         });
     }
@@ -117,6 +121,7 @@ export function createModelSession(deps: {
     progress,
     openedPaths,
     provider,
+    providerSkipped,
     providers,
     /** Changes whenever the engine announces the model on screen loaded again: it forgot what to send. */
     reloads,
