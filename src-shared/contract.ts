@@ -232,7 +232,16 @@ export interface Progress {
 export interface EngineSettings {
   /** Force the CPU execution provider even where a GPU provider is available. */
   forceCpu: boolean;
+  /**
+   * The execution provider to try first (then the CPU); absent: CONVSCOPE_PROVIDER if set, else the
+   * automatic order. forceCpu wins over it.
+   */
+  provider?: ProviderName;
 }
+
+/** onnxruntime-node's execution providers by name. */
+export const PROVIDER_NAMES = ['cpu', 'cuda', 'tensorrt', 'webgpu', 'dml', 'coreml'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 /** Where a model comes from when the user asks to load one. */
 export type ModelSource =

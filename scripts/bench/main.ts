@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { availableProviders, cpuThreads } from '../../src-main/engine/providers';
+import { candidateProviders, cpuThreads } from '../../src-main/engine/providers';
 import { CAMERA_FPS, cameraVideo } from './camera';
 import { benchEngine, type EngineModelResult, type StageTimes } from './engine';
 import { benchModels } from './models';
@@ -53,7 +53,7 @@ function nvidiaGpus(): string {
 }
 
 function machine(): string {
-  const gpu = availableProviders().filter((p) => p !== 'cpu');
+  const gpu = candidateProviders(false).filter((p) => p !== 'cpu');
   const nvidia = nvidiaGpus();
   return `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM${nvidia ? `, ${nvidia}` : ''}, Node ${process.version}, ${process.platform}/${process.arch}; GPU providers to try: ${gpu.length ? gpu.join(', ') : 'none (no CUDA provider libraries, none pinned with --provider)'}`;
 }

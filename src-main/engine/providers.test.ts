@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { candidateProviders, cpuThreads, createSession, PROVIDER_NAMES, providerFailure, sessionConfig, sessionOptions } from './providers';
+import { availableProviders, candidateProviders, cpuThreads, createSession, PROVIDER_NAMES, providerFailure, sessionConfig, sessionOptions } from './providers';
 import { assetsDir } from './testing/data';
 
 describe('providers', () => {
@@ -31,7 +31,17 @@ describe('providers', () => {
     expect(candidateProviders(true, { CONVSCOPE_PROVIDER: 'webgpu' })).toEqual(['cpu']);
     // Unset or empty: the automatic order, which never guesses WebGPU (a software Vulkan device would be far slower than the CPU).
     expect(candidateProviders(false, { CONVSCOPE_PROVIDER: '' })).not.toContain('webgpu');
+    // The settings' choice wins over the environment.
+    expect(candidateProviders(false, { CONVSCOPE_PROVIDER: 'cuda' }, 'webgpu')).toEqual(['webgpu', 'cpu']);
+    expect(candidateProviders(true, {}, 'webgpu')).toEqual(['cpu']);
     expect(() => candidateProviders(false, { CONVSCOPE_PROVIDER: 'gpu' })).toThrow('CONVSCOPE_PROVIDER=gpu: not an execution provider (one of cpu, cuda, tensorrt, webgpu, dml, coreml)');
+  });
+
+  it('offers WebGPU in the Engine menu everywhere (onnxruntime-node bundles it), before the CPU', () => {
+    const offered = availableProviders({});
+    expect(offered.at(-1)).toBe('cpu');
+    expect(offered.at(-2)).toBe('webgpu');
+    expect(availableProviders({ CONVSCOPE_PROVIDER: 'webgpu' })).toEqual(['webgpu', 'cpu']);
   });
 
   it("gives every provider options onnxruntime accepts (a GPU provider's session is made with them too)", async () => {

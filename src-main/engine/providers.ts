@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
+import { PROVIDER_NAMES } from '../../src-shared/contract';
 
 /** Folder holding onnxruntime-node's native libraries for this platform. */
 function ortBinDir(): string | null {
@@ -19,8 +20,7 @@ function ortBinDir(): string | null {
   }
 }
 
-/** Providers that CONVSCOPE_PROVIDER may name (onnxruntime-node's names). */
-export const PROVIDER_NAMES = ['cpu', 'cuda', 'tensorrt', 'webgpu', 'dml', 'coreml'] as const;
+export { PROVIDER_NAMES };
 
 /**
  * The provider CONVSCOPE_PROVIDER names, or null when it is unset; a name onnxruntime-node does not
@@ -36,13 +36,13 @@ export function pinnedProvider(env: Record<string, string | undefined> = process
 }
 
 /**
- * Providers worth trying here, best first; always ends with 'cpu'. A provider pinned by
- * CONVSCOPE_PROVIDER comes first whether or not its libraries are seen (onnxruntime says why it
- * fails); Force CPU still wins over it.
+ * Providers worth trying here, best first; always ends with 'cpu'. The provider the settings prefer,
+ * else the one CONVSCOPE_PROVIDER pins, comes first whether or not its libraries are seen
+ * (onnxruntime says why it fails); Force CPU still wins over both.
  */
-export function candidateProviders(forceCpu: boolean, env: Record<string, string | undefined> = process.env): string[] {
+export function candidateProviders(forceCpu: boolean, env: Record<string, string | undefined> = process.env, preferred?: string): string[] {
   if (forceCpu) return ['cpu'];
-  const pinned = pinnedProvider(env);
+  const pinned = preferred ?? pinnedProvider(env);
   if (pinned) return pinned === 'cpu' ? ['cpu'] : [pinned, 'cpu'];
   const out: string[] = [];
   if (process.platform === 'linux') {
@@ -115,15 +115,16 @@ export function providerFailure(message: string): string {
   return m.trim() || message.trim();
 }
 
-/** Creates a session on the first provider that works. */
+/** Creates a session on the first provider that works (`onlyProvider`: that one or none). */
 export async function createSession(
   ort: typeof Ort,
   model: Uint8Array,
   forceCpu: boolean,
   onlyProvider?: string,
+  preferred?: string,
 ): Promise<ProviderSession> {
   const skipped: string[] = [];
-  const order = onlyProvider ? [onlyProvider] : candidateProviders(forceCpu);
+  const order = onlyProvider ? [onlyProvider] : candidateProviders(forceCpu, process.env, preferred);
   let lastError: unknown;
   for (const provider of order) {
     try {
@@ -137,7 +138,13 @@ export async function createSession(
   throw lastError instanceof Error ? lastError : new Error(String(lastError));
 }
 
-/** Providers this onnxruntime build could use on this machine (for the settings screen). */
-export function availableProviders(): string[] {
-  return candidateProviders(false);
+/**
+ * Providers this onnxruntime build could use on this machine, for the Engine menu: the automatic
+ * order's, and WebGPU, which onnxruntime-node bundles everywhere (whether a Vulkan, Metal or
+ * Direct3D 12 device is there shows only when it starts). Ends with 'cpu'.
+ */
+export function availableProviders(env: Record<string, string | undefined> = process.env): string[] {
+  const out = candidateProviders(false, env);
+  if (!out.includes('webgpu')) out.splice(out.length - 1, 0, 'webgpu');
+  return out;
 }

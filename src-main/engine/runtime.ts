@@ -142,7 +142,7 @@ export class ModelRuntime {
   }
 
   /** Loads, validates and instruments a model; the error names the file and the cause. */
-  static async load(source: ModelSource, assetsDir: string, opts: { forceCpu: boolean; onProgress?: ProgressFn }): Promise<ModelRuntime> {
+  static async load(source: ModelSource, assetsDir: string, opts: { forceCpu: boolean; provider?: string; onProgress?: ProgressFn }): Promise<ModelRuntime> {
     const ort = await loadOrt();
     const progress = opts.onProgress ?? (() => {});
     const r = await resolveModel(source, assetsDir, (f, d) => progress(f < 0 ? -1 : f * 0.6, d));
@@ -164,7 +164,7 @@ export class ModelRuntime {
     progress(0.7, 'creating inference session');
     let fast: Awaited<ReturnType<typeof createSession>>;
     try {
-      fast = await createSession(ort, r.onnx, opts.forceCpu);
+      fast = await createSession(ort, r.onnx, opts.forceCpu, undefined, opts.provider);
     } catch (e) {
       throw new Error(`${r.file}: onnxruntime cannot load the model (${(e as Error).message.split('\n')[0]})`);
     }
@@ -421,8 +421,8 @@ export class ModelRuntime {
   }
 
   /** Recreates the display session for a new provider choice; keeps the old one if that fails. */
-  async setProvider(forceCpu: boolean): Promise<void> {
-    const next = await createSession(this.ort, this.displayGraph(), forceCpu);
+  async setProvider(forceCpu: boolean, preferred?: string): Promise<void> {
+    const next = await createSession(this.ort, this.displayGraph(), forceCpu, undefined, preferred);
     // Sessions kept for earlier subscriptions run on the old provider: let them go.
     await this.releaseEarlier();
     const old = [this.display, this.allLayers];

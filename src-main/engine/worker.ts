@@ -51,6 +51,7 @@ async function handle(m: ToWorker): Promise<void> {
       try {
         const next = await ModelRuntime.load(m.source, assetsDir, {
           forceCpu: settings.forceCpu,
+          provider: settings.provider,
           onProgress: (fraction, detail) => send({ type: 'progress', progress: { task: 'Loading model', fraction, ...(detail ? { detail } : {}) } }),
         });
         // Only a model that loaded completely replaces the running one.
@@ -72,7 +73,7 @@ async function handle(m: ToWorker): Promise<void> {
         if (m.type === 'settings') {
           settings = m.settings;
           if (model) {
-            await model.setProvider(settings.forceCpu);
+            await model.setProvider(settings.forceCpu, settings.provider);
             result = model.info;
           }
         } else if (!model) throw new Error(`${m.type}: no model loaded`);

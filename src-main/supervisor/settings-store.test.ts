@@ -44,6 +44,8 @@ describe('SettingsStore', () => {
     expect(() => validateSettings({ engine: { forceCpu: true }, layouts: [] })).toThrow(/layouts/);
     expect(() => validateSettings({ engine: { forceCpu: true }, lastModel: { paths: [3] } })).toThrow(/lastModel/);
     expect(() => validateSettings({ engine: { forceCpu: true }, layouts: {} })).not.toThrow();
+    expect(() => validateSettings({ engine: { forceCpu: false, provider: 'webgpu' } })).not.toThrow();
+    expect(() => validateSettings({ engine: { forceCpu: false, provider: 'gpu' } })).toThrow(/settings\.engine\.provider must be one of "cpu", "cuda"/);
     const faces = (f: unknown) => () => validateSettings({ engine: { forceCpu: true }, faces: f });
     expect(faces([])).toThrow(/settings\.faces must be an object/);
     expect(faces({ smoothing: 2 })).toThrow(/faces\.smoothing/);

@@ -4,7 +4,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DEFAULT_SETTINGS, DRAW_RESOLUTIONS, FACE_SETTING_LIMITS, type UserSettings } from '../../src-shared/contract';
+import { DEFAULT_SETTINGS, DRAW_RESOLUTIONS, FACE_SETTING_LIMITS, PROVIDER_NAMES, type UserSettings } from '../../src-shared/contract';
 
 /** Browser mode's settings folder: $CONVSCOPE_CONFIG_DIR, else the platform's per-user config folder. */
 export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -21,6 +21,10 @@ export function validateSettings(x: unknown): UserSettings {
   const engine = s.engine ?? DEFAULT_SETTINGS.engine;
   if (typeof engine !== 'object' || engine === null || typeof (engine as { forceCpu?: unknown }).forceCpu !== 'boolean') {
     throw new Error('settings.engine.forceCpu must be true or false');
+  }
+  const provider = (engine as { provider?: unknown }).provider;
+  if (provider !== undefined && !(PROVIDER_NAMES as readonly unknown[]).includes(provider)) {
+    throw new Error(`settings.engine.provider must be one of ${PROVIDER_NAMES.map((p) => `"${p}"`).join(', ')}, or absent (the automatic order)`);
   }
   const layouts = s.layouts ?? {};
   if (typeof layouts !== 'object' || layouts === null || Array.isArray(layouts)) {

@@ -4,12 +4,20 @@ import { createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js'
 import { AddPanelMenu } from '../layout/AddPanelMenu';
 import { drawDevice } from '../scene/stage';
 import { drawsAtHalf } from '../scene/draw-device';
-import { DRAW_RESOLUTIONS, type DrawResolution } from '../../../src-shared/contract';
+import { DRAW_RESOLUTIONS, type DrawResolution, type ProviderName } from '../../../src-shared/contract';
 import type { FrameFlow } from '../stores/frame-flow';
 import type { LayoutStore } from '../stores/layout';
 import type { ModelSession } from '../stores/model-session';
 import type { SettingsSync } from '../stores/settings-sync';
 import { ToolbarFit } from './toolbar-fit';
+
+const PROVIDER_LABELS: Record<string, string> = {
+  cuda: 'CUDA (NVIDIA)',
+  tensorrt: 'TensorRT (NVIDIA)',
+  webgpu: 'WebGPU (Vulkan, Metal or Direct3D 12)',
+  dml: 'DirectML (Windows)',
+  coreml: 'CoreML (macOS)',
+};
 
 /** The groups that give way when the window is narrow, in that order (the brand is only hidden). */
 const COLLAPSE = ['brand', 'engine', 'layout', 'files', 'add'] as const;
@@ -27,7 +35,7 @@ export interface ToolbarProps {
   session: Pick<ModelSession, 'models' | 'model' | 'loading' | 'loadBundled' | 'openPaths' | 'openedPaths' | 'fileAccept' | 'formatNames' | 'provider' | 'providerSkipped' | 'providers'>;
   layout: Pick<LayoutStore, 'view' | 'setView' | 'sortedClass' | 'setSortedClass' | 'add' | 'importFile' | 'reset'>;
   flow: Pick<FrameFlow, 'frozen' | 'toggleFreeze'>;
-  settings: Pick<SettingsSync, 'forceCpu' | 'setForceCpu' | 'drawResolution' | 'setDrawResolution'>;
+  settings: Pick<SettingsSync, 'forceCpu' | 'setForceCpu' | 'provider' | 'setProvider' | 'drawResolution' | 'setDrawResolution'>;
   /** The native "Open model" dialog, where the host has one. */
   openModelDialog?: () => Promise<string[] | null>;
   onOpenFiles: (files: File[]) => void;
@@ -104,6 +112,12 @@ export function Toolbar(props: ToolbarProps): JSX.Element {
       </button>
     </>
   );
+  // The GPU providers to choose from; a saved choice stays listed even where it is not offered here.
+  const providerChoices = () => {
+    const saved = props.settings.provider();
+    const offered = session.providers().filter((p) => p !== 'cpu');
+    return saved && !offered.includes(saved) ? [...offered, saved] : offered;
+  };
   const engineItems = () => (
     <>
       <p>
@@ -120,6 +134,18 @@ export function Toolbar(props: ToolbarProps): JSX.Element {
       <label class="check">
         <input type="checkbox" data-testid="force-cpu" checked={props.settings.forceCpu()} onChange={(e) => props.settings.setForceCpu(e.currentTarget.checked)} />
         Force CPU (ignore GPU execution providers)
+      </label>
+      <label title="The execution provider the engine tries first, then the CPU. WebGPU is not in the automatic order: on a machine without a graphics card it would run on a software device, far slower than the CPU.">
+        Try first
+        <select
+          data-testid="provider-choice"
+          disabled={props.settings.forceCpu()}
+          value={props.settings.provider() ?? ''}
+          onChange={(e) => props.settings.setProvider((e.currentTarget.value || undefined) as ProviderName | undefined)}
+        >
+          <option value="">Automatic (best GPU provider installed, else CPU)</option>
+          <For each={providerChoices()}>{(p) => <option value={p}>{PROVIDER_LABELS[p] ?? p}</option>}</For>
+        </select>
       </label>
       <Show when={drawDevice()}>
         {(d) => (

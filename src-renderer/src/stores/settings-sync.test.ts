@@ -33,6 +33,21 @@ describe('settings sync', () => {
     expect(s.forceCpu()).toBe(true);
   });
 
+  it('reads and saves the provider to try first; automatic leaves no provider in the file', async () => {
+    const t = testHost({ ...DEFAULT_SETTINGS, engine: { forceCpu: false, provider: 'cuda' } });
+    const s = createSettingsSync({ host: t.host, notify: createNotices().notify });
+    await s.load();
+    expect(s.provider()).toBe('cuda');
+    s.setProvider('webgpu');
+    expect(s.provider()).toBe('webgpu');
+    expect(t.saved[0].engine).toEqual({ forceCpu: false, provider: 'webgpu' });
+    t.finishSave();
+    await s.flush();
+    s.setProvider(undefined);
+    expect(s.provider()).toBeUndefined();
+    expect(t.saved[1].engine).toEqual({ forceCpu: false });
+  });
+
   it('reads and saves the face settings', async () => {
     const t = testHost({ ...DEFAULT_SETTINGS, faces: { margin: 1.7 } });
     const s = createSettingsSync({ host: t.host, notify: createNotices().notify });

@@ -3,7 +3,7 @@
 // settings: switching "Force CPU" here only saves it, and the host announces the model on its new
 // provider.
 import { createSignal } from 'solid-js';
-import type { ConvScopeHost, DrawResolution, ModelManifest, ModelSource, UserSettings } from '../../../src-shared/contract';
+import type { ConvScopeHost, DrawResolution, ModelManifest, ModelSource, ProviderName, UserSettings } from '../../../src-shared/contract';
 import { DEFAULT_SETTINGS, modelFilesKey } from '../../../src-shared/contract';
 import type { Notify } from './notices';
 
@@ -11,6 +11,7 @@ export function createSettingsSync(deps: { host: Pick<ConvScopeHost, 'loadSettin
   const delay = deps.layoutSaveDelayMs ?? 600;
   let settings: UserSettings = structuredClone(DEFAULT_SETTINGS);
   const [forceCpu, setForceCpuSignal] = createSignal(false);
+  const [provider, setProviderSignal] = createSignal<ProviderName | undefined>(undefined);
   const [faces, setFacesSignal] = createSignal<UserSettings['faces']>(undefined);
   const [drawResolution, setDrawResolutionSignal] = createSignal<DrawResolution>('auto');
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -54,6 +55,7 @@ export function createSettingsSync(deps: { host: Pick<ConvScopeHost, 'loadSettin
         deps.notify('error', `Settings could not be read: ${(e as Error).message} — using defaults.`);
       }
       setForceCpuSignal(settings.engine.forceCpu);
+      setProviderSignal(settings.engine.provider);
       setFacesSignal(settings.faces);
       setDrawResolutionSignal(settings.display?.resolution ?? 'auto');
       return settings;
@@ -65,6 +67,15 @@ export function createSettingsSync(deps: { host: Pick<ConvScopeHost, 'loadSettin
     setForceCpu(on: boolean) {
       setForceCpuSignal(on);
       settings = { ...settings, engine: { ...settings.engine, forceCpu: on } };
+      void persist();
+    },
+
+    /** The execution provider to try first; undefined: the automatic order. */
+    provider,
+    setProvider(p: ProviderName | undefined) {
+      setProviderSignal(p);
+      const { provider: _old, ...engine } = settings.engine;
+      settings = { ...settings, engine: p ? { ...engine, provider: p } : engine };
       void persist();
     },
 
