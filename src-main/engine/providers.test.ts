@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { availableProviders, candidateProviders, cpuThreads, createSession, PROVIDER_NAMES, providerFailure, sessionConfig, sessionOptions } from './providers';
+import { PROVIDER_NAMES } from '../../src-shared/contract';
+import { availableProviders, candidateProviders, cpuThreads, createSession, providerFailure, sessionConfig, sessionOptions } from './providers';
 import { assetsDir } from './testing/data';
 
 describe('providers', () => {

@@ -1,7 +1,8 @@
 // Execution provider choice: the fastest one this machine can actually run, in the order
 // CUDA / TensorRT (Linux, only when the opt-in CUDA provider libraries are installed), DirectML
 // (Windows), CoreML (macOS), then CPU. Each candidate is tried; a failure falls through to the next.
-// CONVSCOPE_PROVIDER pins the first one to try (e.g. webgpu, which onnxruntime-node bundles).
+// The Engine menu's choice (settings.engine.provider), else CONVSCOPE_PROVIDER, puts one provider
+// first (e.g. webgpu, which onnxruntime-node bundles and the automatic order never guesses).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -19,8 +20,6 @@ function ortBinDir(): string | null {
     return null;
   }
 }
-
-export { PROVIDER_NAMES };
 
 /**
  * The provider CONVSCOPE_PROVIDER names, or null when it is unset; a name onnxruntime-node does not
@@ -87,8 +86,7 @@ export function sessionConfig(arch: string = process.arch): Record<string, Recor
  * The options every session of the engine is made with on `provider` (the benchmark's profiler uses
  * them too). The intra-op thread count holds for every provider: the nodes a GPU provider cannot run
  * fall back to the CPU's kernels. (onnxruntime-node refuses a session whose intraOpNumThreads is
- * present but undefined, so it must never be left out that way: it once was, and every GPU provider
- * quietly fell back to the CPU.)
+ * present but undefined: every GPU provider would fail to start.)
  */
 export function sessionOptions(provider: string): Ort.InferenceSession.SessionOptions {
   return {
