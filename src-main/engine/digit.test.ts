@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxBlur, maxFilter, strokeWidth } from './digit';
+import { boxBlur, maxFilter, paperLevel, strokeWidth } from './digit';
 import { rng } from './testing/data';
 
 /** Straightforward separable window filters to check the O(n) ones against. */
@@ -40,6 +40,41 @@ describe('digit pipeline filters', () => {
       const ref = reference(src, w, h, r, 'mean');
       for (let i = 0; i < blur.length; i++) expect(blur[i], `blur r=${r}`).toBeCloseTo(ref[i], 5);
     }
+  });
+
+  it('estimates the paper under the ink at a quarter of the resolution as well as at full resolution', () => {
+    // Paper lit unevenly (110 at the left edge to 250 at the right, brighter downwards), crossed by
+    // 3-px pen strokes at 30 % of the paper's brightness.
+    const pw = 112;
+    const ph = 112;
+    const paper = new Float32Array(pw * ph);
+    const img = new Float32Array(pw * ph);
+    const stroke = new Uint8Array(pw * ph);
+    for (let y = 0; y < ph; y++) {
+      for (let x = 0; x < pw; x++) {
+        const i = y * pw + x;
+        paper[i] = 110 + x + 0.3 * y;
+        stroke[i] = Math.abs(x - 40) < 2 || Math.abs(y - 70) < 2 || Math.abs(x + y - 150) < 2 ? 1 : 0;
+        img[i] = stroke[i] ? 0.3 * paper[i] : paper[i];
+      }
+    }
+    const r = 9; // what the pipeline uses for a 112-px crop
+    const level = paperLevel(img, pw, ph, r);
+    const full = boxBlur(maxFilter(boxBlur(img, pw, ph, 1), pw, ph, r), pw, ph, r);
+    let worstVsFull = 0;
+    const err = (est: Float32Array) => {
+      const e = Array.from(est, (v, i) => Math.abs(v / paper[i] - 1)).sort((a, b) => a - b);
+      return e[e.length >> 1];
+    };
+    for (let i = 0; i < pw * ph; i++) {
+      worstVsFull = Math.max(worstVsFull, Math.abs(level[i] / full[i] - 1));
+      if (stroke[i]) expect(level[i] / paper[i], `under the ink at ${i}`).toBeGreaterThan(0.85); // the ink is erased
+    }
+    expect(worstVsFull).toBeLessThan(0.025);
+    expect(err(level)).toBeLessThanOrEqual(err(full) * 1.1);
+    // Too small to shrink: the filters run at full resolution.
+    const tiny = img.subarray(0, 20 * 20);
+    expect(Array.from(paperLevel(tiny, 20, 20, 2))).toEqual(Array.from(boxBlur(maxFilter(boxBlur(tiny, 20, 20, 1), 20, 20, 2), 20, 20, 2)));
   });
 
   it('measures stroke width as 2 · area / perimeter', () => {
