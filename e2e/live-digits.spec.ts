@@ -114,6 +114,8 @@ test('bars, conv grids and FC grid are drawn, and the status line reports the pi
   expect(clock).not.toBeNull();
   expect(traced.length).toBeGreaterThan(5);
   for (const s of traced) {
+    // The camera's crops are cut from its video frame narrowed to the crop (src-renderer/src/sources/video-cut.ts).
+    expect(s.cutFrom, JSON.stringify(s)).toBe('video frame');
     for (const k of ['readbackMs', 'sendMs', 'queueMs', 'preprocessMs', 'inferenceMs', 'encodeMs', 'backMs', 'mainWaitMs', 'decodeMs', 'frameWaitMs', 'drawMs'] as const) {
       expect(s[k], `${k} of ${JSON.stringify(s)}`).toEqual(expect.any(Number));
       // The ways there and back are as exact as the clock offset; the rest is measured on one clock.

@@ -17,7 +17,7 @@ import { benchEngine, type EngineModelResult, type StageTimes } from './engine';
 import { benchModels } from './models';
 // The renderer half (Playwright, Chromium) is imported only when it runs: the engine half needs neither.
 import type { RendererModel, RendererModelResult, RendererResult } from './renderer';
-import { STAGES } from '../../src-renderer/src/trace/frame-trace';
+import { STAGES, type FrameStages } from '../../src-renderer/src/trace/frame-trace';
 import { PROFILE_PART_NAMES, PROFILE_PARTS, type GraphTiming, type ProfilePart } from './profile';
 import { fmt, log, median, p95, ratio, table } from './stats';
 
@@ -248,9 +248,16 @@ function rendererTables(r: RendererResult): string {
       ...r.soak.map((s) => [`soak ${s.atS} s (${s.results} results)`, mib(s.server), mib(s.engine), mib(s.renderer)]),
     ],
   );
+  /** How the drawn frames' crops were cut: from the camera's video frame, or from the whole picture on a canvas (src-renderer/src/sources/video-cut.ts). */
+  const cutCounts = (stages: FrameStages[]) => {
+    const n = new Map<string, number>();
+    for (const s of stages) n.set(s.cutFrom ?? 'not said', (n.get(s.cutFrom ?? 'not said') ?? 0) + 1);
+    return [...n].map(([k, c]) => `${k} ${c}`).join(', ') || '–';
+  };
   const stageRows = r.models.map((m) => [
     m.model,
     String(m.stages.length),
+    cutCounts(m.stages),
     m.clock ? `${fmt(m.clock.offset)} ± ${fmt(m.clock.bound)}` : '–',
     ...STAGES.map(({ key }) => {
       const xs = m.stages.map((s) => s[key]).filter((v): v is number => v !== null && Number.isFinite(v));
@@ -271,7 +278,7 @@ function rendererTables(r: RendererResult): string {
     '',
     'Where the time goes, frame by frame (the page stamps each drawn frame, the engine adds when it got the frame and when the result left its worker; src-renderer/src/trace/frame-trace.ts). Median / p95 ms; "send" and "result back" cross from the page\'s clock to the engine\'s, which differ by a few ms: the page estimates the offset from the frame with the shortest round trip (the third column, ± half that round trip) and corrects both. "camera → page" is the browser\'s video pipeline (capture to the page\'s frame callback), "page → screen" is what the status line\'s latency measures.',
     '',
-    table(['model', 'frames', 'engine clock − page clock ms', ...STAGES.map((s) => s.label)], stageRows),
+    table(['model', 'frames', 'crop cut from', 'engine clock − page clock ms', ...STAGES.map((s) => s.label)], stageRows),
     '',
     'CPU during the measurement, % of one core (the machine has ' + `${cpus().length}` + ' cores, so 100 × cores is everything):',
     '',

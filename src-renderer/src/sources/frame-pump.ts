@@ -8,6 +8,7 @@ import { RateWindow } from '../scene/perf';
 import { frameTrace } from '../trace/frame-trace';
 import { CropRing, cropRectPx, type CropSquare } from './crop';
 import type { CropImage, PictureInfo, PictureSource } from './types';
+import { videoFrameCutter, type CropCutter } from './video-cut';
 
 export interface Size {
   width: number;
@@ -68,6 +69,7 @@ export interface FramePumpOptions {
   paused: () => boolean;
   /** The face finder's settings while the crop follows faces, else null: then no detect image is sent. */
   detect?: () => FaceFinderSettings | null;
+  /** Cuts the crop and the face finder's picture (tests); by default the crop is cut from the camera's video frame where it can be (video-cut.ts). */
   cutter?: Cutter;
   now?: () => number;
 }
@@ -76,7 +78,7 @@ export class FramePump {
   readonly crops = new CropRing<CropImage>(32);
   private source: PictureSource | null = null;
   private stopListening: (() => void) | null = null;
-  private readonly cut: Cutter;
+  private readonly cut: CropCutter;
   /** A cutter of its own for the detect image, so neither canvas changes size every frame. */
   private readonly cutWhole: Cutter;
   private readonly now: () => number;
@@ -87,8 +89,9 @@ export class FramePump {
   private rect = { crop: null as CropSquare | null, width: 0, height: 0, px: { x: 0, y: 0, size: 0 } };
 
   constructor(private readonly opts: FramePumpOptions) {
-    this.cut = opts.cutter ?? canvasCutter();
-    this.cutWhole = opts.cutter ?? canvasCutter();
+    const given = opts.cutter;
+    this.cut = given ? (element, rect, out) => ({ rgba: given(element, rect, out), from: 'canvas' }) : videoFrameCutter(canvasCutter());
+    this.cutWhole = given ?? canvasCutter();
     this.now = opts.now ?? (() => performance.now());
   }
 
@@ -128,12 +131,12 @@ export class FramePump {
     const { width: pw, height: ph } = source.size();
     if (!(pw > 0 && ph > 0)) return;
     const rect = this.squareIn(pw, ph);
-    const rgba = this.cut(source.element, { x: rect.x, y: rect.y, width: rect.size, height: rect.size }, out);
+    const { rgba, from } = this.cut(source.element, { x: rect.x, y: rect.y, width: rect.size, height: rect.size }, out);
     const id = this.nextId++;
     this.crops.put(id, { width: out.width, height: out.height, rgba, sourceSide: rect.size, from: source.kind });
     const finder = this.opts.detect?.();
     const detect = finder ? this.detectImage(source.element, pw, ph, finder) : undefined;
-    frameTrace.captured(id, wallStart, info?.capturedAt !== undefined ? now - info.capturedAt : null);
+    frameTrace.captured(id, wallStart, info?.capturedAt !== undefined ? now - info.capturedAt : null, from);
     this.opts.send({ id, t: now, width: out.width, height: out.height, rgba, ...(detect ? { detect } : {}) });
   }
 

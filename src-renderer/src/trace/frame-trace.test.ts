@@ -15,7 +15,7 @@ describe('frame trace', () => {
   it('splits one frame into its stages with the engine stamps', () => {
     const { trace, at } = setup();
     at(2); // the crop was read back 2 ms after the picture callback
-    trace.captured(7, 1_000_000, 12);
+    trace.captured(7, 1_000_000, 12, 'video frame');
     // The engine had the frame at 3 ms and the result left its worker at 13 ms: 1 + 6 + 1 ms of work.
     const timing = { preprocessMs: 1, inferenceMs: 6, encodeMs: 1, inAt: 1_000_003, outAt: 1_000_013 };
     trace.received(result(7, timing), 1_000_014, 0.5);
@@ -25,6 +25,7 @@ describe('frame trace', () => {
       id: 7,
       captureMs: 12,
       readbackMs: 2,
+      cutFrom: 'video frame',
       sendMs: 1,
       queueMs: 2,
       preprocessMs: 1,

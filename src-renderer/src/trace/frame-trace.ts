@@ -17,6 +17,8 @@ export interface FrameStages {
   captureMs: number | null;
   /** Cutting the crop out of the picture, scaling it and reading its bytes back. */
   readbackMs: number;
+  /** How the crop was read: straight from the camera's video frame, or drawn on a 2D canvas and read back. */
+  cutFrom?: CutFrom;
   /** Read back → the engine has the frame (encoding, socket or IPC, the server's relay); null without the engine's stamps. */
   sendMs: number | null;
   /** In the engine but not being worked on: the mailbox and the hand-off to its worker thread. */
@@ -40,8 +42,14 @@ export interface FrameStages {
   totalMs: number;
 }
 
+/** See FrameStages.cutFrom. */
+export type CutFrom = 'video frame' | 'canvas';
+
+/** The fields of FrameStages that are times. */
+export type StageKey = Exclude<keyof FrameStages, 'id' | 'cutFrom'>;
+
 /** The stages in the order a frame passes them, with words for people. */
-export const STAGES: readonly { key: keyof Omit<FrameStages, 'id'>; label: string }[] = [
+export const STAGES: readonly { key: StageKey; label: string }[] = [
   { key: 'captureMs', label: 'camera → page' },
   { key: 'readbackMs', label: 'crop read-back' },
   { key: 'sendMs', label: 'send' },
@@ -59,7 +67,7 @@ export const STAGES: readonly { key: keyof Omit<FrameStages, 'id'>; label: strin
 ];
 
 /** The stage medians as lines for a tooltip ("" when no frame has finished yet). */
-export function stagesText(medians: Partial<Record<keyof Omit<FrameStages, 'id'>, number>>): string {
+export function stagesText(medians: Partial<Record<StageKey, number>>): string {
   const lines = STAGES.filter(({ key }) => medians[key] !== undefined).map(({ key, label }) => `${label}: ${medians[key]!.toFixed(1)} ms`);
   return lines.length ? `\nWhere the time goes (median of the last frames):\n${lines.join('\n')}` : '';
 }
@@ -73,6 +81,7 @@ interface Open {
   capturedAt: number;
   captureMs: number | null;
   readbackMs: number;
+  cutFrom?: CutFrom;
   receivedAt?: number;
   /** When the socket thread had the result, if one relayed it. */
   arrivedAt?: number;
@@ -143,10 +152,13 @@ export class FrameTrace {
     private readonly keep = DONE_KEEP,
   ) {}
 
-  /** The pump's callback for a picture began at `capturedAt` (wall clock); `captureMs`: camera → callback. */
-  captured(id: number, capturedAt: number, captureMs: number | null): void {
+  /**
+   * The pump's callback for a picture began at `capturedAt` (wall clock) and its crop is read now;
+   * `captureMs`: camera → callback.
+   */
+  captured(id: number, capturedAt: number, captureMs: number | null, cutFrom?: CutFrom): void {
     if (this.open.size >= OPEN_LIMIT) this.open.delete(this.open.keys().next().value as number);
-    this.open.set(id, { capturedAt, captureMs, readbackMs: this.clock() - capturedAt });
+    this.open.set(id, { capturedAt, captureMs, readbackMs: this.clock() - capturedAt, ...(cutFrom ? { cutFrom } : {}) });
   }
 
   /**
@@ -184,6 +196,7 @@ export class FrameTrace {
       id,
       captureMs: o.captureMs,
       readbackMs: o.readbackMs,
+      ...(o.cutFrom ? { cutFrom: o.cutFrom } : {}),
       sendMs: stamped ? t.inAt! - offset - readDone : null,
       queueMs: stamped ? Math.max(0, t.outAt! - t.inAt! - work) : null,
       preprocessMs: t.preprocessMs,
@@ -204,9 +217,9 @@ export class FrameTrace {
   }
 
   /** Median of each stage over the last `n` finished frames (null where no frame had the stage). */
-  medians(n = 60): Partial<Record<keyof Omit<FrameStages, 'id'>, number>> {
+  medians(n = 60): Partial<Record<StageKey, number>> {
     const recent = this.done.slice(-n);
-    const out: Partial<Record<keyof Omit<FrameStages, 'id'>, number>> = {};
+    const out: Partial<Record<StageKey, number>> = {};
     for (const { key } of STAGES) {
       const xs = recent.map((r) => r[key]).filter((v): v is number => v !== null && Number.isFinite(v));
       if (xs.length) out[key] = median(xs);
