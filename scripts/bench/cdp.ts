@@ -54,7 +54,20 @@ export async function launchWithDevTools(executable: string, args: string[], win
     process: child,
     async close() {
       await stopChild(child, 5000);
-      rmSync(profile, { recursive: true, force: true });
+      // Chromium's helper processes may still be writing into the profile for a moment; a profile
+      // left in the temp folder is no reason to lose a finished run.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+          break;
+        } catch (e) {
+          if (attempt >= 4) {
+            console.warn(`bench: could not remove Chromium's profile ${profile}: ${(e as Error).message}`);
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
     },
   };
 }

@@ -254,6 +254,11 @@ function rendererTables(r: RendererResult): string {
     for (const s of stages) n.set(s.cutFrom ?? 'not said', (n.get(s.cutFrom ?? 'not said') ?? 0) + 1);
     return [...n].map(([k, c]) => `${k} ${c}`).join(', ') || '–';
   };
+  /** Capture → drawn, per frame: the browser's video pipeline plus what the status line measures (frames whose capture time the browser gave). */
+  const cameraToScreen = (stages: FrameStages[]) => {
+    const xs = stages.filter((s) => s.captureMs !== null && Number.isFinite(s.captureMs)).map((s) => s.captureMs! + s.totalMs);
+    return xs.length ? mp(xs) : '–';
+  };
   const stageRows = r.models.map((m) => [
     m.model,
     String(m.stages.length),
@@ -263,6 +268,7 @@ function rendererTables(r: RendererResult): string {
       const xs = m.stages.map((s) => s[key]).filter((v): v is number => v !== null && Number.isFinite(v));
       return xs.length ? mp(xs) : '–';
     }),
+    cameraToScreen(m.stages),
   ]);
   const kinds = [...new Set(r.models.flatMap((m) => Object.keys(m.cpu)))].filter((k) => r.models.some((m) => (m.cpu[k] ?? 0) >= 0.5));
   const cpuRows = r.models.map((m) => [m.model, ...kinds.map((k) => fmt(m.cpu[k] ?? Number.NaN)), fmt(kinds.reduce((a, k) => a + (m.cpu[k] || 0), 0))]);
@@ -276,9 +282,9 @@ function rendererTables(r: RendererResult): string {
       rows,
     ),
     '',
-    'Where the time goes, frame by frame (the page stamps each drawn frame, the engine adds when it got the frame and when the result left its worker; src-renderer/src/trace/frame-trace.ts). Median / p95 ms; "send" and "result back" cross from the page\'s clock to the engine\'s, which differ by a few ms: the page estimates the offset from the frame with the shortest round trip (the third column, ± half that round trip) and corrects both. "camera → page" is the browser\'s video pipeline (capture to the page\'s frame callback), "page → screen" is what the status line\'s latency measures.',
+    'Where the time goes, frame by frame (the page stamps each drawn frame, the engine adds when it got the frame and when the result left its worker; src-renderer/src/trace/frame-trace.ts). Median / p95 ms; "send" and "result back" cross from the page\'s clock to the engine\'s, which differ by a few ms: the page estimates the offset from the frame with the shortest round trip (the third column, ± half that round trip) and corrects both. "camera → page" is the browser\'s video pipeline (capture to the page\'s frame callback), "page → screen" is what the status line\'s latency measures, "camera → screen" the two together, frame by frame.',
     '',
-    table(['model', 'frames', 'crop cut from', 'engine clock − page clock ms', ...STAGES.map((s) => s.label)], stageRows),
+    table(['model', 'frames', 'crop cut from', 'engine clock − page clock ms', ...STAGES.map((s) => s.label), 'camera → screen'], stageRows),
     '',
     'CPU during the measurement, % of one core (the machine has ' + `${cpus().length}` + ' cores, so 100 × cores is everything):',
     '',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FaceFinderSettings, FrameMessage } from '../../../src-shared/contract';
 import type { CropSquare } from './crop';
 import { detectSize, FramePump, type Cutter, type PictureRect } from './frame-pump';
-import type { PictureSource } from './types';
+import type { PictureInfo, PictureSource } from './types';
 
 /** A source whose pictures arrive when the test says so. */
 function testSource(width: number, height: number) {
@@ -154,5 +154,80 @@ describe('frame pump', () => {
     expect(detectSize(1280, 720)).toEqual({ width: 320, height: 180 });
     expect(detectSize(480, 640)).toEqual({ width: 240, height: 320 });
     expect(detectSize(200, 100)).toEqual({ width: 200, height: 100 });
+  });
+
+  it('cuts a frame the source hands over, holds the newest one while the link is busy and sends it when a result frees it', () => {
+    let paused = false;
+    const sent: FrameMessage[] = [];
+    const cutFrom: unknown[] = [];
+    let open = 0;
+    /** A stand-in for a camera's VideoFrame: what the pump reads of one. */
+    const frame = (name: string, w = 640, h = 480) => {
+      const f = {
+        name,
+        displayWidth: w,
+        displayHeight: h,
+        closed: false,
+        clone: () => {
+          open++;
+          return { ...f, name: `${name} (copy)`, close: () => open-- };
+        },
+        close: () => undefined,
+      };
+      return f as unknown as VideoFrame;
+    };
+    const cuts: PictureRect[] = [];
+    const pump = new FramePump({
+      crop: () => ({ cx: 0.5, cy: 0.5, size: 0.5 }),
+      outSize: () => ({ width: 4, height: 4 }),
+      send: (f) => sent.push(f),
+      paused: () => paused,
+      cutter: (el, rect, size) => {
+        cutFrom.push((el as unknown as { name: string }).name);
+        cuts.push(rect);
+        return new Uint8Array(size.width * size.height * 4);
+      },
+      now: () => 1000,
+    });
+    const listeners = new Set<(info?: PictureInfo) => void>();
+    const source: PictureSource = {
+      kind: 'camera',
+      name: 'test camera',
+      element: {} as HTMLVideoElement,
+      size: () => ({ width: 320, height: 240 }), // the element lags: the frame's own size counts
+      onPicture(cb) {
+        listeners.add(cb);
+        return () => listeners.delete(cb);
+      },
+      close: () => listeners.clear(),
+    };
+    const picture = (f: VideoFrame) => listeners.forEach((cb) => cb({ frame: f, capturedAt: 990 }));
+    pump.use(source);
+
+    picture(frame('a'));
+    expect(cutFrom).toEqual(['a']);
+    expect(cuts[0]).toEqual({ x: 200, y: 120, width: 240, height: 240 });
+
+    paused = true;
+    picture(frame('b'));
+    picture(frame('c')); // replaces b
+    expect(sent).toHaveLength(1);
+    expect(open).toBe(1);
+    pump.resume(); // still busy: nothing
+    expect(sent).toHaveLength(1);
+    paused = false;
+    pump.resume();
+    expect(cutFrom).toEqual(['a', 'c (copy)']);
+    expect(sent).toHaveLength(2);
+    expect(open).toBe(0); // the copy was closed
+    pump.resume(); // nothing held any more
+    expect(sent).toHaveLength(2);
+
+    // A held frame is let go when the source changes.
+    paused = true;
+    picture(frame('d'));
+    expect(open).toBe(1);
+    pump.use(null);
+    expect(open).toBe(0);
   });
 });

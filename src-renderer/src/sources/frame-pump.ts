@@ -83,6 +83,8 @@ export class FramePump {
   private readonly cutWhole: Cutter;
   private readonly now: () => number;
   private nextId = 1;
+  /** The newest frame that came while the link was busy, with when it came (see resume). */
+  private held: { info: PictureInfo & { frame: VideoFrame }; at: number; wallAt: number } | null = null;
   /** The pictures of the last two seconds. */
   private readonly pictures = new RateWindow();
   /** The square in picture pixels, worked out again only when the crop or the picture size changes. */
@@ -98,6 +100,7 @@ export class FramePump {
   /** Takes pictures from `source` from now on (null: none). */
   use(source: PictureSource | null): void {
     if (source === this.source) return;
+    this.release();
     this.stopListening?.();
     this.source = source;
     this.pictures.clear();
@@ -120,23 +123,72 @@ export class FramePump {
     return id;
   }
 
-  /** Cuts the crop out of the current picture, scales it and sends it. */
+  /** A new picture: its crop is cut and sent, or, while the link is busy, its frame is held for when it is free. */
   private capture(info?: PictureInfo): void {
     const now = this.now();
     const wallStart = wallNow();
     this.pictures.mark(now);
+    if (!this.source || !this.opts.outSize()) return;
+    if (this.opts.paused()) {
+      if (info?.frame) this.hold(info.frame, info, now, wallStart);
+      return;
+    }
+    this.release(); // a newer picture than the one held
+    this.cutAndSend(info, now, wallStart);
+  }
+
+  /**
+   * The link has room again (a result came back): the frame held since it was busy is sent now instead
+   * of waiting for the camera's next one, up to a camera interval later. Where the source has no
+   * frames to hold (a video element's callbacks already come at the page's next rendering step) this
+   * does nothing.
+   */
+  resume(): void {
+    const h = this.held;
+    if (!h || !this.source || !this.opts.outSize() || this.opts.paused()) return;
+    this.held = null;
+    try {
+      this.cutAndSend(h.info, h.at, h.wallAt);
+    } finally {
+      h.info.frame.close();
+    }
+  }
+
+  /** Keeps a copy of `frame` (the source closes its own), replacing the one held before. */
+  private hold(frame: VideoFrame, info: PictureInfo, at: number, wallAt: number): void {
+    let copy: VideoFrame;
+    try {
+      copy = frame.clone();
+    } catch {
+      return;
+    }
+    this.release();
+    this.held = { info: { ...info, frame: copy }, at, wallAt };
+  }
+
+  private release(): void {
+    this.held?.info.frame.close();
+    this.held = null;
+  }
+
+  /** Cuts the crop out of the picture that came at `now`, scales it and sends it. */
+  private cutAndSend(info: PictureInfo | undefined, now: number, wallStart: number): void {
     const source = this.source;
     const out = this.opts.outSize();
-    if (!source || !out || this.opts.paused()) return;
-    const { width: pw, height: ph } = source.size();
+    if (!source || !out) return;
+    const cutAt = wallNow();
+    // The picture: the source's frame where it hands one over (its own size), else its element.
+    const frame = info?.frame;
+    const picture: CanvasImageSource = frame ?? source.element;
+    const { width: pw, height: ph } = frame ? { width: frame.displayWidth, height: frame.displayHeight } : source.size();
     if (!(pw > 0 && ph > 0)) return;
     const rect = this.squareIn(pw, ph);
-    const { rgba, from } = this.cut(source.element, { x: rect.x, y: rect.y, width: rect.size, height: rect.size }, out);
+    const { rgba, from } = this.cut(picture, { x: rect.x, y: rect.y, width: rect.size, height: rect.size }, out);
     const id = this.nextId++;
     this.crops.put(id, { width: out.width, height: out.height, rgba, sourceSide: rect.size, from: source.kind });
     const finder = this.opts.detect?.();
-    const detect = finder ? this.detectImage(source.element, pw, ph, finder) : undefined;
-    frameTrace.captured(id, wallStart, info?.capturedAt !== undefined ? now - info.capturedAt : null, from);
+    const detect = finder ? this.detectImage(picture, pw, ph, finder) : undefined;
+    frameTrace.captured(id, wallStart, info?.capturedAt !== undefined ? now - info.capturedAt : null, from, cutAt);
     this.opts.send({ id, t: now, width: out.width, height: out.height, rgba, ...(detect ? { detect } : {}) });
   }
 

@@ -7,6 +7,11 @@ import type { UserSettings } from '../../../src-shared/contract';
 export interface PictureInfo {
   /** When the camera captured it, on the page's `performance.now()` clock (where the browser says). */
   capturedAt?: number;
+  /**
+   * The picture itself, where the source has it as a frame: the crop is cut from it rather than from
+   * the element. Valid only during the call (the source closes it afterwards).
+   */
+  frame?: VideoFrame;
 }
 
 /** An opened source of pictures. */

@@ -137,6 +137,8 @@ export function createFrameFlow(deps: {
     // Frames older than this one that never came back were replaced in the engine's mailbox.
     if (r.id > lastResultId && r.id <= lastSentId) lastResultId = r.id;
     lastResultAt = now();
+    // The link has room: the camera frame that came meanwhile leaves now, before this result is drawn.
+    if (!frozen()) pump.resume();
     if (frozen()) {
       if (r.id !== frozenRerunId) return;
       batch(() => {

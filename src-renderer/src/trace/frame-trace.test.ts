@@ -24,6 +24,7 @@ describe('frame trace', () => {
     expect(s).toEqual({
       id: 7,
       captureMs: 12,
+      heldMs: 0,
       readbackMs: 2,
       cutFrom: 'video frame',
       sendMs: 1,
@@ -40,6 +41,16 @@ describe('frame trace', () => {
       totalMs: 30,
     });
     expect(trace.done).toEqual([s]);
+  });
+
+  it('counts the time a frame was held for the link apart from its read-back, and in the total', () => {
+    const { trace, at } = setup();
+    at(5); // came at 0, held until a result freed the link at 4 ms, read back by 5 ms
+    trace.captured(3, 1_000_000, 1, 'camera frame', 1_000_004);
+    trace.received(result(3, { preprocessMs: 1, inferenceMs: 1, encodeMs: 0, inAt: 1_000_006, outAt: 1_000_008 }), 1_000_009, 0);
+    at(12);
+    const s = trace.drawn(3, 1_000_010, 2)!;
+    expect(s).toMatchObject({ heldMs: 4, readbackMs: 1, cutFrom: 'camera frame', sendMs: 1, backMs: 1, frameWaitMs: 1, totalMs: 12 });
   });
 
   it('tells the way back from the wait for the page’s main thread when a socket thread relayed the result', () => {

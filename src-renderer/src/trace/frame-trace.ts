@@ -15,9 +15,15 @@ export interface FrameStages {
   id: number;
   /** Camera capture → the page's callback for that picture (the browser's video pipeline); null where the browser does not say. */
   captureMs: number | null;
+  /** The picture came while the link was busy and waited for a result to free it (0 when it did not). */
+  heldMs: number;
   /** Cutting the crop out of the picture, scaling it and reading its bytes back. */
   readbackMs: number;
-  /** How the crop was read: straight from the camera's video frame, or drawn on a 2D canvas and read back. */
+  /**
+   * How the crop was cut: from the camera's frame as it was captured ('camera frame'), from the video
+   * element's current frame ('video frame'), both narrowed to the crop before drawing, or from the
+   * whole picture ('canvas').
+   */
   cutFrom?: CutFrom;
   /** Read back → the engine has the frame (encoding, socket or IPC, the server's relay); null without the engine's stamps. */
   sendMs: number | null;
@@ -43,7 +49,7 @@ export interface FrameStages {
 }
 
 /** See FrameStages.cutFrom. */
-export type CutFrom = 'video frame' | 'canvas';
+export type CutFrom = 'camera frame' | 'video frame' | 'canvas';
 
 /** The fields of FrameStages that are times. */
 export type StageKey = Exclude<keyof FrameStages, 'id' | 'cutFrom'>;
@@ -51,6 +57,7 @@ export type StageKey = Exclude<keyof FrameStages, 'id' | 'cutFrom'>;
 /** The stages in the order a frame passes them, with words for people. */
 export const STAGES: readonly { key: StageKey; label: string }[] = [
   { key: 'captureMs', label: 'camera → page' },
+  { key: 'heldMs', label: 'held for the link' },
   { key: 'readbackMs', label: 'crop read-back' },
   { key: 'sendMs', label: 'send' },
   { key: 'queueMs', label: 'engine queue' },
@@ -80,6 +87,7 @@ export function engineWorkMs(t: FrameResult['timing']): number {
 interface Open {
   capturedAt: number;
   captureMs: number | null;
+  heldMs: number;
   readbackMs: number;
   cutFrom?: CutFrom;
   receivedAt?: number;
@@ -156,9 +164,9 @@ export class FrameTrace {
    * The pump's callback for a picture began at `capturedAt` (wall clock) and its crop is read now;
    * `captureMs`: camera → callback.
    */
-  captured(id: number, capturedAt: number, captureMs: number | null, cutFrom?: CutFrom): void {
+  captured(id: number, capturedAt: number, captureMs: number | null, cutFrom?: CutFrom, cutAt = capturedAt): void {
     if (this.open.size >= OPEN_LIMIT) this.open.delete(this.open.keys().next().value as number);
-    this.open.set(id, { capturedAt, captureMs, readbackMs: this.clock() - capturedAt, ...(cutFrom ? { cutFrom } : {}) });
+    this.open.set(id, { capturedAt, captureMs, heldMs: cutAt - capturedAt, readbackMs: this.clock() - cutAt, ...(cutFrom ? { cutFrom } : {}) });
   }
 
   /**
@@ -184,7 +192,7 @@ export class FrameTrace {
     const decodedAt = o.receivedAt + (o.decodeMs ?? 0);
     // A draw that began before the result was read cannot have drawn it: the frame after it did.
     const start = drawStartedAt >= decodedAt ? drawStartedAt : now - drawMs;
-    const readDone = o.capturedAt + o.readbackMs;
+    const readDone = o.capturedAt + o.heldMs + o.readbackMs;
     const work = engineWorkMs(t);
     const stamped = t.inAt !== undefined && t.outAt !== undefined;
     // Raw differences across the two clocks (back to the socket thread where there is one: the way
@@ -195,6 +203,7 @@ export class FrameTrace {
     const s: FrameStages = {
       id,
       captureMs: o.captureMs,
+      heldMs: o.heldMs,
       readbackMs: o.readbackMs,
       ...(o.cutFrom ? { cutFrom: o.cutFrom } : {}),
       sendMs: stamped ? t.inAt! - offset - readDone : null,

@@ -1,6 +1,7 @@
-// The camera, through getUserMedia: a video element playing the stream, a new picture per decoded
-// video frame.
+// The camera, through getUserMedia: a video element playing the stream, a new picture per captured
+// frame (frame-stream.ts) or, where the browser cannot hand frames over, per decoded video frame.
 import type { DeviceChoice, PictureInfo, PictureSource, PictureSourceKind, SourceDevice } from '../types';
+import { CaptureClock, readFrames, trackProcessor } from './frame-stream';
 
 export const RESOLUTIONS = [
   { width: 640, height: 480 },
@@ -96,15 +97,48 @@ async function openCamera(want: DeviceChoice): Promise<PictureSource> {
   const trackCheck = setInterval(() => {
     if (track?.readyState === 'ended') onTrackEnded();
   }, TRACK_CHECK_MS);
-  // A callback per decoded video frame where the browser has one; otherwise once per display frame.
+  // Pictures: each camera frame as it is captured, where the browser can hand them over
+  // (frame-stream.ts); otherwise a callback per decoded video frame of the element, or failing that
+  // once per display frame. The element's callbacks go on either way: they teach the clock.
+  const clock = new CaptureClock();
+  const Processor = trackProcessor();
+  let stopStream: (() => void) | null = null;
+  if (Processor && track) {
+    const feed = track.clone();
+    const stop = readFrames(
+      Processor,
+      feed,
+      (frame) => {
+        const now = performance.now();
+        clock.arrived(frame.timestamp, now);
+        if (!open) return;
+        const capturedAt = clock.toPage(frame.timestamp);
+        const info: PictureInfo = { frame, ...(capturedAt !== undefined && capturedAt <= now ? { capturedAt } : {}) };
+        for (const cb of listeners) cb(info);
+      },
+      (why) => {
+        // Back to the element's callbacks.
+        stopStream = null;
+        feed.stop();
+        if (open) console.warn(`camera: frames are taken from the video element: ${why}`);
+      },
+    );
+    stopStream = () => {
+      stop();
+      feed.stop();
+    };
+  }
   const next = () => {
     if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(tick);
     else requestAnimationFrame(tick);
   };
   const tick = (_now?: number, meta?: { captureTime?: number }) => {
     if (!open) return;
-    const info = meta?.captureTime !== undefined ? { capturedAt: meta.captureTime } : undefined;
-    for (const cb of listeners) cb(info);
+    if (meta?.captureTime !== undefined) clock.elementFrame(meta.captureTime, performance.now());
+    if (!stopStream) {
+      const info = meta?.captureTime !== undefined ? { capturedAt: meta.captureTime } : undefined;
+      for (const cb of listeners) cb(info);
+    }
     next();
   };
   next();
@@ -124,6 +158,8 @@ async function openCamera(want: DeviceChoice): Promise<PictureSource> {
     },
     close() {
       open = false;
+      stopStream?.();
+      stopStream = null;
       clearInterval(trackCheck);
       track?.removeEventListener('ended', onTrackEnded);
       listeners.clear();
