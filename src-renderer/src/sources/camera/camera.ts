@@ -105,28 +105,33 @@ async function openCamera(want: DeviceChoice): Promise<PictureSource> {
   let stopStream: (() => void) | null = null;
   if (Processor && track) {
     const feed = track.clone();
-    const stop = readFrames(
-      Processor,
-      feed,
-      (frame) => {
-        const now = performance.now();
-        clock.arrived(frame.timestamp, now);
-        if (!open) return;
-        const capturedAt = clock.toPage(frame.timestamp);
-        const info: PictureInfo = { frame, ...(capturedAt !== undefined && capturedAt <= now ? { capturedAt } : {}) };
-        for (const cb of listeners) cb(info);
-      },
-      (why) => {
-        // Back to the element's callbacks.
-        stopStream = null;
-        feed.stop();
-        if (open) console.warn(`camera: frames are taken from the video element: ${why}`);
-      },
-    );
-    stopStream = () => {
-      stop();
+    // Back to the element's callbacks.
+    const giveUp = (why: string) => {
+      stopStream = null;
       feed.stop();
+      if (open) console.warn(`camera: frames are taken from the video element: ${why}`);
     };
+    try {
+      const stop = readFrames(
+        Processor,
+        feed,
+        (frame) => {
+          const now = performance.now();
+          clock.arrived(frame.timestamp, now);
+          if (!open) return;
+          const capturedAt = clock.toPage(frame.timestamp);
+          const info: PictureInfo = { frame, ...(capturedAt !== undefined && capturedAt <= now ? { capturedAt } : {}) };
+          for (const cb of listeners) cb(info);
+        },
+        giveUp,
+      );
+      stopStream = () => {
+        stop();
+        feed.stop();
+      };
+    } catch (e) {
+      giveUp(e instanceof Error ? e.message : String(e));
+    }
   }
   const next = () => {
     if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(tick);
