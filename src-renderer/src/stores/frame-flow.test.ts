@@ -129,6 +129,21 @@ describe('frame flow', () => {
     camera(slow, secondAt + 700);
     expect(slow.frames.map((f) => f.id)).toEqual([1, 2, 3]);
 
+    // Frames that waited in the engine (its stamps: in at 0, out at 420 for 300 ms of work) push the
+    // next one back by that wait, so the wait drains instead of adding up.
+    t = 0;
+    const queued = setup();
+    camera(queued, 33);
+    advance(queued, 520);
+    queued.result({ ...timed(1, 285), timing: { preprocessMs: 10, inferenceMs: 285, encodeMs: 5, inAt: 0, outAt: 420 } });
+    camera(queued, t + 33);
+    expect(queued.frames.map((f) => f.id)).toEqual([1, 2]);
+    const queuedSecond = t;
+    camera(queued, queuedSecond + 285 + 33);
+    expect(queued.frames.map((f) => f.id)).toEqual([1, 2]); // 120 ms of waiting still to go
+    camera(queued, queuedSecond + 285 + 120 + 33);
+    expect(queued.frames.map((f) => f.id)).toEqual([1, 2, 3]);
+
     // The same engine behind a slower link (the link is the limit): one frame at a time.
     t = 0;
     const linkBound = setup();

@@ -31,8 +31,9 @@ export interface Stats {
 //   drawing) sets the pace, and a second frame in flight overlaps it with the engine at almost no
 //   wait, so every camera frame can be shown.
 // - The engine is the slowest stage (its time per frame exceeds the link's round trip, e.g. a VGG-16
-//   at 360 ms against ~120 ms of transport): the next frame leaves one inference time after the
-//   previous one, so it reaches the engine as the engine finishes — the engine never idles while a
+//   at 360 ms against ~120 ms of transport): the next frame leaves one inference time (plus however
+//   long frames have lately waited in the engine) after the previous one, so it reaches the engine
+//   as the engine finishes — the engine never idles while a
 //   result travels back and a frame travels out (bench, browser mode, DEX VGG-16: 1.82 → 2.05
 //   results/s), and the frame waits in the mailbox only for the end of the previous frame, so latency
 //   stays about one pass through the pipeline.
@@ -82,6 +83,15 @@ export function createFrameFlow(deps: {
   let engineMs = 0;
   /** The rest of a frame's round trip (transport both ways, waits): sent → result in, less the engine's time (moving average). */
   let linkMs = 0;
+  /**
+   * How long frames waited in the engine before it took them (moving average, from its own stamps).
+   * The engine's time per frame is a little more than its inference (handing frames and results
+   * between its threads, sending a result of several MB), so a second frame spaced one inference
+   * apart arrives a little early each time, and the wait adds up until the frame waits for almost a
+   * whole inference (DEX VGG-16 in browser mode: 139–225 ms median in the mailbox). Spacing by the
+   * inference plus that wait lets the wait drain to what the camera's frame interval leaves.
+   */
+  let queueMs = 0;
   /** When each frame still travelling was sent. */
   const sentAt = new Map<number, number>();
   let lastSentAt = 0;
@@ -89,7 +99,7 @@ export function createFrameFlow(deps: {
     const fps: number = pump.fps;
     if (!(engineMs > 0 && fps > 0 && Number.isFinite(fps))) return 1;
     if (engineMs < 500 / fps) return MAX_IN_FLIGHT;
-    const engineBound = engineMs > linkMs && now() - lastSentAt >= inferenceMs;
+    const engineBound = engineMs > linkMs && now() - lastSentAt >= inferenceMs + queueMs;
     return engineBound ? MAX_IN_FLIGHT : 1;
   };
   const linkReady = (): boolean => lastSentId - lastResultId < inFlightLimit() || now() - lastResultAt > LOST_AFTER_MS;
@@ -128,6 +138,7 @@ export function createFrameFlow(deps: {
     inferenceMs = ema(inferenceMs, r.timing.inferenceMs);
     const work = engineWorkMs(r.timing);
     engineMs = ema(engineMs, work);
+    if (r.timing.inAt !== undefined && r.timing.outAt !== undefined) queueMs = ema(queueMs, Math.max(0, r.timing.outAt - r.timing.inAt - work));
     if (r.timing.facesMs !== undefined) facesMs = ema(facesMs, r.timing.facesMs);
     const sent = sentAt.get(r.id);
     if (sent !== undefined) linkMs = ema(linkMs, Math.max(0, now() - sent - work));
