@@ -229,5 +229,20 @@ describe('frame pump', () => {
     expect(open).toBe(1);
     pump.use(null);
     expect(open).toBe(0);
+
+    // Paused by a freeze rather than a busy link: nothing is held.
+    const frozenPump = new FramePump({
+      crop: () => ({ cx: 0.5, cy: 0.5, size: 0.5 }),
+      outSize: () => ({ width: 4, height: 4 }),
+      send: (f) => sent.push(f),
+      paused: () => true,
+      holdWhilePaused: () => false,
+      cutter: () => new Uint8Array(64),
+      now: () => 1000,
+    });
+    frozenPump.use(source);
+    picture(frame('e'));
+    expect(open).toBe(0);
+    frozenPump.use(null);
   });
 });

@@ -67,6 +67,11 @@ export interface FramePumpOptions {
   send: (frame: FrameMessage) => void;
   /** While true nothing is sent (frozen, or the link is busy); pictures are still counted. */
   paused: () => boolean;
+  /**
+   * Whether a frame that comes while paused is worth holding for `resume` (the link is busy, not the
+   * picture frozen); by default it is.
+   */
+  holdWhilePaused?: () => boolean;
   /** The face finder's settings while the crop follows faces, else null: then no detect image is sent. */
   detect?: () => FaceFinderSettings | null;
   /** Cuts the crop and the face finder's picture (tests); by default the crop is cut from the camera's video frame where it can be (video-cut.ts). */
@@ -130,7 +135,7 @@ export class FramePump {
     this.pictures.mark(now);
     if (!this.source || !this.opts.outSize()) return;
     if (this.opts.paused()) {
-      if (info?.frame) this.hold(info.frame, info, now, wallStart);
+      if (info?.frame && (this.opts.holdWhilePaused?.() ?? true)) this.hold(info.frame, info, now, wallStart);
       return;
     }
     this.release(); // a newer picture than the one held

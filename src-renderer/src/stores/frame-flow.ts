@@ -119,6 +119,8 @@ export function createFrameFlow(deps: {
       deps.engine.sendFrame(f);
     },
     paused: () => frozen() || !linkReady(),
+    // Frozen, nothing is sent until the picture is let go, and then a newer frame comes anyway.
+    holdWhilePaused: () => !frozen(),
     detect: deps.detect,
     cutter: deps.cutter,
     now,
