@@ -39,6 +39,7 @@ describe('frame trace', () => {
       frameWaitMs: 13.5,
       drawMs: 2,
       totalMs: 30,
+      clockBoundMs: 1,
     });
     expect(trace.done).toEqual([s]);
   });
@@ -151,6 +152,8 @@ describe('frame trace', () => {
     // From the fastest frame on, the offset is known to within half its round trip (here exactly).
     expect(out.slice(1).map((s) => [s.sendMs, s.backMs])).toEqual([[1, 1], [2, 6], [5, 2]]);
     expect(trace.offset.estimate).toEqual({ offset: AHEAD, bound: 1 });
+    // Each frame carries the bound that held when it was split: frame 1's error (0.5 ms) is within its 3.5.
+    expect(out.map((s) => s.clockBoundMs)).toEqual([3.5, 1, 1, 1]);
     // The stages still add up to the whole: nothing is lost or counted twice by the correction.
     for (const s of out) expect(s.readbackMs + s.sendMs! + s.queueMs! + 3 + s.backMs!).toBeCloseTo(s.totalMs - s.frameWaitMs - s.drawMs - s.decodeMs, 9);
   });

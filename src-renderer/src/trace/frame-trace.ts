@@ -46,13 +46,18 @@ export interface FrameStages {
   drawMs: number;
   /** The page's picture callback → drawn: what the status line's latency measures. */
   totalMs: number;
+  /**
+   * How far sendMs and backMs may be off, ms: the error bound of the clock offset as it was estimated
+   * when this frame was drawn (it shrinks as more frames are seen); null without the engine's stamps.
+   */
+  clockBoundMs: number | null;
 }
 
 /** See FrameStages.cutFrom. */
 export type CutFrom = 'camera frame' | 'video frame' | 'canvas';
 
 /** The fields of FrameStages that are times. */
-export type StageKey = Exclude<keyof FrameStages, 'id' | 'cutFrom'>;
+export type StageKey = Exclude<keyof FrameStages, 'id' | 'cutFrom' | 'clockBoundMs'>;
 
 /** The stages in the order a frame passes them, with words for people. */
 export const STAGES: readonly { key: StageKey; label: string }[] = [
@@ -199,7 +204,8 @@ export class FrameTrace {
     // that mirrors the way there), then corrected by their estimated offset.
     const backAt = o.arrivedAt ?? o.receivedAt;
     if (stamped) this.offset.add(t.inAt! - readDone, backAt - t.outAt!);
-    const offset = stamped ? this.offset.estimate.offset : 0;
+    const clock = stamped ? this.offset.estimate : null;
+    const offset = clock?.offset ?? 0;
     const s: FrameStages = {
       id,
       captureMs: o.captureMs,
@@ -219,6 +225,7 @@ export class FrameTrace {
       frameWaitMs: Math.max(0, start - decodedAt),
       drawMs,
       totalMs: start + drawMs - o.capturedAt,
+      clockBoundMs: clock?.bound ?? null,
     };
     this.done.push(s);
     if (this.done.length > this.keep) this.done.splice(0, this.done.length - this.keep);
