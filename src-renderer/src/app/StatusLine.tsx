@@ -63,7 +63,12 @@ export function StatusLine(props: {
     const m = props.model();
     const list: { text: string; title: string; warn?: boolean }[] = [
       { text: `${props.source().toLowerCase()} ${st.fps > 0 ? st.fps.toFixed(1) : '–'} fps`, title: `New pictures per second from the ${props.source().toLowerCase()}` },
-      { text: `shown ${shownFps().toFixed(1)} fps`, title: 'Results drawn per second: below the camera fps, the picture falls behind the camera' },
+      {
+        // A result per new picture at most: the first results after a model loads come close together
+        // (the frame that waited for it, then the newest), which is no faster picture.
+        text: `shown ${(st.fps > 0 ? Math.min(shownFps(), st.fps) : shownFps()).toFixed(1)} fps`,
+        title: `Results drawn per second: below the ${props.source().toLowerCase()} fps, the picture falls behind the ${props.source().toLowerCase()}`,
+      },
       { text: `inference ${ms(st.inferenceMs)}`, title: 'Time the network took for one frame' },
       ...(st.facesMs !== null ? [{ text: `faces ${ms(st.facesMs)}`, title: 'Time the face finder took for one frame (the crop follows the face)' }] : []),
       { text: `latency ${ms(st.latencyMs)}`, title: `From capturing a frame to drawing its result${stagesText(frameTrace.medians())}` },

@@ -35,14 +35,16 @@ declare global {
 export const lastFrameDraw = { startedAt: 0, ms: 0 };
 
 /**
- * Events per second over the last `windowMs`: how many came in it ÷ its length. Until events have
- * come for a whole window: the events so far less one ÷ the time from the first to the last, but
- * never more than all of them ÷ the time since the first, so that a burst (the first results after
- * a model loads) does not read as the burst's own rate; 0 with fewer than two. The status line's
- * camera fps and shown fps both come from one, so they compare like for like. Counting does not
- * read high when events come unevenly, as an average of 1000 ÷ each interval does (20 ms, then
- * 47 ms, … reads 36 for 30 a second), nor after a stall, as the span from the first event in the
- * window to the last would.
+ * Events per second over the last `windowMs`: the events in it less one ÷ the time from the first of
+ * them to the last, but never more than one event more than came in it ÷ its length, so that a stall
+ * reads as one (falling to 0 once nothing came for a whole window). A steady 10 a second drawn at the
+ * display's frames puts 19, 20 or 21 events in two seconds, depending on where the window's edges
+ * fall and whether the newest is a display frame late; counting alone read 9.5 or 10.5 then. Until
+ * events have come for a whole window: the same first estimate, but never more than all of them ÷
+ * the time since the first, so that a burst (the first results after a model loads) does not read as
+ * the burst's own rate; 0 with fewer than two. The status line's camera fps and shown fps both come
+ * from one, so they compare like for like. Counting does not read high when events come unevenly, as
+ * an average of 1000 ÷ each interval does (20 ms, then 47 ms, … reads 36 for 30 a second).
  */
 export class RateWindow {
   private readonly times: number[] = [];
@@ -51,7 +53,10 @@ export class RateWindow {
 
   constructor(private readonly windowMs = 2000) {}
 
+  /** One event at `at`; an event stamped before the previous one counts as at the same time. */
   mark(at: number): void {
+    const last = this.times[this.times.length - 1];
+    if (last !== undefined && at < last) at = last;
     if (Number.isNaN(this.first)) this.first = at;
     this.times.push(at);
     this.trim(at);
@@ -62,8 +67,8 @@ export class RateWindow {
     this.trim(now);
     const t = this.times;
     if (t.length < 2) return 0;
-    if (now - this.first >= this.windowMs) return (t.length * 1000) / this.windowMs;
     const spanned = ((t.length - 1) * 1000) / Math.max(1, t[t.length - 1] - t[0]);
+    if (now - this.first >= this.windowMs) return Math.min(spanned, ((t.length + 1) * 1000) / this.windowMs);
     return Math.min(spanned, (t.length * 1000) / Math.max(1, now - t[0]));
   }
 
@@ -84,9 +89,17 @@ export function shownFps(now = performance.now()): number {
   return drawn.rate(now);
 }
 
-/** Records one drawn result and what drawing it cost (`at`: when it was drawn). */
-export function recordRenderCost(ms: number, at = performance.now()): void {
+/**
+ * Records that an engine result has been drawn (`at`: when). Once per result, not per render that
+ * carried new data: the panels of a layout that is still appearing draw one result several times,
+ * which read as "shown 13 fps" beside a 10 fps camera.
+ */
+export function recordShown(at = performance.now()): void {
   drawn.mark(at);
+}
+
+/** Records what drawing one frame's new data cost. */
+export function recordRenderCost(ms: number): void {
   history.push(ms);
   if (history.length > WINDOW) history.shift();
   const c = { last: ms, median: median(history), samples: history.length };

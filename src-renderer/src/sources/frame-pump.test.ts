@@ -108,6 +108,27 @@ describe('frame pump', () => {
     expect(Math.abs(t.pump.fps - 30)).toBeLessThanOrEqual(0.5);
   });
 
+  it('counts pictures by when the camera took them, not by when the browser handed them over', () => {
+    const t = setup();
+    const listeners = new Set<(info?: PictureInfo) => void>();
+    const source: PictureSource = {
+      ...testSource(100, 100).source,
+      onPicture(cb) {
+        listeners.add(cb);
+        return () => listeners.delete(cb);
+      },
+    };
+    t.pump.use(source);
+    // A 10 fps camera whose frames reach the page two at a time (a busy page): counted on arrival,
+    // 20 or 21 in two seconds at pairs 200 ms apart read as 10.5.
+    for (let i = 0; i < 60; i += 2) {
+      t.tick(200);
+      const now = 1000 + (i / 2 + 1) * 200;
+      for (const capturedAt of [now - 101, now - 1]) for (const cb of listeners) cb({ capturedAt });
+    }
+    expect(t.pump.fps).toBeCloseTo(10, 5);
+  });
+
   it('follows the source it is given and resends a kept crop under a new id', () => {
     const t = setup();
     const a = testSource(100, 100);

@@ -132,7 +132,9 @@ export class FramePump {
   private capture(info?: PictureInfo): void {
     const now = this.now();
     const wallStart = wallNow();
-    this.pictures.mark(now);
+    // Counted by when the camera took them where that is known: frames the browser hands over in a
+    // bunch (the stream's first ones, a busy page) still read at the camera's rate.
+    this.pictures.mark(info?.capturedAt ?? now);
     if (!this.source || !this.opts.outSize()) return;
     if (this.opts.paused()) {
       if (info?.frame && (this.opts.holdWhilePaused?.() ?? true)) this.hold(info.frame, info, now, wallStart);

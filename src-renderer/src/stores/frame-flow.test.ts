@@ -4,6 +4,7 @@ import type { FaceFinderSettings, ModelInfo } from '../../../src-shared/contract
 import { smallModel } from '../model/testing/small-model';
 import { DEFAULT_CROP } from '../sources/crop';
 import type { PictureSource } from '../sources/types';
+import { shownFps } from '../scene/perf';
 import { createFrameFlow } from './frame-flow';
 import { resultFor, testEngine } from './testing/engine';
 import { disposeRoots, inRoot } from './testing/roots';
@@ -174,6 +175,44 @@ describe('frame flow', () => {
     expect(s.flow.result()?.id).toBe(2);
     s.flow.toggleFreeze();
     expect(s.flow.result()?.id).toBe(99);
+  });
+
+  it('counts each result once as shown when the panels have drawn it, and not one replaced before they did', () => {
+    const paints: (() => void)[] = [];
+    const s = testEngine();
+    // The flow's clock starts past any result another test counted.
+    const flow = inRoot(() =>
+      createFrameFlow({
+        engine: s.engine,
+        model: () => smallModel(),
+        picture: () => null,
+        cropSquare: () => DEFAULT_CROP,
+        droppedByLink: () => 0,
+        now: () => 1e9 + clock,
+        afterPaint: (cb) => paints.push(cb),
+      }),
+    ).value;
+    let clock = 0;
+    const paint = () => paints.splice(0).forEach((cb) => cb());
+    // 25 results 100 ms apart, each drawn once: 10 a second.
+    for (let i = 1; i <= 25; i++) {
+      s.result(resultFor(smallModel(), i));
+      clock += 16;
+      paint();
+      clock += 84;
+    }
+    expect(flow.result()?.id).toBe(25);
+    expect(shownFps(1e9 + clock)).toBeCloseTo(10, 5);
+    // Two results before the panels draw: only the newest is on screen, at the same rate. Then a stall.
+    s.result(resultFor(smallModel(), 26));
+    s.result(resultFor(smallModel(), 27));
+    clock += 16;
+    paint();
+    expect(shownFps(1e9 + clock)).toBeCloseTo(10, 5);
+    clock += 1000;
+    expect(shownFps(1e9 + clock)).toBeLessThan(10);
+    clock += 2000;
+    expect(shownFps(1e9 + clock)).toBe(0);
   });
 
   it('drops results of the previous model and forgets its frames', () => {

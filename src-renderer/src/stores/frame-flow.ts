@@ -7,7 +7,7 @@ import { cropSizeFor } from '../../../src-shared/frame-size';
 import type { CropSquare } from '../sources/crop';
 import { FramePump, type Cutter } from '../sources/frame-pump';
 import type { CropImage, PictureSource } from '../sources/types';
-import { lastFrameDraw } from '../scene/perf';
+import { lastFrameDraw, recordShown } from '../scene/perf';
 import { engineWorkMs, frameTrace } from '../trace/frame-trace';
 
 export interface Stats {
@@ -166,6 +166,8 @@ export function createFrameFlow(deps: {
     afterPaint(() => {
       latencyMs = ema(latencyMs, now() - r.t);
       frameTrace.drawn(r.id, lastFrameDraw.startedAt, lastFrameDraw.ms);
+      // Shown: this result was on screen, not replaced by a newer one before the panels drew.
+      if (result()?.id === r.id) recordShown(now());
     });
   });
   onCleanup(offResult);
