@@ -84,11 +84,14 @@ export function paperLevel(img: Float32Array, w: number, h: number, r: number): 
 
 const BINS = 4096;
 /** Quantile of values in [0, 1] from a histogram (exact to 1/4096, which is plenty here). */
+const hist = new Uint32Array(BINS);
 function quantile01(values: Float32Array, q: number): number {
-  const hist = new Uint32Array(BINS);
+  hist.fill(0);
   for (let i = 0; i < values.length; i++) {
-    const b = Math.min(BINS - 1, Math.max(0, Math.floor(values[i] * BINS)));
-    hist[b]++;
+    // Math.floor, clamped to the bins, for the finite values this is given (truncation is floor
+    // for the non-negative ones).
+    const f = values[i] * BINS;
+    hist[f >= BINS - 1 ? BINS - 1 : f > 0 ? f | 0 : 0]++;
   }
   const target = q * (values.length - 1);
   let seen = 0;

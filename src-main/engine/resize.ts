@@ -79,23 +79,37 @@ export function resizeRows(read: RowSource, sw: number, sh: number, dw: number, 
   }
   const tx = axisTaps(sw, dw);
   const ty = axisTaps(sh, dh);
+  // The taps as locals: the loops below run for every pixel.
+  const txStart = tx.start;
+  const txCount = tx.count;
+  const txIdx = tx.idx;
+  const txW = tx.w;
   const scratch = new Float32Array(sw);
   const cache = [
     { y: -1, row: new Float32Array(dw) },
     { y: -1, row: new Float32Array(dw) },
   ];
+  // The least recently used of the two rows is the one replaced, so a row just asked for stays
+  // while the next is made (the two-row step below holds both).
   let victim = 0;
   const resampled = (y: number): Float32Array => {
-    for (const c of cache) if (c.y === y) return c.row;
+    if (cache[0].y === y) {
+      victim = 1;
+      return cache[0].row;
+    }
+    if (cache[1].y === y) {
+      victim = 0;
+      return cache[1].row;
+    }
     const c = cache[victim];
     victim ^= 1;
     const src = read(y, scratch);
     const out = c.row;
     for (let x = 0; x < dw; x++) {
       let acc = 0;
-      const s0 = tx.start[x];
-      const n = tx.count[x];
-      for (let k = 0; k < n; k++) acc += src[tx.idx[s0 + k]] * tx.w[s0 + k];
+      const s0 = txStart[x];
+      const end = s0 + txCount[x];
+      for (let k = s0; k < end; k++) acc += src[txIdx[k]] * txW[k];
       out[x] = acc;
     }
     c.y = y;
@@ -106,6 +120,16 @@ export function resizeRows(read: RowSource, sw: number, sh: number, dw: number, 
     const s0 = ty.start[y];
     const n = ty.count[y];
     const out = y * dw;
+    if (n === 2) {
+      // Bilinear enlargement's two rows at once: the same float32 sums, in the same order, as the
+      // general loop below, without storing and reloading the first.
+      const r0 = resampled(ty.idx[s0]);
+      const r1 = resampled(ty.idx[s0 + 1]);
+      const w0 = ty.w[s0];
+      const w1 = ty.w[s0 + 1];
+      for (let x = 0; x < dw; x++) dst[out + x] = Math.fround(0 + r0[x] * w0) + r1[x] * w1;
+      continue;
+    }
     for (let k = 0; k < n; k++) {
       const row = resampled(ty.idx[s0 + k]);
       const wk = ty.w[s0 + k];
