@@ -71,7 +71,7 @@ export function StatusLine(props: {
       },
       { text: `inference ${ms(st.inferenceMs)}`, title: 'Time the network took for one frame' },
       ...(st.facesMs !== null ? [{ text: `faces ${ms(st.facesMs)}`, title: 'Time the face finder took for one frame (the crop follows the face)' }] : []),
-      { text: `latency ${ms(st.latencyMs)}`, title: `From capturing a frame to drawing its result${stagesText(frameTrace.medians())}` },
+      { text: `latency ${ms(st.latencyMs)}`, title: `From the camera capturing a frame to its result on screen, median of the last 30 frames${stagesText(frameTrace.medians())}` },
       { text: `render ${ms(renderCost().median)}`, title: 'Drawing one result in all panels (median)' },
       {
         text: `dropped ${st.dropped + st.droppedByLink} frames`,

@@ -162,7 +162,8 @@ export function createFrameFlow(deps: {
       return;
     }
     show(r);
-    // Latency = capture time → the frame on which the panels draw this result.
+    // Latency = the page's picture callback → the frame on which the panels draw this result: the
+    // status line's figure until the trace has finished frames (it then says camera → screen).
     afterPaint(() => {
       latencyMs = ema(latencyMs, now() - r.t);
       frameTrace.drawn(r.id, lastFrameDraw.startedAt, lastFrameDraw.ms);
@@ -175,7 +176,7 @@ export function createFrameFlow(deps: {
   const timer = setInterval(() => {
     const finding = lastResult?.timing.facesMs !== undefined && !!deps.detect?.();
     if (!finding) facesMs = 0;
-    setStats({ fps: pump.fps, inferenceMs, latencyMs, dropped: lastResult?.dropped ?? 0, droppedByLink: deps.droppedByLink(), facesMs: finding ? facesMs : null });
+    setStats({ fps: pump.fps, inferenceMs, latencyMs: frameTrace.latency() ?? latencyMs, dropped: lastResult?.dropped ?? 0, droppedByLink: deps.droppedByLink(), facesMs: finding ? facesMs : null });
   }, deps.statsEveryMs ?? 250);
   onCleanup(() => clearInterval(timer));
 

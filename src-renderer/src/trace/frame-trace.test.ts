@@ -100,6 +100,22 @@ describe('frame trace', () => {
     expect(trace.drawn(100, 1_000_000, 0)).not.toBeNull();
   });
 
+  it('gives the latency as the median of camera → screen over the last frames, the slow first ones soon forgotten', () => {
+    const trace = new FrameTrace(() => 1_000_000);
+    expect(trace.latency()).toBeNull();
+    // A slow first frame, then frames whose camera → page is known (2 ms) or not (an image).
+    const frames: [number | null, number][] = [[null, 400], [2, 20], [2, 22], [null, 21], [2, 19]];
+    frames.forEach(([captureMs, total], i) => {
+      const id = i + 1;
+      trace.captured(id, 1_000_000, captureMs);
+      trace.received(result(id, { preprocessMs: 0, inferenceMs: 1, encodeMs: 0 }), 1_000_000 + total - 2, 0);
+      trace.drawn(id, 1_000_000 + total - 1, 1);
+    });
+    expect(trace.done.map((s) => (s.captureMs ?? 0) + s.totalMs)).toEqual([400, 22, 24, 21, 21]);
+    expect(trace.latency()).toBe(22);
+    expect(trace.latency(4)).toBe(21.5);
+  });
+
   it('keeps only the newest finished frames, as many as it was asked to', () => {
     const trace = new FrameTrace(() => 1_000_020, 5);
     for (let id = 1; id <= 12; id++) {

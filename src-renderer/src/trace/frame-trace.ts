@@ -232,6 +232,17 @@ export class FrameTrace {
     return s;
   }
 
+  /**
+   * The status line's latency: the median over the last `n` finished frames of camera capture →
+   * result on screen (from the page's picture callback where the browser does not say when the
+   * camera took the picture); null before any frame has finished. A median, so the slow first
+   * frames after a model loads do not linger in it.
+   */
+  latency(n = 30): number | null {
+    const xs = this.done.slice(-n).map((r) => (r.captureMs ?? 0) + r.totalMs);
+    return xs.length ? median(xs) : null;
+  }
+
   /** Median of each stage over the last `n` finished frames (null where no frame had the stage). */
   medians(n = 60): Partial<Record<StageKey, number>> {
     const recent = this.done.slice(-n);
