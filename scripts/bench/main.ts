@@ -254,7 +254,7 @@ function rendererTables(r: RendererResult): string {
     for (const s of stages) n.set(s.cutFrom ?? 'not said', (n.get(s.cutFrom ?? 'not said') ?? 0) + 1);
     return [...n].map(([k, c]) => `${k} ${c}`).join(', ') || '–';
   };
-  /** Capture → drawn, per frame: the browser's video pipeline plus what the status line measures (frames whose capture time the browser gave). */
+  /** Capture → drawn, per frame: the browser's video pipeline plus page → screen, what the status line's latency shows the median of (frames whose capture time the browser gave). */
   const cameraToScreen = (stages: FrameStages[]) => {
     const xs = stages.filter((s) => s.captureMs !== null && Number.isFinite(s.captureMs)).map((s) => s.captureMs! + s.totalMs);
     return xs.length ? mp(xs) : '–';
@@ -282,7 +282,7 @@ function rendererTables(r: RendererResult): string {
       rows,
     ),
     '',
-    'Where the time goes, frame by frame (the page stamps each drawn frame, the engine adds when it got the frame and when the result left its worker; src-renderer/src/trace/frame-trace.ts). Median / p95 ms; "send" and "result back" cross from the page\'s clock to the engine\'s, which differ by a few ms: the page estimates the offset from the frame with the shortest round trip (the third column, ± half that round trip) and corrects both. "camera → page" is the browser\'s video pipeline (capture to the page\'s frame callback), "page → screen" is what the status line\'s latency measures, "camera → screen" the two together, frame by frame.',
+    'Where the time goes, frame by frame (the page stamps each drawn frame, the engine adds when it got the frame and when the result left its worker; src-renderer/src/trace/frame-trace.ts). Median / p95 ms; "send" and "result back" cross from the page\'s clock to the engine\'s, which differ by a few ms: the page estimates the offset from the frame with the shortest round trip (the third column, ± half that round trip) and corrects both. "camera → page" is the browser\'s video pipeline (capture to the page\'s frame callback), "page → screen" from that callback to the result drawn, "camera → screen" the two together, frame by frame (the status line\'s latency is its median over the last 30 frames).',
     '',
     table(['model', 'frames', 'crop cut from', 'engine clock − page clock ms', ...STAGES.map((s) => s.label), 'camera → screen'], stageRows),
     '',
