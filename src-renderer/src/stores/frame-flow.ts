@@ -14,7 +14,7 @@ export interface Stats {
   /** New pictures per second from the source. */
   fps: number;
   inferenceMs: number;
-  /** From capturing a frame to drawing its result. */
+  /** Camera capture → result on screen, median of the last traced frames (FrameTrace.latency); 0 before any. */
   latencyMs: number;
   /** Frames replaced in the engine's mailbox. */
   dropped: number;
@@ -76,7 +76,6 @@ export function createFrameFlow(deps: {
   let lastResultAt = 0;
   let lastResult: FrameResult | null = null;
   let inferenceMs = 0;
-  let latencyMs = 0;
   let facesMs = 0;
 
   /** Preprocess + inference + encode per frame as the engine reports it (moving average). */
@@ -162,10 +161,8 @@ export function createFrameFlow(deps: {
       return;
     }
     show(r);
-    // Latency = the page's picture callback → the frame on which the panels draw this result: the
-    // status line's figure until the trace has finished frames (it then says camera → screen).
+    // The frame on which the panels draw this result ends its trace (the status line's latency).
     afterPaint(() => {
-      latencyMs = ema(latencyMs, now() - r.t);
       frameTrace.drawn(r.id, lastFrameDraw.startedAt, lastFrameDraw.ms);
       // Shown: this result was on screen, not replaced by a newer one before the panels drew.
       if (result()?.id === r.id) recordShown(now());
@@ -176,7 +173,7 @@ export function createFrameFlow(deps: {
   const timer = setInterval(() => {
     const finding = lastResult?.timing.facesMs !== undefined && !!deps.detect?.();
     if (!finding) facesMs = 0;
-    setStats({ fps: pump.fps, inferenceMs, latencyMs: frameTrace.latency() ?? latencyMs, dropped: lastResult?.dropped ?? 0, droppedByLink: deps.droppedByLink(), facesMs: finding ? facesMs : null });
+    setStats({ fps: pump.fps, inferenceMs, latencyMs: frameTrace.latency() ?? 0, dropped: lastResult?.dropped ?? 0, droppedByLink: deps.droppedByLink(), facesMs: finding ? facesMs : null });
   }, deps.statsEveryMs ?? 250);
   onCleanup(() => clearInterval(timer));
 
