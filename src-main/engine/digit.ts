@@ -83,8 +83,9 @@ export function paperLevel(img: Float32Array, w: number, h: number, r: number): 
 }
 
 const BINS = 4096;
-/** Quantile of values in [0, 1] from a histogram (exact to 1/4096, which is plenty here). */
+/** quantile01's histogram, kept between calls. */
 const hist = new Uint32Array(BINS);
+/** Quantile of values in [0, 1] from a histogram (exact to 1/4096, which is plenty here). */
 function quantile01(values: Float32Array, q: number): number {
   hist.fill(0);
   for (let i = 0; i < values.length; i++) {

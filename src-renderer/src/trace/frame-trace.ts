@@ -44,7 +44,7 @@ export interface FrameStages {
   frameWaitMs: number;
   /** Panel updates + render of that animation frame. */
   drawMs: number;
-  /** The page's picture callback → drawn: what the status line's latency measures. */
+  /** The page's picture callback → drawn; with captureMs, camera → screen (the status line's latency, see latency()). */
   totalMs: number;
   /**
    * How far sendMs and backMs may be off, ms: the error bound of the clock offset as it was estimated
