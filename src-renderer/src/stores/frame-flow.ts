@@ -8,7 +8,7 @@ import type { CropSquare } from '../sources/crop';
 import { FramePump, type Cutter } from '../sources/frame-pump';
 import type { CropImage, PictureSource } from '../sources/types';
 import { lastFrameDraw, recordShown } from '../scene/perf';
-import { engineWorkMs, frameTrace } from '../trace/frame-trace';
+import { engineQueueMs, engineWorkMs, frameTrace } from '../trace/frame-trace';
 
 export interface Stats {
   /** New pictures per second from the source. */
@@ -139,7 +139,8 @@ export function createFrameFlow(deps: {
     inferenceMs = ema(inferenceMs, r.timing.inferenceMs);
     const work = engineWorkMs(r.timing);
     engineMs = ema(engineMs, work);
-    if (r.timing.inAt !== undefined && r.timing.outAt !== undefined) queueMs = ema(queueMs, Math.max(0, r.timing.outAt - r.timing.inAt - work));
+    const queued = engineQueueMs(r.timing);
+    if (queued !== null) queueMs = ema(queueMs, queued);
     if (r.timing.facesMs !== undefined) facesMs = ema(facesMs, r.timing.facesMs);
     const sent = sentAt.get(r.id);
     if (sent !== undefined) linkMs = ema(linkMs, Math.max(0, now() - sent - work));
@@ -150,7 +151,7 @@ export function createFrameFlow(deps: {
     if (r.id > lastResultId && r.id <= lastSentId) lastResultId = r.id;
     lastResultAt = now();
     // The link has room: the camera frame that came meanwhile leaves now, before this result is drawn.
-    if (!frozen()) pump.resume();
+    pump.resume(); // nothing is held while frozen
     if (frozen()) {
       if (r.id !== frozenRerunId) return;
       batch(() => {

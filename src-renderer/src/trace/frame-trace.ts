@@ -89,6 +89,11 @@ export function engineWorkMs(t: FrameResult['timing']): number {
   return t.preprocessMs + t.inferenceMs + t.encodeMs + (t.facesMs ?? 0);
 }
 
+/** How long the frame waited in the engine (mailbox, hand-off to its worker), from its stamps; null without them. */
+export function engineQueueMs(t: FrameResult['timing']): number | null {
+  return t.inAt !== undefined && t.outAt !== undefined ? Math.max(0, t.outAt - t.inAt - engineWorkMs(t)) : null;
+}
+
 interface Open {
   capturedAt: number;
   captureMs: number | null;
@@ -198,7 +203,6 @@ export class FrameTrace {
     // A draw that began before the result was read cannot have drawn it: the frame after it did.
     const start = drawStartedAt >= decodedAt ? drawStartedAt : now - drawMs;
     const readDone = o.capturedAt + o.heldMs + o.readbackMs;
-    const work = engineWorkMs(t);
     const stamped = t.inAt !== undefined && t.outAt !== undefined;
     // Raw differences across the two clocks (back to the socket thread where there is one: the way
     // that mirrors the way there), then corrected by their estimated offset.
@@ -213,7 +217,7 @@ export class FrameTrace {
       readbackMs: o.readbackMs,
       ...(o.cutFrom ? { cutFrom: o.cutFrom } : {}),
       sendMs: stamped ? t.inAt! - offset - readDone : null,
-      queueMs: stamped ? Math.max(0, t.outAt! - t.inAt! - work) : null,
+      queueMs: engineQueueMs(t),
       preprocessMs: t.preprocessMs,
       inferenceMs: t.inferenceMs,
       encodeMs: t.encodeMs,
