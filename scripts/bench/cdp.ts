@@ -56,17 +56,11 @@ export async function launchWithDevTools(executable: string, args: string[], win
       await stopChild(child, 5000);
       // Chromium's helper processes may still be writing into the profile for a moment; a profile
       // left in the temp folder is no reason to lose a finished run.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
-          break;
-        } catch (e) {
-          if (attempt >= 4) {
-            console.warn(`bench: could not remove Chromium's profile ${profile}: ${(e as Error).message}`);
-            break;
-          }
-          await new Promise((r) => setTimeout(r, 500));
-        }
+      // rmSync retries ENOTEMPTY / EBUSY itself, waiting a little longer each time (≈ 5 s in all).
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      } catch (e) {
+        console.warn(`bench: could not remove Chromium's profile ${profile}: ${(e as Error).message}`);
       }
     },
   };
