@@ -54,17 +54,40 @@ describe('frame trace', () => {
     expect(s).toMatchObject({ heldMs: 4, readbackMs: 1, cutFrom: 'camera frame', sendMs: 1, backMs: 1, frameWaitMs: 1, totalMs: 12 });
   });
 
-  it('tells the way back from the wait for the page’s main thread when a socket thread relayed the result', () => {
+  it('tells the way back from the wait for the page’s main thread when a socket thread relayed the result, whatever the thread’s clock', () => {
+    const { trace, at } = setup();
+    // The socket thread's wall clock runs 4.6 ms ahead of the page's (each thread fixes its own origin).
+    const THREAD_AHEAD = 4.6;
+    const timing = (t0: number) => ({ preprocessMs: 1, inferenceMs: 6, encodeMs: 1, inAt: t0 + 3, outAt: t0 + 13 });
+    // Frame 6: the socket thread had the result 1 ms after it left the engine, the idle page took it at once.
+    at(-100 + 2);
+    trace.captured(6, 1_000_000 - 100, null);
+    trace.received(result(6, timing(1_000_000 - 100)), 1_000_000 - 100 + 14, 0.5, 1_000_000 - 100 + 14 + THREAD_AHEAD);
+    at(-100 + 20);
+    const first = trace.drawn(6, 1_000_000 - 100 + 18, 2)!;
+    // Frame 7: the same way back, then the main thread took it 19 ms later.
+    at(2);
+    trace.captured(7, 1_000_000, null);
+    trace.received(result(7, timing(1_000_000)), 1_000_033, 0.5, 1_000_014 + THREAD_AHEAD);
+    at(40);
+    const s = trace.drawn(7, 1_000_038, 2)!;
+    expect([first.backMs, first.mainWaitMs]).toEqual([1, 0]);
+    expect([s.sendMs, s.backMs, s.mainWaitMs, s.frameWaitMs, s.totalMs].map((x) => +x!.toFixed(9))).toEqual([1, 1, 19, 4.5, 40]);
+    // The stages add up to the whole.
+    const parts = s.readbackMs + s.sendMs! + s.queueMs! + 8 + s.backMs! + s.mainWaitMs! + s.decodeMs + s.frameWaitMs + s.drawMs;
+    expect(parts).toBeCloseTo(s.totalMs, 9);
+    expect(trace.medians().mainWaitMs).toBe(9.5);
+  });
+
+  it('counts the first relayed result’s wait for the page in its way back: there is nothing yet to tell the two apart', () => {
     const { trace, at } = setup();
     at(2);
     trace.captured(7, 1_000_000, null);
-    const timing = { preprocessMs: 1, inferenceMs: 6, encodeMs: 1, inAt: 1_000_003, outAt: 1_000_013 };
-    // The socket thread had the result 1 ms after it left the engine; the main thread took it 19 ms later.
-    trace.received(result(7, timing), 1_000_033, 0.5, 1_000_014);
+    trace.received(result(7, { preprocessMs: 1, inferenceMs: 6, encodeMs: 1, inAt: 1_000_003, outAt: 1_000_013 }), 1_000_033, 0.5, 1_000_014);
     at(40);
     const s = trace.drawn(7, 1_000_038, 2)!;
-    expect([s.sendMs, s.backMs, s.mainWaitMs, s.frameWaitMs, s.totalMs]).toEqual([1, 1, 19, 4.5, 40]);
-    expect(trace.medians().mainWaitMs).toBe(19);
+    // 1 ms there, 1 ms back and 19 ms of wait: all 21 ms go to the two ways, none to the wait.
+    expect([s.sendMs! + s.backMs!, s.mainWaitMs, s.totalMs]).toEqual([21, 0, 40]);
   });
 
   it('leaves the engine split out when the result has no stamps, and never counts a draw that began before decoding', () => {

@@ -36,7 +36,10 @@ export interface FrameStages {
   facesMs: number | null;
   /** The result leaves the engine's worker → the page has it (in browser mode: its socket thread has it). */
   backMs: number | null;
-  /** Browser mode: the socket thread has the result → the page's main thread takes it (null elsewhere). */
+  /**
+   * Browser mode: the socket thread has the result → the page's main thread takes it, beyond the
+   * shortest such wait seen (which stands for the two threads' clock offset; see received); null elsewhere.
+   */
   mainWaitMs: number | null;
   /** Reading the result message. */
   decodeMs: number;
@@ -164,6 +167,8 @@ export class FrameTrace {
   readonly done: FrameStages[] = [];
   /** The engine's clock against the page's, from the stamped frames. */
   readonly offset = new ClockOffset();
+  /** receivedAt − arrivedAt of the recent relayed results (see onPageClock). */
+  private readonly relayed: number[] = [];
 
   constructor(
     private readonly clock: () => number = wallNow,
@@ -187,9 +192,22 @@ export class FrameTrace {
     const o = this.open.get(r.id);
     if (!o) return;
     o.receivedAt = receivedAt;
-    o.arrivedAt = arrivedAt;
+    o.arrivedAt = arrivedAt === undefined ? undefined : this.onPageClock(arrivedAt, receivedAt);
     o.decodeMs = decodeMs;
     o.timing = r.timing;
+  }
+
+  /**
+   * The relaying thread's stamp on the page's clock. Each thread fixes its wall-clock origin
+   * (performance.timeOrigin) from the system clock on its own, so the two agree only to a few ms
+   * (4.6 ms apart in one CI run, which made the stages of a frame add up to more than its total). The
+   * page takes a relayed result no sooner than the thread had it, and an idle page within a fraction
+   * of a millisecond, so the smallest difference of the recent results stands for the offset.
+   */
+  private onPageClock(arrivedAt: number, receivedAt: number): number {
+    this.relayed.push(receivedAt - arrivedAt);
+    if (this.relayed.length > OFFSET_WINDOW) this.relayed.shift();
+    return arrivedAt + Math.min(...this.relayed);
   }
 
   /** The result of frame `id` was drawn by the animation frame whose draw began at `drawStartedAt` and took `drawMs`. */
@@ -223,7 +241,6 @@ export class FrameTrace {
       encodeMs: t.encodeMs,
       facesMs: t.facesMs ?? null,
       backMs: stamped ? backAt - (t.outAt! - offset) : null,
-      // Two threads of one process: their clocks agree to well under a millisecond.
       mainWaitMs: o.arrivedAt !== undefined ? Math.max(0, o.receivedAt - o.arrivedAt) : null,
       decodeMs: o.decodeMs ?? 0,
       frameWaitMs: Math.max(0, start - decodedAt),
@@ -262,6 +279,7 @@ export class FrameTrace {
     this.open.clear();
     this.done.length = 0;
     this.offset.clear();
+    this.relayed.length = 0;
   }
 }
 
