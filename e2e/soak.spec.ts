@@ -1,12 +1,13 @@
 // Soak: the camera streams into the engine without pause while the test keeps changing the model
 // and the layout; the memory of every process and the scene's GPU textures are sampled at the end
-// of every round, when model and layout are back where they started: RSS and its anonymous part of
-// each process, and the JS heaps after a full GC — the page's (a DevTools heap snapshot, judged
-// without V8's compiled code), the server's and the engine host's (their Node inspectors, enabled
-// for this test). After a warm-up (the first quarter), the heaps and the RSS of the page, the
-// engine and all processes together may not grow by 10 % or more, and the texture count may not
-// grow at all. Two minutes in the suite; `npm run soak -- --minutes N` runs it longer
-// (CONVSCOPE_SOAK_MINUTES).
+// of every round, when model and layout are back where they started: each process's RSS and its
+// parts (anonymous, shared, mapped files), and the JS heaps after a full GC — the page's (a DevTools
+// heap snapshot, judged without V8's compiled code), the server's and the engine host's (their Node
+// inspectors, enabled for this test). After a warm-up (the first quarter), the heaps, the engine's
+// RSS, the page's RSS less its shared memory (see below) and the RSS of all processes together may
+// not grow by 10 % or more, nor the page's shared memory from the middle of the run to its end, and
+// the texture count may not grow at all. Two minutes in the suite; `npm run soak -- --minutes N`
+// runs it longer (CONVSCOPE_SOAK_MINUTES).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -102,6 +103,8 @@ test('streaming with model and layout changes does not grow memory or leak textu
     for (const [role, m] of byRole(sampleProcesses(process.pid, known))) {
       kb[`${role} rss`] = m.rssKb;
       kb[`${role} anon`] = m.anonKb;
+      kb[`${role} shmem`] = m.shmemKb;
+      kb[`${role} file`] = m.fileKb;
       total += m.rssKb;
     }
     kb['total rss'] = total;
@@ -143,6 +146,8 @@ test('streaming with model and layout changes does not grow memory or leak textu
   row('server JS heap kB', (s) => s.serverHeapKb);
   row('engine JS heap kB', (s) => s.engineHeapKb);
   row('scene textures', (s) => s.textures);
+  const unshared = (s: Sample) => s.kb['chromium renderer rss'] - s.kb['chromium renderer shmem'];
+  row('chromium renderer rss less shmem kB', unshared);
   const summary = { minutes, rounds, warmUpMs, samples: samples.length, report };
   console.log(`soak: ${JSON.stringify(summary, null, 1)}`);
   writeFileSync(join(artifactsDir, `soak-${minutes}min.json`), JSON.stringify({ ...summary, all: samples }, null, 1));
@@ -150,10 +155,24 @@ test('streaming with model and layout changes does not grow memory or leak textu
   // A Node process's RSS follows its garbage collector's moods (a heap grows until a full GC is
   // worth it), so the server and the engine are judged by their heaps after a forced GC.
   expect(growth((s) => s.kb['total rss']), 'total RSS').toBeLessThan(LIMIT);
-  for (const role of ['engine', 'chromium renderer']) {
-    expect(keys, role).toContain(`${role} rss`);
-    expect(growth((s) => s.kb[`${role} rss`]), `${role} RSS`).toBeLessThan(LIMIT);
-  }
+  expect(keys, 'engine').toContain('engine rss');
+  expect(growth((s) => s.kb['engine rss']), 'engine RSS').toBeLessThan(LIMIT);
+  // The page's process is judged without its shared memory. Chromium's memory dumps (memory-infra,
+  // two minutes of this test) put all of that growth in one place: the compositor's cache of decoded
+  // images ("cc/image_memory"), where every camera frame drawn on the crop canvas leaves its
+  // converted crop (324 KiB for a 288-px square), in discardable shared memory, until the cache
+  // reaches its budget: 55 → 236 MiB of shared memory in the first seven rounds (about a minute at
+  // 10 fps), flat after that, while the process's anonymous memory fell 6 % and its mapped files
+  // stayed within 0.2 %. Counted, it made the page's RSS grow 5.8–11.9 % depending on where the
+  // warm-up ended within that minute. The total RSS above still counts it.
+  expect(keys, 'chromium renderer').toContain('chromium renderer rss');
+  expect(growth(unshared), 'chromium renderer RSS less shared memory').toBeLessThan(LIMIT);
+  // A cache at its budget holds still; shared memory that a leak holds keeps growing. So the shared
+  // memory, judged from the middle of the rounds after the warm-up to their end, may not grow by
+  // 10 % either (a ten-minute run: 236 MiB from the seventh round to the seventy-first).
+  const shmem = (s: Sample) => s.kb['chromium renderer shmem'];
+  const mid = settled.slice((settled.length - k) >> 1, ((settled.length - k) >> 1) + k);
+  expect(median(last.map(shmem)) / median(mid.map(shmem)) - 1, 'chromium renderer shared memory, middle → end').toBeLessThan(LIMIT);
   // The page's heap is judged without V8's compiled code: a heap-snapshot comparison of rounds 5
   // and 25 showed its growth to be code (+379 instruction streams, +900 bytecode arrays: functions
   // tiering up after each model switch) and the browser's own performance-entry buffers, not app

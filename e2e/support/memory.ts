@@ -1,6 +1,8 @@
 // Memory of every process of a browser-mode session, read from /proc: the test runner's child
 // processes (the server, its engine host, Chromium's browser, renderer, GPU and utility processes),
-// each with its resident set (RSS) and its anonymous part (the heaps: V8's and native allocations).
+// each with its resident set (RSS) and its parts: anonymous (the heaps: V8's and native
+// allocations), shared memory (buffers handed between processes: video frames, canvas bitmaps) and
+// mapped files (the pages of the executable, its libraries and fonts that have been touched).
 import { readdirSync, readFileSync } from 'node:fs';
 import type { CDPSession } from '@playwright/test';
 
@@ -10,6 +12,8 @@ export interface ProcessMemory {
   role: string;
   rssKb: number;
   anonKb: number;
+  shmemKb: number;
+  fileKb: number;
 }
 
 function readProc(pid: number, file: string): string | null {
@@ -55,7 +59,7 @@ function kb(status: string, field: string): number {
   return Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? 0);
 }
 
-/** RSS and anonymous memory of every live process below `root`; `known` names some of them. */
+/** RSS and its parts for every live process below `root`; `known` names some of them. */
 export function sampleProcesses(root: number, known: Record<number, string>): ProcessMemory[] {
   const out: ProcessMemory[] = [];
   for (const pid of descendants(root)) {
@@ -64,18 +68,28 @@ export function sampleProcesses(root: number, known: Record<number, string>): Pr
     const rssKb = kb(status, 'VmRSS');
     // Kernel threads and zombies have no memory of their own.
     if (rssKb === 0) continue;
-    out.push({ pid, role: roleOf(pid, known), rssKb, anonKb: kb(status, 'RssAnon') });
+    out.push({
+      pid,
+      role: roleOf(pid, known),
+      rssKb,
+      anonKb: kb(status, 'RssAnon'),
+      shmemKb: kb(status, 'RssShmem'),
+      fileKb: kb(status, 'RssFile'),
+    });
   }
   return out;
 }
 
 /** Sums per role ('chromium renderer' may be several processes). */
-export function byRole(samples: ProcessMemory[]): Map<string, { rssKb: number; anonKb: number; count: number }> {
-  const m = new Map<string, { rssKb: number; anonKb: number; count: number }>();
+type RoleMemory = Omit<ProcessMemory, 'pid' | 'role'> & { count: number };
+export function byRole(samples: ProcessMemory[]): Map<string, RoleMemory> {
+  const m = new Map<string, RoleMemory>();
   for (const s of samples) {
-    const r = m.get(s.role) ?? { rssKb: 0, anonKb: 0, count: 0 };
+    const r = m.get(s.role) ?? { rssKb: 0, anonKb: 0, shmemKb: 0, fileKb: 0, count: 0 };
     r.rssKb += s.rssKb;
     r.anonKb += s.anonKb;
+    r.shmemKb += s.shmemKb;
+    r.fileKb += s.fileKb;
     r.count++;
     m.set(s.role, r);
   }
