@@ -129,6 +129,28 @@ describe('frame pump', () => {
     expect(t.pump.fps).toBeCloseTo(10, 5);
   });
 
+  it('counts the pictures by the time the source estimates they were taken before it knows their capture time', () => {
+    const t = setup();
+    const listeners = new Set<(info?: PictureInfo) => void>();
+    const source: PictureSource = {
+      ...testSource(100, 100).source,
+      onPicture(cb) {
+        listeners.add(cb);
+        return () => listeners.delete(cb);
+      },
+    };
+    t.pump.use(source);
+    // A 10 fps camera's first eight frames come in a bunch 800 ms after the first was taken, then one
+    // every 100 ms: counted on arrival, they read 33 fps.
+    t.tick(800);
+    for (let k = 0; k < 8; k++) for (const cb of listeners) cb({ takenAt: 1000 + k * 100 });
+    for (let k = 8; k < 11; k++) {
+      t.tick(100);
+      for (const cb of listeners) cb({ takenAt: 1000 + k * 100 });
+    }
+    expect(t.pump.fps).toBeCloseTo(10, 5);
+  });
+
   it('follows the source it is given and resends a kept crop under a new id', () => {
     const t = setup();
     const a = testSource(100, 100);

@@ -134,7 +134,7 @@ export class FramePump {
     const wallStart = wallNow();
     // Counted by when the camera took them where that is known: frames the browser hands over in a
     // bunch (the stream's first ones, a busy page) still read at the camera's rate.
-    this.pictures.mark(info?.capturedAt ?? now);
+    this.pictures.mark(info?.takenAt ?? info?.capturedAt ?? now);
     if (!this.source || !this.opts.outSize()) return;
     if (this.opts.paused()) {
       if (info?.frame && (this.opts.holdWhilePaused?.() ?? true)) this.hold(info.frame, info, now, wallStart);

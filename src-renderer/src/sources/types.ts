@@ -8,6 +8,11 @@ export interface PictureInfo {
   /** When the camera captured it, on the page's `performance.now()` clock (where the browser says). */
   capturedAt?: number;
   /**
+   * When it was captured as far as the source can tell (an estimate where `capturedAt` is not known
+   * yet), for counting pictures per second; by default `capturedAt`.
+   */
+  takenAt?: number;
+  /**
    * The picture itself, where the source has it as a frame: the crop is cut from it rather than from
    * the element. Valid only during the call (the source closes it afterwards).
    */

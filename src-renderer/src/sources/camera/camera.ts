@@ -120,7 +120,12 @@ async function openCamera(want: DeviceChoice): Promise<PictureSource> {
           clock.arrived(frame.timestamp, now);
           if (!open) return;
           const capturedAt = clock.toPage(frame.timestamp);
-          const info: PictureInfo = { frame, ...(capturedAt !== undefined && capturedAt <= now ? { capturedAt } : {}) };
+          const takenAt = clock.takenAt(frame.timestamp);
+          const info: PictureInfo = {
+            frame,
+            ...(capturedAt !== undefined && capturedAt <= now ? { capturedAt } : {}),
+            ...(takenAt !== undefined ? { takenAt: Math.min(takenAt, now) } : {}),
+          };
           for (const cb of listeners) cb(info);
         },
         giveUp,

@@ -32,4 +32,28 @@ describe('capture clock', () => {
     }
     expect(c2.toPage(7000 * 1000)).toBeCloseTo(0, 6);
   });
+
+  it('dates frames by their own spacing before it has learned the capture clock', () => {
+    const clock = new CaptureClock();
+    const ts = (pageMs: number) => (pageMs + 5000) * 1000;
+    expect(clock.takenAt(ts(0))).toBeUndefined();
+    // The stream's first four frames, captured 100 ms apart, handed over within 3 ms.
+    const captured = [0, 100, 200, 300];
+    const taken = captured.map((c, k) => {
+      clock.arrived(ts(c), 350 + k);
+      return clock.takenAt(ts(c))!;
+    });
+    // None is dated after it arrived; once all four are in, the quickest (the last, 53 ms after its
+    // capture) counts as captured on arrival and the others keep their 100 ms spacing before it.
+    taken.forEach((t, k) => expect(t).toBeLessThanOrEqual(350 + k));
+    expect(clock.takenAt(ts(300))! - clock.takenAt(ts(0))!).toBeCloseTo(300, 6);
+    expect(clock.takenAt(ts(300))).toBeCloseTo(353, 6);
+    expect(clock.toPage(ts(300))).toBeUndefined();
+    // Once the element's callbacks have taught the clock, its estimate gives way to the learned one.
+    for (let k = 4; k < 10; k++) {
+      clock.arrived(ts(k * 100), k * 100 + 1);
+      clock.elementFrame(k * 100, k * 100 + 5);
+    }
+    expect(clock.takenAt(ts(950))).toBeCloseTo(950, 6);
+  });
 });

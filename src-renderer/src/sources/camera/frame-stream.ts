@@ -34,9 +34,12 @@ export class CaptureClock {
   private readonly recent: { ts: number; arrivedAt: number }[] = [];
   private readonly offsets: number[] = [];
   private offset: number | null = null;
+  /** The most any frame's capture timestamp (ms) was ahead of its arrival on the page's clock. */
+  private lead = Number.NEGATIVE_INFINITY;
 
   /** A frame from the stream with capture timestamp `ts` (µs) arrived at `arrivedAt` (page clock, ms). */
   arrived(ts: number, arrivedAt: number): void {
+    this.lead = Math.max(this.lead, ts / 1000 - arrivedAt);
     this.recent.push({ ts, arrivedAt });
     if (this.recent.length > RECENT) this.recent.shift();
   }
@@ -54,6 +57,17 @@ export class CaptureClock {
   /** When the frame with capture timestamp `ts` (µs) was captured, on the page's clock; undefined until learned. */
   toPage(ts: number): number | undefined {
     return this.offset === null ? undefined : ts / 1000 - this.offset;
+  }
+
+  /**
+   * When the frame was captured as far as the stream alone tells, for counting pictures: `toPage`
+   * once learned; before that, the frames' own spacing, anchored so that none was captured after it
+   * arrived (the quickest one counts as captured when it arrived). The stream's first frames, handed
+   * over in a bunch, then still count at the camera's rate (counted on arrival, a 10 fps camera read
+   * up to 12.8 fps in its first second). Undefined before the first frame.
+   */
+  takenAt(ts: number): number | undefined {
+    return this.toPage(ts) ?? (Number.isFinite(this.lead) ? ts / 1000 - this.lead : undefined);
   }
 }
 
