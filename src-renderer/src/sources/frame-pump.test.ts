@@ -6,7 +6,7 @@ import type { PictureInfo, PictureSource } from './types';
 
 /** A source whose pictures arrive when the test says so. */
 function testSource(width: number, height: number) {
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(info?: PictureInfo) => void>();
   const source: PictureSource = {
     kind: 'test',
     name: 'test picture',
@@ -18,7 +18,7 @@ function testSource(width: number, height: number) {
     },
     close: () => listeners.clear(),
   };
-  return { source, picture: () => listeners.forEach((cb) => cb()), listeners };
+  return { source, picture: (info?: PictureInfo) => listeners.forEach((cb) => cb(info)), listeners };
 }
 
 function setup() {
@@ -110,43 +110,29 @@ describe('frame pump', () => {
 
   it('counts pictures by when the camera took them, not by when the browser handed them over', () => {
     const t = setup();
-    const listeners = new Set<(info?: PictureInfo) => void>();
-    const source: PictureSource = {
-      ...testSource(100, 100).source,
-      onPicture(cb) {
-        listeners.add(cb);
-        return () => listeners.delete(cb);
-      },
-    };
-    t.pump.use(source);
+    const s = testSource(100, 100);
+    t.pump.use(s.source);
     // A 10 fps camera whose frames reach the page two at a time (a busy page): counted on arrival,
     // 20 or 21 in two seconds at pairs 200 ms apart read as 10.5.
     for (let i = 0; i < 60; i += 2) {
       t.tick(200);
       const now = 1000 + (i / 2 + 1) * 200;
-      for (const capturedAt of [now - 101, now - 1]) for (const cb of listeners) cb({ capturedAt });
+      for (const capturedAt of [now - 101, now - 1]) s.picture({ capturedAt });
     }
     expect(t.pump.fps).toBeCloseTo(10, 5);
   });
 
   it('counts the pictures by the time the source estimates they were taken before it knows their capture time', () => {
     const t = setup();
-    const listeners = new Set<(info?: PictureInfo) => void>();
-    const source: PictureSource = {
-      ...testSource(100, 100).source,
-      onPicture(cb) {
-        listeners.add(cb);
-        return () => listeners.delete(cb);
-      },
-    };
-    t.pump.use(source);
+    const s = testSource(100, 100);
+    t.pump.use(s.source);
     // A 10 fps camera's first eight frames come in a bunch 800 ms after the first was taken, then one
     // every 100 ms: counted on arrival, they read 33 fps.
     t.tick(800);
-    for (let k = 0; k < 8; k++) for (const cb of listeners) cb({ takenAt: 1000 + k * 100 });
+    for (let k = 0; k < 8; k++) s.picture({ takenAt: 1000 + k * 100 });
     for (let k = 8; k < 11; k++) {
       t.tick(100);
-      for (const cb of listeners) cb({ takenAt: 1000 + k * 100 });
+      s.picture({ takenAt: 1000 + k * 100 });
     }
     expect(t.pump.fps).toBeCloseTo(10, 5);
   });
