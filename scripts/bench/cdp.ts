@@ -6,7 +6,7 @@
 // client — 1.3 MiB per SqueezeNet result, 12+ MB/s through Chromium's browser process and the bench's
 // own process. Measured on this 2-core machine, the same page with SqueezeNet showed 20.5–22.5
 // results/s at 59–63 ms with no client attached and 7.5–11.5 results/s at 91–115 ms with Playwright
-// attached (README, Speed). So Playwright drives the page between
+// attached (docs/speed.md). So Playwright drives the page between
 // measurements (model switches, menus, uploads) and is disconnected while the bench measures; this
 // client only evaluates expressions (Runtime.evaluate needs no domain enabled, so nothing streams).
 import { spawn, type ChildProcess } from 'node:child_process';
